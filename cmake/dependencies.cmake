@@ -1,0 +1,10 @@
+# Debian bookworm packages only (scripts/install-deps.sh). Boost must be exactly 1.81:
+# the unversioned libboost-dev is 1.74 and lacks what this project uses.
+find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json log log_setup url)
+if(NOT Boost_VERSION VERSION_EQUAL 1.81.0)
+  message(FATAL_ERROR "Boost 1.81.0 is required, found ${Boost_VERSION}. "
+                      "Install libboost1.81-dev (never the unversioned libboost-dev).")
+endif()
+find_package(OpenSSL REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(Threads REQUIRED)

@@ -1,0 +1,94 @@
+#include "app/cli.hpp"
+
+#include "hvs/core/log.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <string_view>
+
+namespace hvs::app {
+namespace {
+
+struct command {
+    std::string_view name;
+    std::string_view summary;
+    std::string_view usage;  // flags of its own, one per line
+    int (*run)(const core::config&, const std::vector<std::string>&);
+};
+
+const command commands[] = {
+    {"check", "Validate the configuration and probe each configured upstream and the local HTTP stack",
+     "  (no flags of its own)\n", check_command},
+};
+
+void print_settings(std::ostream& out) {
+    out << "Settings (environment variable, or the flag after it, which wins):\n";
+    for (const auto& s : core::settings()) {
+        out << "  " << s.env << "  " << s.flag << (s.default_value.empty() ? "" : "  [default: " + s.default_value + "]")
+            << "\n      " << s.description << "; " << s.allowed << "\n";
+    }
+}
+
+void print_help(std::ostream& out) {
+    out << "huly-vibe-sync " HVS_VERSION " — keeps Huly issues, Vibe Kanban tasks and Letta PM agents converged\n\n"
+        << "Usage: huly-vibe-sync <command> [--setting=value ...] [command flags]\n"
+        << "       huly-vibe-sync <command> --help | --version\n\nCommands:\n";
+    for (const auto& c : commands) out << "  " << c.name << std::string(12 - c.name.size(), ' ') << c.summary << "\n";
+    out << "\n";
+    print_settings(out);
+}
+
+void print_command_help(const command& c, std::ostream& out) {
+    out << "Usage: huly-vibe-sync " << c.name << " [--setting=value ...] [flags]\n\n"
+        << c.summary << ".\n\nFlags:\n"
+        << c.usage << "\nEvery setting listed by `huly-vibe-sync --help` is accepted as a flag too.\n";
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        print_help(std::cout);
+        return args.empty() ? exit_usage : exit_ok;
+    }
+    if (args[0] == "--version" || args[0] == "version") {
+        std::cout << "huly-vibe-sync " HVS_VERSION "\n";
+        return exit_ok;
+    }
+    const command* chosen = nullptr;
+    for (const auto& c : commands) {
+        if (c.name == args[0]) chosen = &c;
+    }
+    if (!chosen) {
+        std::cerr << "huly-vibe-sync: unknown command '" << args[0] << "' (see huly-vibe-sync --help)\n";
+        return exit_usage;
+    }
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    for (const auto& arg : rest) {
+        if (arg == "--help" || arg == "-h") {
+            print_command_help(*chosen, std::cout);
+            return exit_ok;
+        }
+        if (arg == "--version") {
+            std::cout << "huly-vibe-sync " HVS_VERSION "\n";
+            return exit_ok;
+        }
+    }
+
+    auto loaded = core::load_config(core::process_environment(), rest);
+    if (!loaded) {
+        std::cerr << "huly-vibe-sync: " << loaded.error().message << "\n";
+        return exit_usage;
+    }
+    const core::config& cfg = loaded->values;
+    log::redact(cfg.letta_password);
+    log::redact(cfg.api_token);
+    log::init(log::parse_severity(cfg.log_level),
+              cfg.log_output == core::log_format::json ? log::format::json : log::format::text);
+    log::logger lg("app");
+    for (const auto& notice : loaded->notices) HVS_LOG(lg, warning) << notice;
+    return chosen->run(cfg, loaded->remaining_args);
+}
+
+}  // namespace hvs::app

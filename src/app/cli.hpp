@@ -1,0 +1,21 @@
+#pragma once
+// The command line: `huly-vibe-sync <command> [settings flags] [command flags]`.
+
+#include "hvs/core/config.hpp"
+
+#include <string>
+#include <vector>
+
+namespace hvs::app {
+
+// Exit statuses shared by every command.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failed = 1;      // the work ran and something failed
+inline constexpr int exit_usage = 2;       // bad configuration or arguments
+
+int run_cli(int argc, char** argv);
+
+// Each command receives the validated configuration and its own remaining arguments.
+int check_command(const core::config& cfg, const std::vector<std::string>& args);
+
+}  // namespace hvs::app

@@ -1,0 +1,183 @@
+#include "hvs/net/http_client.hpp"
+
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <algorithm>
+
+namespace hvs::net {
+namespace {
+
+bool is_connection_closed(const boost::system::error_code& ec) {
+    return ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
+           ec == boost::asio::error::connection_reset || ec == boost::asio::error::broken_pipe ||
+           ec == boost::asio::ssl::error::stream_truncated || ec == http::error::partial_message;
+}
+
+error transport_error(const boost::system::error_code& ec, const std::string& what, const client_params& params) {
+    if (ec == beast::error::timeout) return make_error(error_kind::timeout, what + " timed out");
+    if (ec == boost::asio::error::operation_aborted) return make_error(error_kind::cancelled, what + " was cancelled");
+    if (ec == http::error::body_limit) {
+        return make_error(error_kind::protocol,
+                          what + ": response body exceeds " + std::to_string(params.body_limit) + " bytes");
+    }
+    if (ec == http::error::header_limit) {
+        return make_error(error_kind::protocol,
+                          what + ": response headers exceed " + std::to_string(params.header_limit) + " bytes");
+    }
+    if (is_connection_closed(ec)) return make_error(error_kind::closed, what + ": connection closed by the server (" + ec.message() + ")");
+    if (ec.category() == http::make_error_code(http::error::bad_version).category()) {
+        return make_error(error_kind::protocol, what + ": malformed HTTP response (" + ec.message() + ")");
+    }
+    return make_error(error_kind::closed, what + ": " + ec.message());
+}
+
+template <class Stream>
+task<boost::system::error_code> exchange(Stream& stream, beast::flat_buffer& buffer, const http_request& req,
+                                         http::response_parser<http::string_body>& parser) {
+    auto [wec, written] = co_await http::async_write(stream, req, use_nothrow);
+    if (wec) co_return wec;
+    auto [rec, read] = co_await http::async_read(stream, buffer, parser, use_nothrow);
+    co_return rec;
+}
+
+}  // namespace
+
+result<std::unique_ptr<http_client>> http_client::create(executor ex, const base_url& where, client_params params,
+                                                          rate_limiter& limiter) {
+    std::shared_ptr<boost::asio::ssl::context> tls;
+    if (where.where.tls()) {
+        auto ctx = make_client_tls_context(params.tls);
+        if (!ctx) return ctx.error();
+        tls = std::move(*ctx);
+    }
+    auto pool = std::make_unique<connection_pool>(std::move(ex), where.where, params.pool, std::move(tls),
+                                                  params.tls.verify);
+    return std::unique_ptr<http_client>(new http_client(where, std::move(params), limiter, std::move(pool)));
+}
+
+http_client::http_client(base_url where, client_params params, rate_limiter& limiter,
+                         std::unique_ptr<connection_pool> pool)
+    : where_(std::move(where)), params_(std::move(params)), limiter_(limiter), pool_(std::move(pool)) {
+    jitter_ = [engine = std::minstd_rand(std::random_device{}())]() mutable {
+        return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+    };
+}
+
+task<result<http_response>> http_client::send(http_request req, request_options options) {
+    req.version(11);
+    req.set(http::field::host, where_.where.host_header());
+    if (req[http::field::user_agent].empty()) req.set(http::field::user_agent, params_.user_agent);
+    req.keep_alive(true);
+    req.prepare_payload();
+
+    const auto started = steady_clock::now();
+    const auto timeout = options.timeout.count() > 0 ? options.timeout : params_.timeout;
+    ++stats_.requests;
+    unsigned attempts = 0;
+    bool retried_stale = false;
+
+    for (;;) {
+        if (auto token = co_await limiter_.acquire(); !token) {
+            result<http_response> cancelled = token.error();
+            record(cancelled, started);
+            co_return cancelled;
+        }
+        ++attempts;
+        ++stats_.attempts;
+        bool stale = false;
+        result<http_response> outcome = co_await attempt(req, steady_clock::now() + timeout, stale);
+
+        // A keep-alive connection the server had already closed: send again at once on a new one.
+        if (!outcome && stale && options.idempotent && !retried_stale) {
+            retried_stale = true;
+            --attempts;
+            continue;
+        }
+        if (outcome) {
+            ++stats_.by_status[outcome->result_int()];
+            if (outcome->result_int() >= 400) outcome = status_error(req, *outcome);
+        }
+        if (!outcome) {
+            const error& failure = outcome.error();
+            if (failure.kind == error_kind::http_429) ++stats_.rate_limited;
+            if (failure.retry_after.count() > 0) limiter_.pause_for(failure.retry_after);
+            if (should_retry(params_.retry, attempts, failure, options.idempotent)) {
+                auto delay = std::max(backoff_delay(params_.retry, attempts, jitter_()), failure.retry_after);
+                ++stats_.retries;
+                if (auto slept = co_await sleep_for(delay); !slept) {
+                    outcome = make_error(error_kind::cancelled, params_.name + " request cancelled during backoff");
+                    record(outcome, started);
+                    co_return outcome;
+                }
+                continue;
+            }
+        }
+        record(outcome, started);
+        co_return outcome;
+    }
+}
+
+task<result<http_response>> http_client::attempt(const http_request& req, steady_clock::time_point deadline,
+                                                 bool& stale) {
+    const std::string what = params_.name + " " + std::string(req.method_string()) + " " + std::string(req.target());
+    auto lease = co_await pool_->acquire(deadline);
+    if (!lease) {
+        error e = lease.error();
+        e.message = params_.name + ": " + e.message;
+        co_return e;
+    }
+    auto& conn = **lease;
+    http::response_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(params_.header_limit));
+    parser.body_limit(params_.body_limit);
+    parser.eager(true);
+
+    conn.tcp().expires_at(deadline);
+    boost::system::error_code ec;
+    if (auto* tls = conn.tls()) {
+        ec = co_await exchange(*tls, conn.buffer(), req, parser);
+    } else {
+        ec = co_await exchange(conn.tcp(), conn.buffer(), req, parser);
+    }
+    if (ec) {
+        lease->mark_broken();
+        stale = lease->reused() && !parser.got_some() && is_connection_closed(ec);
+        co_return transport_error(ec, what, params_);
+    }
+    conn.tcp().expires_never();
+    conn.count_request();
+    http_response res = parser.release();
+    if (!res.keep_alive()) lease->mark_broken();
+    co_return res;
+}
+
+error http_client::status_error(const http_request& req, const http_response& res) const {
+    unsigned status = res.result_int();
+    error e;
+    e.kind = status == 429 ? error_kind::http_429 : status >= 500 ? error_kind::http_5xx : error_kind::http_4xx;
+    e.http_status = status;
+    e.message = params_.name + " answered " + std::to_string(status) + " to " + std::string(req.method_string()) +
+                " " + std::string(req.target());
+    e.body = res.body().substr(0, params_.error_body_limit);
+    if (status == 429 || status == 503) {
+        if (auto wait = parse_retry_after(res[http::field::retry_after], std::chrono::system_clock::now())) {
+            e.retry_after = *wait;
+        }
+    }
+    return e;
+}
+
+void http_client::record(const result<http_response>& outcome, steady_clock::time_point started) {
+    stats_.latency_seconds += std::chrono::duration<double>(steady_clock::now() - started).count();
+    if (!outcome) {
+        ++stats_.failures;
+        ++stats_.errors[std::string(to_string(outcome.error().kind))];
+    }
+}
+
+}  // namespace hvs::net

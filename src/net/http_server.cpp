@@ -1,0 +1,178 @@
+#include "hvs/net/http_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <exception>
+#include <unordered_map>
+
+namespace hvs::net {
+
+namespace beast = boost::beast;
+using tcp = boost::asio::ip::tcp;
+
+struct http_server::state {
+    state(executor ex_, server_params params_, request_handler handler_)
+        : ex(std::move(ex_)), params(params_), handler(std::move(handler_)), acceptor(ex) {}
+
+    executor ex;
+    server_params params;
+    request_handler handler;
+    tcp::acceptor acceptor;
+    std::unordered_map<std::uint64_t, std::shared_ptr<beast::tcp_stream>> sessions;
+    std::uint64_t next_session = 0;
+    server_stats stats;
+    bool stopped = false;
+};
+
+namespace {
+
+using state_ptr = std::shared_ptr<http_server::state>;
+
+server_response plain_error(http::status status, std::string_view text) {
+    server_response res{status, 11};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.body() = std::string(text);
+    res.keep_alive(false);
+    res.prepare_payload();
+    return res;
+}
+
+// The answer to a request that could not be read, or nullopt to just close.
+std::optional<server_response> answer_to_read_error(const boost::system::error_code& ec) {
+    if (ec == http::error::body_limit) return plain_error(http::status::payload_too_large, "request body too large");
+    if (ec == http::error::header_limit) {
+        return plain_error(http::status::request_header_fields_too_large, "request headers too large");
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_version).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+        return plain_error(http::status::bad_request, "malformed request");
+    }
+    return std::nullopt;
+}
+
+task<std::optional<server_response>> call_handler(const state_ptr& s, server_request req) {
+    try {
+        co_return co_await s->handler(std::move(req));
+    } catch (const std::exception&) {
+        co_return plain_error(http::status::internal_server_error, "internal error");
+    }
+}
+
+task<void> run_session(state_ptr s, std::uint64_t id, std::shared_ptr<beast::tcp_stream> stream) {
+    beast::flat_buffer buffer;
+    for (;;) {
+        if (buffer.size() == 0) {
+            // Wait for the first byte of the next request under the idle timeout.
+            stream->expires_after(s->params.idle_timeout);
+            auto [ec, n] = co_await stream->async_read_some(buffer.prepare(4096), use_nothrow);
+            if (ec) break;
+            buffer.commit(n);
+        }
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(s->params.header_limit));
+        parser.body_limit(s->params.body_limit);
+        stream->expires_after(s->params.header_timeout);
+        auto [ec, n] = co_await http::async_read(*stream, buffer, parser, use_nothrow);
+        stream->expires_never();
+        if (ec) {
+            ++s->stats.bad_requests;
+            if (auto answer = answer_to_read_error(ec)) {
+                stream->expires_after(s->params.write_timeout);
+                co_await http::async_write(*stream, *answer, use_nothrow);
+            }
+            break;
+        }
+        ++s->stats.requests;
+        server_request req = parser.release();
+        const bool keep_alive = req.keep_alive();
+        std::optional<server_response> reply = co_await call_handler(s, std::move(req));
+        if (!reply || s->stopped) break;
+        reply->keep_alive(keep_alive && reply->keep_alive());
+        reply->prepare_payload();
+        stream->expires_after(s->params.write_timeout);
+        auto [wec, written] = co_await http::async_write(*stream, *reply, use_nothrow);
+        if (wec || !reply->keep_alive()) break;
+    }
+    boost::system::error_code ignored;
+    stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream->close();
+    s->sessions.erase(id);
+    --s->stats.connections_open;
+}
+
+task<void> accept_loop(state_ptr s) {
+    for (;;) {
+        auto [ec, socket] = co_await s->acceptor.async_accept(use_nothrow);
+        if (s->stopped) co_return;
+        if (ec) {
+            if (ec == boost::asio::error::operation_aborted) co_return;
+            co_await sleep_for(milliseconds{10});  // e.g. out of file descriptors: do not spin
+            continue;
+        }
+        if (s->stats.connections_open >= s->params.max_connections) {
+            ++s->stats.connections_refused;
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            continue;
+        }
+        socket.set_option(tcp::no_delay(true));
+        auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+        auto id = s->next_session++;
+        s->sessions.emplace(id, stream);
+        ++s->stats.connections_accepted;
+        ++s->stats.connections_open;
+        // The server owns every session through `sessions`; stop() closes them.
+        boost::asio::co_spawn(s->ex, run_session(s, id, stream), [](const std::exception_ptr&) {});
+    }
+}
+
+}  // namespace
+
+http_server::http_server(executor ex, server_params params, request_handler handler)
+    : state_(std::make_shared<state>(std::move(ex), params, std::move(handler))) {}
+
+http_server::~http_server() { stop(); }
+
+result<std::uint16_t> http_server::listen(const std::string& host, std::uint16_t port) {
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(host, ec);
+    if (ec) return make_error(error_kind::invalid, "cannot listen on '" + host + "': not an IP address");
+    tcp::endpoint endpoint(address, port);
+    auto& acceptor = state_->acceptor;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return make_error(error_kind::io,
+                          "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+    }
+    boost::asio::co_spawn(state_->ex, accept_loop(state_), [](const std::exception_ptr&) {});
+    return acceptor.local_endpoint().port();
+}
+
+std::uint16_t http_server::port() const {
+    boost::system::error_code ec;
+    auto endpoint = state_->acceptor.local_endpoint(ec);
+    return ec ? 0 : endpoint.port();
+}
+
+void http_server::stop() {
+    if (state_->stopped) return;
+    state_->stopped = true;
+    boost::system::error_code ignored;
+    state_->acceptor.close(ignored);
+    for (auto& [id, stream] : state_->sessions) stream->socket().close(ignored);
+}
+
+server_stats http_server::stats() const { return state_->stats; }
+
+}  // namespace hvs::net

@@ -1,0 +1,53 @@
+#include "hvs/net/token_bucket.hpp"
+
+#include <algorithm>
+
+namespace hvs::net {
+
+token_bucket::token_bucket(double rate, double burst, time_point now)
+    : rate_(rate), burst_(std::max(burst, 1.0)), tokens_(burst_), last_(now), paused_until_(now) {}
+
+void token_bucket::refill(time_point now) {
+    if (now <= last_) return;
+    if (rate_ > 0) {
+        std::chrono::duration<double> elapsed = now - last_;
+        tokens_ = std::min(burst_, tokens_ + elapsed.count() * rate_);
+    }
+    last_ = now;
+}
+
+token_bucket::duration token_bucket::reserve(time_point now) {
+    duration paused = paused_until_ > now ? paused_until_ - now : duration::zero();
+    if (rate_ <= 0) return paused;
+    refill(now);
+    tokens_ -= 1;
+    // Refill resumes at last_ (later than now while paused); a negative balance is paid off at `rate`.
+    duration start = last_ > now ? last_ - now : duration::zero();
+    if (tokens_ >= 0) return start;
+    auto deficit = std::chrono::duration<double>(-tokens_ / rate_);
+    return start + std::chrono::duration_cast<duration>(deficit);
+}
+
+void token_bucket::refund(time_point now) {
+    if (rate_ <= 0) return;
+    refill(now);
+    tokens_ = std::min(burst_, tokens_ + 1);
+}
+
+void token_bucket::pause_until(time_point until, time_point now) {
+    if (until <= now || until <= paused_until_) return;
+    paused_until_ = until;
+    if (rate_ <= 0) return;
+    refill(now);
+    tokens_ = std::min(tokens_, 0.0);
+    last_ = until;
+}
+
+double token_bucket::available(time_point now) const {
+    if (rate_ <= 0) return burst_;
+    if (now <= last_) return tokens_;
+    std::chrono::duration<double> elapsed = now - last_;
+    return std::min(burst_, tokens_ + elapsed.count() * rate_);
+}
+
+}  // namespace hvs::net
