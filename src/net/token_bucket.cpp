@@ -28,6 +28,24 @@ token_bucket::duration token_bucket::reserve(time_point now) {
     return start + std::chrono::duration_cast<duration>(deficit);
 }
 
+bool token_bucket::try_take(time_point now) {
+    if (paused_until_ > now) return false;
+    if (rate_ <= 0) return true;
+    refill(now);
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+}
+
+token_bucket::duration token_bucket::until_available(time_point now) const {
+    duration paused = paused_until_ > now ? paused_until_ - now : duration::zero();
+    if (rate_ <= 0) return paused;
+    double missing = 1 - available(now);
+    if (missing <= 0) return paused;
+    auto refill_time = std::chrono::duration_cast<duration>(std::chrono::duration<double>(missing / rate_));
+    return std::max(paused, (last_ > now ? last_ - now : duration::zero()) + refill_time);
+}
+
 void token_bucket::refund(time_point now) {
     if (rate_ <= 0) return;
     refill(now);

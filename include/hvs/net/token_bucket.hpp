@@ -18,6 +18,10 @@ public:
 
     // Takes one token and returns how long the caller must wait before using it.
     duration reserve(time_point now);
+    // Takes one token only if one is available now (for admission control that answers "not now").
+    bool try_take(time_point now);
+    // How long until try_take can succeed.
+    [[nodiscard]] duration until_available(time_point now) const;
     // Gives back a token whose reservation was abandoned (cancelled waiter).
     void refund(time_point now);
     // Issues no token before `until` (a Retry-After): the balance stops growing until then.

@@ -71,5 +71,16 @@ TEST(TokenBucket, ZeroRateIsUnlimitedButStillHonoursPauses) {
     EXPECT_NEAR(ms(bucket.reserve(t0 + 1s)), 2000, 0.01);
 }
 
+TEST(TokenBucket, TryTakeAdmitsTheBurstThenSaysWhenTheNextTokenComes) {
+    token_bucket bucket(4, 2, t0);  // one token per 250 ms
+    EXPECT_TRUE(bucket.try_take(t0));
+    EXPECT_TRUE(bucket.try_take(t0));
+    EXPECT_FALSE(bucket.try_take(t0));
+    EXPECT_NEAR(ms(bucket.until_available(t0)), 250, 0.01);
+    EXPECT_NEAR(ms(bucket.until_available(t0 + 100ms)), 150, 0.01);
+    EXPECT_TRUE(bucket.try_take(t0 + 250ms));
+    EXPECT_FALSE(bucket.try_take(t0 + 250ms));
+}
+
 }  // namespace
 }  // namespace hvs::net
