@@ -1,0 +1,108 @@
+#include "hvs/store/migrations.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace hvs::store {
+namespace {
+
+// Never edit a released migration: append a new one.
+constexpr std::array<std::string_view, 1> migrations = {
+    // 1: projects, issue <-> task links with per-field bases, learned Huly statuses, history.
+    R"sql(
+CREATE TABLE projects (
+    identifier        TEXT PRIMARY KEY,          -- Huly project identifier, e.g. PROJ
+    name              TEXT NOT NULL,
+    vibe_id           TEXT UNIQUE,               -- Vibe project uuid once mirrored
+    repo_path         TEXT,                      -- git repository given to Vibe
+    description_hash  TEXT,
+    issue_count       INTEGER NOT NULL DEFAULT 0,  -- the true count from Huly's project list
+    watermark_ms      INTEGER,                   -- largest Huly modifiedOn seen; moves after success only
+    cycles_since_full INTEGER NOT NULL DEFAULT 0,
+    last_success_at   TEXT,
+    last_attempt_at   TEXT,
+    last_error        TEXT
+);
+
+CREATE TABLE links (
+    issue_id          TEXT PRIMARY KEY,          -- Huly identifier, e.g. PROJ-12
+    project           TEXT NOT NULL REFERENCES projects(identifier) ON DELETE CASCADE,
+    task_id           TEXT UNIQUE,               -- Vibe task uuid
+    base_title        TEXT,                      -- last synchronised values (status in Vibe's vocabulary)
+    base_description  TEXT,
+    base_status       TEXT,
+    huly_title        TEXT,                      -- last observed in Huly
+    huly_description  TEXT,
+    huly_status       TEXT,
+    huly_priority     TEXT,
+    huly_modified_ms  INTEGER,
+    vibe_title        TEXT,                      -- last observed in Vibe
+    vibe_description  TEXT,
+    vibe_status       TEXT,
+    deleted_in_huly   INTEGER NOT NULL DEFAULT 0,
+    deleted_in_vibe   INTEGER NOT NULL DEFAULT 0,
+    rejected_status   TEXT,                      -- a Huly status Huly refused; not sent again while unchanged
+    updated_at        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX links_by_project ON links(project);
+
+CREATE TABLE huly_statuses (
+    name        TEXT PRIMARY KEY,                -- statuses Huly listed as available when it refused one
+    learned_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+CREATE TABLE sync_history (
+    id               INTEGER PRIMARY KEY,
+    started_at       TEXT NOT NULL,
+    finished_at      TEXT,
+    outcome          TEXT,                       -- ok | failed | interrupted | timeout
+    projects_ok      INTEGER NOT NULL DEFAULT 0,
+    projects_failed  INTEGER NOT NULL DEFAULT 0,
+    tasks_created    INTEGER NOT NULL DEFAULT 0,
+    tasks_updated    INTEGER NOT NULL DEFAULT 0,
+    issues_updated   INTEGER NOT NULL DEFAULT 0,
+    conflicts        INTEGER NOT NULL DEFAULT 0,
+    errors           TEXT NOT NULL DEFAULT '[]'  -- JSON array of {project, error}
+);
+
+CREATE TABLE meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+)sql",
+};
+
+result<int> user_version(database& db) {
+    auto stmt = db.prepare("PRAGMA user_version");
+    if (!stmt) return stmt.error();
+    auto row = stmt->step();
+    if (!row) return row.error();
+    return static_cast<int>(stmt->integer(0));
+}
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(migrations.size()); }
+
+result<int> migrate(database& db) {
+    auto found = user_version(db);
+    if (!found) return found.error();
+    if (*found > latest_schema_version()) {
+        return make_error(error_kind::io, "database '" + db.path() + "' has schema version " + std::to_string(*found) +
+                                              ", newer than this binary's " + std::to_string(latest_schema_version()) +
+                                              "; use a newer huly-vibe-sync");
+    }
+    for (int version = *found; version < latest_schema_version(); ++version) {
+        auto applied = db.transaction([&](database& tx) -> result<void> {
+            if (auto done = tx.exec(migrations[static_cast<std::size_t>(version)]); !done) {
+                return make_error(error_kind::io,
+                                  "migration " + std::to_string(version + 1) + " failed: " + done.error().message);
+            }
+            return tx.exec("PRAGMA user_version = " + std::to_string(version + 1));
+        });
+        if (!applied) return applied.error();
+    }
+    return *found;
+}
+
+}  // namespace hvs::store
