@@ -1,0 +1,165 @@
+#include "hvs/huly/client.hpp"
+
+#include "hvs/core/json.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace hvs::huly {
+namespace {
+
+using core::int_field;
+using core::string_field;
+
+result<sync::huly_issue> decode_issue(const boost::json::value& v) {
+    constexpr std::string_view what = "huly issue";
+    auto obj = core::object_of(v, what);
+    if (!obj) return obj.error();
+    const auto& o = **obj;
+    sync::huly_issue issue;
+    auto id = string_field(o, "identifier", what);
+    if (!id) return id.error();
+    issue.id = *id;
+    auto title = string_field(o, "title", what);
+    if (!title) return title.error();
+    issue.title = *title;
+    auto description = core::optional_string_field(o, "description", what);
+    if (!description) return description.error();
+    issue.description = description->value_or("");
+    auto status = string_field(o, "status", what);
+    if (!status) return status.error();
+    issue.status = *status;
+    auto priority = core::optional_string_field(o, "priority", what);
+    if (!priority) return priority.error();
+    issue.priority = priority->value_or("NoPriority");
+    auto modified = int_field(o, "modifiedOn", what);
+    if (!modified) return modified.error();
+    issue.modified_ms = *modified;
+    return issue;
+}
+
+net::http_request json_request(net::http::verb verb, std::string target, std::string body = {}) {
+    net::http_request req{verb, std::move(target), 11};
+    req.set(net::http::field::accept, "application/json");
+    if (!body.empty()) {
+        req.set(net::http::field::content_type, "application/json");
+        req.body() = std::move(body);
+    }
+    return req;
+}
+
+// Targets are built outside the coroutines: GCC 12 cannot keep an initializer_list's array in a
+// coroutine frame ("array used as initializer").
+std::string projects_target(const std::string& base) { return net::build_target(base, {"projects"}); }
+
+std::string issues_target(const std::string& base, const std::string& project, const net::query_params& query) {
+    return net::build_target(base, {"projects", project, "issues"}, query);
+}
+
+std::string issue_target(const std::string& base, const std::string& issue_id) {
+    return net::build_target(base, {"issues", issue_id});
+}
+
+boost::json::object field_update(const std::string& field, const std::string& value) {
+    return boost::json::object{{"field", field}, {"value", value}};
+}
+
+}  // namespace
+
+result<std::vector<project>> decode_projects(std::string_view body) {
+    constexpr std::string_view what = "huly GET /api/projects";
+    auto doc = core::parse_json(body, what);
+    if (!doc) return doc.error();
+    auto obj = core::object_of(*doc, what);
+    if (!obj) return obj.error();
+    auto* list = (*obj)->if_contains("projects");
+    if (!list) return make_error(error_kind::parse, std::string(what) + ": field 'projects' is missing");
+    auto items = core::array_of(*list, what);
+    if (!items) return items.error();
+    std::vector<project> out;
+    for (const auto& item : **items) {
+        auto p = core::object_of(item, "huly project");
+        if (!p) return p.error();
+        project proj;
+        auto identifier = string_field(**p, "identifier", "huly project");
+        if (!identifier) return identifier.error();
+        proj.identifier = *identifier;
+        auto name = string_field(**p, "name", "huly project");
+        if (!name) return name.error();
+        proj.name = *name;
+        auto description = core::optional_string_field(**p, "description", "huly project");
+        if (!description) return description.error();
+        proj.description = description->value_or("");
+        auto count = int_field(**p, "issueCount", "huly project");
+        if (!count) return count.error();
+        proj.issue_count = *count;
+        if (auto* archived = (*p)->if_contains("archived"); archived && archived->is_bool()) {
+            proj.archived = archived->as_bool();
+        }
+        out.push_back(std::move(proj));
+    }
+    return out;
+}
+
+result<issue_page> decode_issues(std::string_view body, std::size_t limit) {
+    constexpr std::string_view what = "huly GET /api/projects/{id}/issues";
+    auto doc = core::parse_json(body, what);
+    if (!doc) return doc.error();
+    auto obj = core::object_of(*doc, what);
+    if (!obj) return obj.error();
+    auto* list = (*obj)->if_contains("issues");
+    if (!list) return make_error(error_kind::parse, std::string(what) + ": field 'issues' is missing");
+    auto items = core::array_of(*list, what);
+    if (!items) return items.error();
+    issue_page page;
+    for (const auto& item : **items) {
+        auto issue = decode_issue(item);
+        if (!issue) return issue.error();
+        page.issues.push_back(std::move(*issue));
+    }
+    if (auto* filtered = (*obj)->if_contains("filtered"); filtered && filtered->is_bool()) {
+        page.filtered = filtered->as_bool();
+    }
+    page.possibly_truncated = limit > 0 && page.issues.size() >= limit;
+    return page;
+}
+
+std::optional<std::set<std::string>> refused_status_catalogue(const error& e) {
+    if (e.kind != error_kind::http_4xx || e.http_status != 400) return std::nullopt;
+    auto doc = core::parse_json(e.body, "huly status refusal");
+    if (!doc || !doc->is_object()) return std::nullopt;
+    auto* list = doc->as_object().if_contains("availableStatuses");
+    if (!list || !list->is_array()) return std::nullopt;
+    std::set<std::string> names;
+    for (const auto& name : list->as_array()) {
+        if (name.is_string()) names.emplace(name.as_string());
+    }
+    return names;
+}
+
+net::task<result<std::vector<project>>> client::list_projects() {
+    auto res = co_await http_.send(json_request(net::http::verb::get, projects_target(http_.where().path)));
+    if (!res) co_return res.error();
+    co_return decode_projects(res->body());
+}
+
+net::task<result<issue_page>> client::list_issues(std::string project, std::optional<std::int64_t> modified_after_ms,
+                                                  std::size_t limit) {
+    net::query_params query;
+    if (modified_after_ms) query.emplace_back("modifiedAfter", core::iso8601_ms(*modified_after_ms));
+    query.emplace_back("limit", std::to_string(limit));
+    auto target = issues_target(http_.where().path, project, query);
+    auto res = co_await http_.send(json_request(net::http::verb::get, std::move(target)));
+    if (!res) co_return res.error();
+    co_return decode_issues(res->body(), limit);
+}
+
+net::task<result<void>> client::update_issue(std::string issue_id, std::string field, std::string value) {
+    auto body = field_update(field, value);
+    auto target = issue_target(http_.where().path, issue_id);
+    // Setting a field to a value is idempotent: safe to repeat after a transient failure.
+    auto res = co_await http_.send(json_request(net::http::verb::put, std::move(target), boost::json::serialize(body)));
+    if (!res) co_return res.error();
+    co_return result<void>{};
+}
+
+}  // namespace hvs::huly

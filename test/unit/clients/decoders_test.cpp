@@ -1,0 +1,111 @@
+// The upstream decoders: real answers decode, and every malformed answer is a parse error that
+// names the upstream and the problem (never an empty list).
+
+#include "hvs/core/json.hpp"
+#include "hvs/huly/client.hpp"
+#include "hvs/vibe/client.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <gtest/gtest.h>
+
+namespace hvs {
+namespace {
+
+TEST(HulyDecoders, ProjectsAsTheServerSendsThem) {
+    auto projects = huly::decode_projects(
+        R"({"projects":[{"identifier":"HVS","name":"Huly Vibe Sync","description":"Path: /srv/hvs","issueCount":12,"private":false,"archived":false},
+                        {"identifier":"OLD","name":"Old","description":"","issueCount":0,"private":true,"archived":true}],"count":2})");
+    ASSERT_TRUE(projects) << projects.error().describe();
+    ASSERT_EQ(projects->size(), 2u);
+    EXPECT_EQ((*projects)[0].identifier, "HVS");
+    EXPECT_EQ((*projects)[0].issue_count, 12);
+    EXPECT_TRUE((*projects)[1].archived);
+}
+
+TEST(HulyDecoders, IssuesAndTruncation) {
+    std::string body =
+        R"({"project":"HVS","issues":[{"identifier":"HVS-2","title":"B","description":"","status":"Todo","priority":"High","component":null,"milestone":null,"assignee":null,"createdOn":1,"modifiedOn":1762000000123,"number":2,"project":"HVS"},
+                                     {"identifier":"HVS-1","title":"A","description":"text","status":"Done","priority":"NoPriority","component":null,"milestone":null,"assignee":null,"createdOn":1,"modifiedOn":1762000000000,"number":1,"project":"HVS"}],"count":2,"filtered":true})";
+    auto page = huly::decode_issues(body, 1000);
+    ASSERT_TRUE(page) << page.error().describe();
+    ASSERT_EQ(page->issues.size(), 2u);
+    EXPECT_EQ(page->issues[0].modified_ms, 1762000000123);
+    EXPECT_EQ(page->issues[1].description, "text");
+    EXPECT_TRUE(page->filtered);
+    EXPECT_FALSE(page->possibly_truncated);
+    EXPECT_TRUE(huly::decode_issues(body, 2)->possibly_truncated);
+}
+
+TEST(HulyDecoders, MalformedAnswersAreNamedParseErrors) {
+    for (std::string body : {"", "<html>Cannot GET</html>", "[]", R"({"projects":{}})", R"({"count":0})",
+                             R"({"projects":[{"identifier":1,"name":"x","issueCount":0}]})",
+                             R"({"projects":[{"identifier":"X","name":"x","issueCount":"many"}]})"}) {
+        auto projects = huly::decode_projects(body);
+        ASSERT_FALSE(projects) << body;
+        EXPECT_EQ(projects.error().kind, error_kind::parse);
+        EXPECT_NE(projects.error().message.find("huly"), std::string::npos) << projects.error().message;
+    }
+    auto issues = huly::decode_issues(R"({"issues":[{"identifier":"X-1","title":"t","status":"Todo"}]})", 1000);
+    ASSERT_FALSE(issues);
+    EXPECT_NE(issues.error().message.find("modifiedOn"), std::string::npos);
+}
+
+TEST(HulyDecoders, RefusedStatusCatalogue) {
+    error refusal = make_error(error_kind::http_4xx, "huly answered 400");
+    refusal.http_status = 400;
+    refusal.body = R"({"error":"Status 'In Review' not found","availableStatuses":["Backlog","Todo","Done"]})";
+    auto catalogue = huly::refused_status_catalogue(refusal);
+    ASSERT_TRUE(catalogue);
+    EXPECT_EQ(*catalogue, (std::set<std::string>{"Backlog", "Todo", "Done"}));
+    refusal.body = R"({"error":"field and value are required"})";
+    EXPECT_FALSE(huly::refused_status_catalogue(refusal));
+    refusal.http_status = 500;
+    EXPECT_FALSE(huly::refused_status_catalogue(refusal));
+}
+
+TEST(VibeDecoders, EnvelopeDataAndTasks) {
+    auto data = vibe::decode_envelope(
+        "application/json",
+        R"({"success":true,"data":{"id":"1b32d24f-0000-4000-8000-000000000001","project_id":"c4a750a5-0000-4000-8000-000000000002","title":"Minimal","description":null,"status":"todo","parent_task_attempt":null,"created_at":"2026-11-24T18:57:50Z","updated_at":"2026-11-24T18:57:50Z"},"error_data":null,"message":null})",
+        "vibe test");
+    ASSERT_TRUE(data);
+    auto task = vibe::decode_task(*data);
+    ASSERT_TRUE(task) << task.error().describe();
+    EXPECT_FALSE(task->description);
+    EXPECT_EQ(task->status, "todo");
+}
+
+TEST(VibeDecoders, TheSpaFallbackIsNotData) {
+    auto data = vibe::decode_envelope("text/html; charset=utf-8", "<!doctype html><html></html>", "vibe GET /api/x");
+    ASSERT_FALSE(data);
+    EXPECT_EQ(data.error().kind, error_kind::parse);
+    EXPECT_NE(data.error().message.find("expected JSON"), std::string::npos);
+}
+
+TEST(VibeDecoders, SuccessFalseIsARefusalWithTheServersMessage) {
+    auto data = vibe::decode_envelope(
+        "application/json",
+        R"({"success":false,"data":null,"error_data":null,"message":"A project with this git repository path already exists"})",
+        "vibe POST /api/projects");
+    ASSERT_FALSE(data);
+    EXPECT_EQ(data.error().kind, error_kind::http_4xx);
+    EXPECT_FALSE(data.error().transient());
+    EXPECT_NE(data.error().message.find("already exists"), std::string::npos);
+}
+
+TEST(VibeDecoders, UnknownStatusOrWrongTypesAreParseErrors) {
+    auto odd = boost::json::parse(R"({"id":"x","title":"t","description":null,"status":"in_progress"})");
+    EXPECT_FALSE(vibe::decode_task(odd));
+    auto typed = boost::json::parse(R"({"id":"x","title":5,"description":null,"status":"todo"})");
+    EXPECT_FALSE(vibe::decode_task(typed));
+    EXPECT_FALSE(vibe::decode_envelope("application/json", R"({"data":[]})", "vibe"));
+}
+
+TEST(Json, Iso8601Milliseconds) {
+    EXPECT_EQ(core::iso8601_ms(0), "1970-01-01T00:00:00.000Z");
+    EXPECT_EQ(core::iso8601_ms(1762000000123), "2025-11-01T12:26:40.123Z");
+}
+
+}  // namespace
+}  // namespace hvs
