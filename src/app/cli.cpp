@@ -17,6 +17,10 @@ struct command {
 };
 
 const command commands[] = {
+    {"run", "Run the service: a sync cycle, then another SYNC_INTERVAL ms after each ends, until SIGTERM",
+     "  (no flags of its own; --dry-run prints plans and writes nothing)\n", run_command},
+    {"once", "Run one sync cycle and exit: 0 when every project succeeded, 1 otherwise",
+     "  (no flags of its own; --dry-run prints the plan and writes nothing)\n", once_command},
     {"check", "Validate the configuration and probe each configured upstream and the local HTTP stack",
      "  (no flags of its own)\n", check_command},
 };

@@ -17,5 +17,8 @@ int run_cli(int argc, char** argv);
 
 // Each command receives the validated configuration and its own remaining arguments.
 int check_command(const core::config& cfg, const std::vector<std::string>& args);
+int simulate_command(const core::config& cfg, const std::vector<std::string>& args);
+int once_command(const core::config& cfg, const std::vector<std::string>& args);
+int run_command(const core::config& cfg, const std::vector<std::string>& args);
 
 }  // namespace hvs::app

@@ -1,0 +1,31 @@
+#pragma once
+// One sync cycle: read the world once, then one task per project (at most `max_workers` at
+// once), under a deadline that cancels what is still running. Records the cycle in the history.
+
+#include "hvs/sync/project_sync.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hvs::service {
+
+struct cycle_options {
+    unsigned max_workers = 8;
+    bool include_archived = false;
+    std::optional<std::string> only_project;       // POST /api/sync?project=ID
+    std::chrono::milliseconds deadline{900'000};   // SYNC_TIMEOUT
+};
+
+struct cycle_outcome {
+    bool ok = false;                    // every project succeeded
+    std::string error;                  // why the cycle itself failed (the world could not be read)
+    bool timed_out = false;
+    std::vector<sync::project_outcome> projects;
+    sync::cycle_record record;
+};
+
+net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options options);
+
+}  // namespace hvs::service

@@ -1,0 +1,44 @@
+#pragma once
+// The running service's parts, built from the configuration: one limiter, connection pool and
+// typed client per upstream, the database (opened, migrated, on its own thread), and the sync
+// context the cycles use.
+
+#include "hvs/core/config.hpp"
+#include "hvs/service/cycle.hpp"
+
+#include <memory>
+#include <ostream>
+
+namespace hvs::service {
+
+class runtime {
+public:
+    // Fails (error_kind::invalid or io) when an upstream is not configured or the database cannot
+    // be opened, migrated or written.
+    static result<std::unique_ptr<runtime>> create(net::executor ex, const core::config& cfg,
+                                                   std::ostream* plan_output = nullptr);
+
+    sync::sync_context& context() { return *context_; }
+    store::db_worker& db() { return *db_; }
+    net::http_client& huly_http() { return *huly_http_; }
+    net::http_client& vibe_http() { return *vibe_http_; }
+    [[nodiscard]] cycle_options cycle_settings() const { return cycle_; }
+
+private:
+    runtime(const core::config& cfg);
+
+    net::rate_limiter huly_limiter_;
+    net::rate_limiter vibe_limiter_;
+    std::unique_ptr<net::http_client> huly_http_;
+    std::unique_ptr<net::http_client> vibe_http_;
+    std::unique_ptr<huly::client> huly_;
+    std::unique_ptr<vibe::client> vibe_;
+    std::unique_ptr<store::db_worker> db_;
+    std::unique_ptr<sync::sync_context> context_;
+    cycle_options cycle_;
+};
+
+// The sync settings a configuration asks for.
+[[nodiscard]] sync::sync_settings sync_settings_from(const core::config& cfg);
+
+}  // namespace hvs::service

@@ -1,0 +1,149 @@
+// `huly-vibe-sync once` (one cycle, exit status says whether every project succeeded) and
+// `huly-vibe-sync run` (the daemon: a cycle, then SYNC_INTERVAL after it ends, until a signal).
+
+#include "app/cli.hpp"
+
+#include "hvs/service/runtime.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+#include <iostream>
+
+namespace hvs::app {
+namespace {
+
+namespace asio = boost::asio;
+
+void print_summary(const service::cycle_outcome& outcome, bool dry_run) {
+    for (const auto& p : outcome.projects) {
+        std::cout << (p.ok ? "  ok      " : "  FAILED  ") << p.project;
+        if (p.skipped) {
+            std::cout << "  skipped (no issues)\n";
+            continue;
+        }
+        if (dry_run) {
+            std::cout << "  " << p.planned_writes << " writes planned\n";
+        } else {
+            std::cout << "  created " << p.tasks_created << ", tasks updated " << p.tasks_updated
+                      << ", Huly updated " << p.issues_updated << ", conflicts " << p.conflicts;
+            if (p.created_vibe_project) std::cout << ", new Vibe project";
+            if (p.relinked) std::cout << ", relinked " << p.relinked;
+            if (p.marked_deleted) std::cout << ", marked deleted " << p.marked_deleted;
+            if (p.rejected) std::cout << ", refused " << p.rejected;
+            std::cout << (p.full_read ? "  (full read)" : "") << "\n";
+        }
+        if (!p.ok) std::cout << "          " << p.error << "\n";
+    }
+    const auto& r = outcome.record;
+    std::cout << "cycle " << r.outcome << ": " << r.projects_ok << " projects ok, " << r.projects_failed
+              << " failed; tasks created " << r.tasks_created << ", tasks updated " << r.tasks_updated
+              << ", Huly issues updated " << r.issues_updated << ", conflicts " << r.conflicts << "\n";
+    if (!outcome.error.empty()) std::cout << "error: " << outcome.error << "\n";
+}
+
+int run_to_completion(asio::io_context& ioc, net::task<int> work) {
+    int status = exit_failed;
+    asio::co_spawn(ioc, net::cancellation_as_values(std::move(work)), [&](std::exception_ptr e, int code) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                std::cerr << "huly-vibe-sync: internal error: " << ex.what() << "\n";
+            }
+            status = exit_failed;
+        } else {
+            status = code;
+        }
+    });
+    ioc.run();
+    return status;
+}
+
+net::task<int> one_cycle(service::runtime& rt, bool dry_run) {
+    auto outcome = co_await service::run_cycle(rt.context(), rt.cycle_settings());
+    print_summary(outcome, dry_run);
+    co_return outcome.ok ? exit_ok : exit_failed;
+}
+
+net::task<int> daemon(service::runtime& rt, core::config cfg, const bool& stopping, asio::steady_timer& pause) {
+    log::logger lg("scheduler");
+    int last = exit_ok;
+    while (!stopping) {
+        auto outcome = co_await service::run_cycle(rt.context(), rt.cycle_settings());
+        last = outcome.ok ? exit_ok : exit_failed;
+        HVS_LOG(lg, info) << "cycle " << outcome.record.outcome << ": " << outcome.record.projects_ok << " ok, "
+                          << outcome.record.projects_failed << " failed, " << outcome.record.tasks_created
+                          << " tasks created, " << outcome.record.tasks_updated << " updated, "
+                          << outcome.record.issues_updated << " Huly updates";
+        if (cfg.sync_interval.count() == 0) co_return last;
+        rt.huly_http().sweep_idle();
+        rt.vibe_http().sweep_idle();
+        pause.expires_after(cfg.sync_interval);
+        co_await pause.async_wait(net::use_nothrow);  // a signal cancels the pause
+    }
+    co_return exit_ok;
+}
+
+}  // namespace
+
+int once_command(const core::config& cfg, const std::vector<std::string>& args) {
+    if (!args.empty()) {
+        std::cerr << "huly-vibe-sync once: unknown argument '" << args.front() << "'\n";
+        return exit_usage;
+    }
+    asio::io_context ioc;
+    auto rt = service::runtime::create(ioc.get_executor(), cfg, &std::cout);
+    if (!rt) {
+        std::cerr << "huly-vibe-sync: " << rt.error().message << "\n";
+        return rt.error().kind == error_kind::invalid ? exit_usage : exit_failed;
+    }
+    return run_to_completion(ioc, one_cycle(**rt, cfg.dry_run));
+}
+
+int run_command(const core::config& cfg, const std::vector<std::string>& args) {
+    if (!args.empty()) {
+        std::cerr << "huly-vibe-sync run: unknown argument '" << args.front() << "'\n";
+        return exit_usage;
+    }
+    asio::io_context ioc;
+    auto rt = service::runtime::create(ioc.get_executor(), cfg, cfg.dry_run ? &std::cout : nullptr);
+    if (!rt) {
+        std::cerr << "huly-vibe-sync: " << rt.error().message << "\n";
+        return rt.error().kind == error_kind::invalid ? exit_usage : exit_failed;
+    }
+    bool stopping = false;
+    asio::steady_timer pause(ioc);
+    asio::cancellation_signal cancel;
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
+                                                                               int) {
+        if (ec) return;
+        if (!stopping) {
+            // First signal: finish the current cycle, start no other.
+            stopping = true;
+            log::logger lg("scheduler");
+            HVS_LOG(lg, info) << "stopping after the current cycle (signal again to stop now)";
+            pause.cancel();
+            signals.async_wait(on_signal);
+            return;
+        }
+        cancel.emit(asio::cancellation_type::terminal);
+    };
+    signals.async_wait(on_signal);
+    int status = exit_failed;
+    asio::co_spawn(ioc, net::cancellation_as_values(daemon(**rt, cfg, stopping, pause)),
+                   asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, int code) {
+                       status = e ? exit_failed : code;
+                       signals.cancel();
+                   }));
+    ioc.run();
+    return status;
+}
+
+}  // namespace hvs::app

@@ -1,0 +1,86 @@
+#include "hvs/service/runtime.hpp"
+
+#include "hvs/store/migrations.hpp"
+
+#include <filesystem>
+
+namespace hvs::service {
+namespace {
+
+net::client_params client_params_for(std::string name, const core::upstream_limits& limits, const core::config& cfg) {
+    net::client_params params;
+    params.name = std::move(name);
+    params.pool.max_connections = limits.connections;
+    params.retry = {cfg.http_attempts, cfg.retry_base, cfg.retry_max};
+    params.timeout = cfg.http_timeout;
+    params.tls = {cfg.tls_verify, cfg.tls_ca_file};
+    return params;
+}
+
+result<store::database> open_database(const std::string& path) {
+    auto parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+        return make_error(error_kind::io, "database directory '" + parent.string() +
+                                              "' does not exist; create it or set DB_PATH");
+    }
+    auto db = store::database::open(path);
+    if (!db) return db.error();
+    auto migrated = store::migrate(*db);
+    if (!migrated) return migrated.error();
+    return db;
+}
+
+}  // namespace
+
+sync::sync_settings sync_settings_from(const core::config& cfg) {
+    sync::sync_settings s;
+    s.dry_run = cfg.dry_run;
+    s.incremental = cfg.incremental_sync;
+    s.full_sync_every = cfg.full_sync_every;
+    s.skip_empty_projects = cfg.skip_empty_projects;
+    s.stacks_dir = cfg.stacks_dir;
+    s.allowed_repo_roots = cfg.allowed_repo_roots;
+    s.plan.policy = cfg.conflicts == core::conflict_policy::huly ? sync::winner::huly : sync::winner::vibe;
+    s.plan.cancel_on_huly_delete = cfg.huly_delete == core::on_huly_delete::cancel;
+    s.plan.names = {cfg.huly_status_todo, cfg.huly_status_inprogress, cfg.huly_status_inreview, cfg.huly_status_done,
+                    cfg.huly_status_cancelled};
+    return s;
+}
+
+runtime::runtime(const core::config& cfg)
+    : huly_limiter_(cfg.huly.rate, cfg.huly.burst), vibe_limiter_(cfg.vibe.rate, cfg.vibe.burst) {
+    cycle_.max_workers = cfg.max_workers;
+    cycle_.include_archived = cfg.huly_include_archived;
+    cycle_.deadline = cfg.sync_timeout.count() > 0 ? cfg.sync_timeout : std::chrono::milliseconds::max();
+}
+
+result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::config& cfg, std::ostream* plan_output) {
+    if (cfg.huly_api_url.empty() || cfg.vibe_api_url.empty()) {
+        return make_error(error_kind::invalid,
+                          "HULY_API_URL and VIBE_API_URL must both be set (scripts/run.sh starts the simulators and "
+                          "sets them)");
+    }
+    std::unique_ptr<runtime> rt(new runtime(cfg));
+    auto huly_url = net::parse_base_url(cfg.huly_api_url);
+    if (!huly_url) return huly_url.error();
+    auto vibe_url = net::parse_base_url(cfg.vibe_api_url);
+    if (!vibe_url) return vibe_url.error();
+    auto huly_http = net::http_client::create(ex, *huly_url, client_params_for("huly", cfg.huly, cfg), rt->huly_limiter_);
+    if (!huly_http) return huly_http.error();
+    rt->huly_http_ = std::move(*huly_http);
+    auto vibe_http = net::http_client::create(ex, *vibe_url, client_params_for("vibe", cfg.vibe, cfg), rt->vibe_limiter_);
+    if (!vibe_http) return vibe_http.error();
+    rt->vibe_http_ = std::move(*vibe_http);
+    rt->huly_ = std::make_unique<huly::client>(*rt->huly_http_);
+    rt->vibe_ = std::make_unique<vibe::client>(*rt->vibe_http_);
+
+    auto db = open_database(cfg.db_path);
+    if (!db) return db.error();
+    rt->db_ = std::make_unique<store::db_worker>(std::move(*db));
+    rt->context_ = std::make_unique<sync::sync_context>(
+        sync::sync_context{*rt->huly_, *rt->vibe_, *rt->db_, sync_settings_from(cfg), log::logger("sync"), plan_output});
+    return rt;
+}
+
+}  // namespace hvs::service

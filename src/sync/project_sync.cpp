@@ -1,0 +1,345 @@
+#include "hvs/sync/project_sync.hpp"
+
+#include "hvs/sync/repo_path.hpp"
+#include "hvs/sync/text.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+namespace hvs::sync {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr std::size_t default_issue_limit = 1000;
+
+struct stored_state {
+    std::optional<project_row> row;
+    std::vector<link> links;
+    std::set<std::string> learned_statuses;
+};
+
+// Mutable results of the write phase, shared by the concurrent writers of one project.
+struct write_results {
+    std::map<std::string, link> links;  // by issue id
+    std::set<std::string> learned_statuses;
+    std::vector<std::string> transient_failures;
+    unsigned created = 0, tasks_updated = 0, issues_updated = 0, rejected = 0;
+};
+
+std::string describe_plan(const std::string& project, const project_plan& plan, const mirror_decision& mirror) {
+    std::string out;
+    if (mirror.what == mirror_decision::kind::create) out += project + ": would create the Vibe project\n";
+    for (const auto& c : plan.creates) {
+        out += project + ": would create a task for " + c.issue_id + " \"" + c.title + "\"";
+        if (c.then_status) out += " then set status " + std::string(to_string(*c.then_status));
+        out += "\n";
+    }
+    for (const auto& u : plan.task_updates) {
+        out += project + ": would update task of " + u.issue_id + ":";
+        if (u.title) out += " title";
+        if (u.description) out += " description";
+        if (u.status) out += " status=" + std::string(to_string(*u.status));
+        out += "\n";
+    }
+    for (const auto& u : plan.issue_updates) {
+        out += project + ": would update Huly " + u.issue_id + " " + u.field +
+               (u.field == "status" ? "=" + u.value : std::string()) + "\n";
+    }
+    out += project + ": " + std::to_string(plan.creates.size()) + " creates, " +
+           std::to_string(plan.task_updates.size()) + " task updates, " + std::to_string(plan.issue_updates.size()) +
+           " Huly updates, " + std::to_string(plan.conflicts) + " conflicts\n";
+    return out;
+}
+
+// Records a failed write: refusals are permanent (counted), anything else is retried next cycle.
+void record_failure(write_results& results, const std::string& what, const error& e) {
+    if (e.transient() || e.kind == error_kind::cancelled) {
+        results.transient_failures.push_back(what + ": " + e.describe());
+    } else {
+        ++results.rejected;
+    }
+}
+
+net::task<void> create_task(sync_context& ctx, std::string vibe_id, task_create create, write_results& results) {
+    auto created = co_await ctx.vibe.create_task(vibe_id, create.title, create.description);
+    if (!created) {
+        HVS_LOG(ctx.log, warning) << "creating the task of " << create.issue_id << " failed: " << created.error().describe();
+        record_failure(results, "create " + create.issue_id, created.error());
+        co_return;
+    }
+    ++results.created;
+    link l = create.on_success;
+    l.task_id = created->id;
+    if (create.then_status) {
+        task_update follow_up{created->id, create.issue_id, {}, {}, create.then_status, {}};
+        follow_up.bases.status = std::string(to_string(*create.then_status));
+        auto updated = co_await ctx.vibe.update_task(created->id, vibe::task_changes{{}, {}, create.then_status});
+        if (updated) {
+            confirm(l, follow_up);
+        } else {
+            record_failure(results, "status of new task " + create.issue_id, updated.error());
+        }
+    }
+    results.links[l.issue_id] = std::move(l);
+}
+
+net::task<void> update_task(sync_context& ctx, task_update update, write_results& results) {
+    auto done = co_await ctx.vibe.update_task(update.task_id,
+                                              vibe::task_changes{update.title, update.description, update.status});
+    if (!done) {
+        HVS_LOG(ctx.log, warning) << "updating the task of " << update.issue_id << " failed: " << done.error().describe();
+        record_failure(results, "update task of " + update.issue_id, done.error());
+        co_return;
+    }
+    ++results.tasks_updated;
+    confirm(results.links[update.issue_id], update);
+}
+
+// The Huly writes of one issue, one field at a time, in order.
+net::task<void> update_issue(sync_context& ctx, std::vector<issue_update> updates, write_results& results) {
+    for (auto& update : updates) {
+        auto done = co_await ctx.huly.update_issue(update.issue_id, update.field, update.value);
+        link& l = results.links[update.issue_id];
+        if (done) {
+            ++results.issues_updated;
+            confirm(l, update);
+            continue;
+        }
+        if (update.field == "status") {
+            if (auto catalogue = huly::refused_status_catalogue(done.error())) {
+                HVS_LOG(ctx.log, warning) << "Huly refused status '" << update.value << "' for " << update.issue_id
+                                          << "; it will not be sent again while unchanged";
+                results.learned_statuses.insert(catalogue->begin(), catalogue->end());
+                l.rejected_status = update.value;
+            }
+        }
+        HVS_LOG(ctx.log, warning) << "updating Huly " << update.issue_id << " " << update.field
+                                  << " failed: " << done.error().describe();
+        record_failure(results, "update " + update.issue_id + " " + update.field, done.error());
+    }
+}
+
+net::task<result<stored_state>> load_state(sync_context& ctx, std::string identifier) {
+    // Named, not a temporary: GCC 12 mis-copies lambda temporaries inside co_await expressions.
+    auto job = [identifier](store::database& db) -> result<stored_state> {
+        stored_state state;
+        auto row = load_project(db, identifier);
+        if (!row) return row.error();
+        state.row = std::move(*row);
+        auto links = load_links(db, identifier);
+        if (!links) return links.error();
+        state.links = std::move(*links);
+        auto learned = load_learned_statuses(db);
+        if (!learned) return learned.error();
+        state.learned_statuses = std::move(*learned);
+        return state;
+    };
+    co_return co_await ctx.db.run(std::move(job));
+}
+
+// The repository a new Vibe project gets, and whether it already exists as a git repository.
+std::pair<std::string, bool> choose_repository(sync_context& ctx, const huly::project& project) {
+    std::vector<std::string> roots = ctx.settings.allowed_repo_roots;
+    roots.push_back(ctx.settings.stacks_dir);
+    if (auto described = described_path(project.description)) {
+        auto check = check_repo_path(*described, roots);
+        if (check.verdict == path_verdict::allowed) return {check.resolved, true};
+        HVS_LOG(ctx.log, warning) << "ignoring repository path '" << *described << "' from the Huly description: "
+                                  << to_string(check.verdict) << "; using a placeholder";
+    }
+    auto placeholder = placeholder_path(ctx.settings.stacks_dir, project.identifier);
+    std::error_code ec;
+    bool exists = std::filesystem::exists(std::filesystem::path(placeholder) / ".git", ec);
+    // When it does not exist, Vibe creates it (mkdir -p, git init) for use_existing_repo=false.
+    return {placeholder, exists};
+}
+
+net::task<result<std::string>> ensure_vibe_project(sync_context& ctx, const huly::project& project,
+                                                   const mirror_decision& mirror, std::string& repo_path) {
+    if (mirror.what == mirror_decision::kind::linked || mirror.what == mirror_decision::kind::adopt) {
+        co_return mirror.vibe_id;
+    }
+    if (mirror.what == mirror_decision::kind::vanished) {
+        co_return make_error(error_kind::http_4xx, "Vibe project " + mirror.vibe_id +
+                                                       " mapped to this project no longer exists; nothing is "
+                                                       "re-created (remove the project's row to start over)");
+    }
+    auto [path, existing] = choose_repository(ctx, project);
+    repo_path = path;
+    auto created = co_await ctx.vibe.create_project(project.name, path, existing);
+    if (created) co_return created->id;
+    // A project with this repository exists already (an earlier create that timed out, or a
+    // placeholder reused): adopt it rather than fail forever.
+    if (created.error().http_status == 200) {
+        auto listed = co_await ctx.vibe.list_projects();
+        if (!listed) co_return listed.error();
+        for (const auto& candidate : *listed) {
+            if (candidate.git_repo_path == path) co_return candidate.id;
+        }
+    }
+    co_return created.error();
+}
+
+}  // namespace
+
+net::task<project_outcome> sync_project(sync_context& ctx, huly::project project, mirror_decision mirror) {
+    project_outcome outcome;
+    outcome.project = project.identifier;
+
+    auto state = co_await load_state(ctx, project.identifier);
+    if (!state) {
+        outcome.error = state.error().describe();
+        co_return outcome;
+    }
+    project_row row;
+    if (state->row) row = *state->row;
+    row.identifier = project.identifier;
+    row.name = project.name;
+
+    const bool known = state->row && state->row->vibe_id;
+    if (ctx.settings.skip_empty_projects && known && project.issue_count == 0 && row.issue_count == 0 &&
+        state->links.empty()) {
+        outcome.ok = outcome.skipped = true;
+        co_return outcome;
+    }
+
+    if (ctx.settings.dry_run && mirror.what == mirror_decision::kind::create) {
+        // Nothing exists in Vibe yet: every issue would become a task.
+        auto page = co_await ctx.huly.list_issues(project.identifier, std::nullopt,
+                                                  std::max<std::size_t>(default_issue_limit, project.issue_count + 100));
+        if (!page) {
+            outcome.error = page.error().describe();
+            co_return outcome;
+        }
+        plan_inputs in{project.identifier, std::move(page->issues), true, {}, {}};
+        auto plan = plan_project(in, ctx.settings.plan);
+        if (ctx.plan_output) *ctx.plan_output << describe_plan(project.identifier, plan, mirror);
+        outcome.ok = true;
+        outcome.planned_writes = static_cast<unsigned>(plan.creates.size()) + 1;
+        co_return outcome;
+    }
+
+    std::string repo_path = row.repo_path.value_or("");
+    std::string vibe_id;
+    if (ctx.settings.dry_run) {
+        vibe_id = mirror.vibe_id;
+    } else {
+        auto ensured = co_await ensure_vibe_project(ctx, project, mirror, repo_path);
+        if (!ensured) {
+            outcome.error = "Vibe project: " + ensured.error().describe();
+            co_return outcome;
+        }
+        vibe_id = *ensured;
+        outcome.created_vibe_project = mirror.what == mirror_decision::kind::create;
+    }
+    row.vibe_id = vibe_id;
+    if (!repo_path.empty()) row.repo_path = repo_path;
+    row.description_hash = content_hash(project.description);
+    row.issue_count = project.issue_count;
+
+    // Read both sides at once. A failed read fails the project: nothing is planned from it.
+    const bool full = !ctx.settings.incremental || !row.watermark_ms ||
+                      row.cycles_since_full + 1 >= static_cast<std::int64_t>(ctx.settings.full_sync_every);
+    const std::size_t full_limit = std::max<std::size_t>(default_issue_limit, project.issue_count + 1000);
+    auto ex = co_await asio::this_coro::executor;
+    auto [order, huly_failure, issues, vibe_failure, tasks] =
+        co_await asio::experimental::make_parallel_group(
+            asio::co_spawn(ex,
+                           net::cancellation_as_values(ctx.huly.list_issues(
+                               project.identifier, full ? std::nullopt : row.watermark_ms,
+                               full ? full_limit : default_issue_limit)),
+                           asio::deferred),
+            asio::co_spawn(ex, net::cancellation_as_values(ctx.vibe.list_tasks(vibe_id)), asio::deferred))
+            .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    if (huly_failure) std::rethrow_exception(huly_failure);
+    if (vibe_failure) std::rethrow_exception(vibe_failure);
+    if (!tasks) {
+        outcome.error = "reading Vibe tasks: " + tasks.error().describe();
+        co_return outcome;
+    }
+    bool complete = full;
+    if (issues && !full && issues->possibly_truncated) {
+        HVS_LOG(ctx.log, info) << "incremental read hit its limit; reading every issue instead";
+        issues = co_await ctx.huly.list_issues(project.identifier, std::nullopt, full_limit);
+        complete = true;
+    }
+    if (!issues) {
+        outcome.error = "reading Huly issues: " + issues.error().describe();
+        co_return outcome;
+    }
+    if (complete && issues->possibly_truncated) {
+        HVS_LOG(ctx.log, warning) << "full read returned " << issues->issues.size()
+                                  << " issues, the limit: deletions are not detected this cycle";
+        complete = false;
+    }
+    outcome.full_read = complete;
+
+    std::int64_t newest = row.watermark_ms.value_or(0);
+    for (const auto& issue : issues->issues) newest = std::max(newest, issue.modified_ms);
+
+    plan_settings settings = ctx.settings.plan;
+    settings.available_statuses.insert(state->learned_statuses.begin(), state->learned_statuses.end());
+    plan_inputs in{project.identifier, std::move(issues->issues), complete, std::move(*tasks), state->links};
+    auto plan = plan_project(in, settings);
+    outcome.conflicts = plan.conflicts;
+    outcome.relinked = plan.relinked;
+    outcome.marked_deleted = plan.marked_deleted;
+    outcome.planned_writes =
+        static_cast<unsigned>(plan.creates.size() + plan.task_updates.size() + plan.issue_updates.size());
+    for (const auto& duplicate : plan.duplicate_markers) {
+        HVS_LOG(ctx.log, warning) << "task " << duplicate << " carries the marker of an issue linked to another task";
+    }
+    if (ctx.settings.dry_run) {
+        if (ctx.plan_output) *ctx.plan_output << describe_plan(project.identifier, plan, mirror);
+        outcome.ok = true;
+        co_return outcome;
+    }
+
+    write_results results;
+    for (const auto& l : plan.links) results.links[l.issue_id] = l;
+    std::vector<net::task<void>> writes;
+    for (auto& create : plan.creates) writes.push_back(create_task(ctx, vibe_id, std::move(create), results));
+    for (auto& update : plan.task_updates) writes.push_back(update_task(ctx, std::move(update), results));
+    std::map<std::string, std::vector<issue_update>> by_issue;
+    for (auto& update : plan.issue_updates) by_issue[update.issue_id].push_back(std::move(update));
+    for (auto& [issue_id, updates] : by_issue) writes.push_back(update_issue(ctx, std::move(updates), results));
+    co_await net::run_all(std::move(writes));
+
+    outcome.tasks_created = results.created;
+    outcome.tasks_updated = results.tasks_updated;
+    outcome.issues_updated = results.issues_updated;
+    outcome.rejected = results.rejected;
+    outcome.ok = results.transient_failures.empty();
+    if (outcome.ok) {
+        row.watermark_ms = newest > 0 ? std::optional<std::int64_t>(newest) : row.watermark_ms;
+        row.cycles_since_full = complete ? 0 : row.cycles_since_full + 1;
+        row.last_success_at = now_iso8601();
+        row.last_error.reset();
+    } else {
+        outcome.error = std::to_string(results.transient_failures.size()) + " writes failed, first: " +
+                        results.transient_failures.front();
+        row.last_error = outcome.error;
+    }
+
+    std::vector<link> links;
+    links.reserve(results.links.size());
+    for (auto& [id, l] : results.links) links.push_back(std::move(l));
+    auto job = [row, links = std::move(links), learned = results.learned_statuses](store::database& db) {
+        return save_project_step(db, row, links, learned);
+    };
+    auto saved = co_await ctx.db.run(std::move(job));
+    if (!saved) {
+        outcome.ok = false;
+        outcome.error = "saving state: " + saved.error().describe();
+    }
+    co_return outcome;
+}
+
+}  // namespace hvs::sync
