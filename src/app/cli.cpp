@@ -21,6 +21,8 @@ const command commands[] = {
      "  (no flags of its own; --dry-run prints plans and writes nothing)\n", run_command},
     {"once", "Run one sync cycle and exit: 0 when every project succeeded, 1 otherwise",
      "  (no flags of its own; --dry-run prints the plan and writes nothing)\n", once_command},
+    {"import-legacy", "Import the original service's sync-state.db (projects, issue-task links) into DB_PATH",
+     "  --db FILE    the original service's sync-state.db (read only, never modified)\n", import_command},
     {"check", "Validate the configuration and probe each configured upstream and the local HTTP stack",
      "  (no flags of its own)\n", check_command},
 };
@@ -37,7 +39,7 @@ void print_help(std::ostream& out) {
     out << "huly-vibe-sync " HVS_VERSION " — keeps Huly issues, Vibe Kanban tasks and Letta PM agents converged\n\n"
         << "Usage: huly-vibe-sync <command> [--setting=value ...] [command flags]\n"
         << "       huly-vibe-sync <command> --help | --version\n\nCommands:\n";
-    for (const auto& c : commands) out << "  " << c.name << std::string(12 - c.name.size(), ' ') << c.summary << "\n";
+    for (const auto& c : commands) out << "  " << c.name << std::string(15 - c.name.size(), ' ') << c.summary << "\n";
     out << "\n";
     print_settings(out);
 }

@@ -20,5 +20,6 @@ int check_command(const core::config& cfg, const std::vector<std::string>& args)
 int simulate_command(const core::config& cfg, const std::vector<std::string>& args);
 int once_command(const core::config& cfg, const std::vector<std::string>& args);
 int run_command(const core::config& cfg, const std::vector<std::string>& args);
+int import_command(const core::config& cfg, const std::vector<std::string>& args);
 
 }  // namespace hvs::app

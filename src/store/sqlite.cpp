@@ -102,6 +102,20 @@ result<database> database::open(const std::string& path) {
     return db;
 }
 
+result<database> database::open_read_only(const std::string& path) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    database db;
+    db.db_.reset(raw);
+    db.path_ = path;
+    if (rc != SQLITE_OK) return sqlite_error(raw, rc, "cannot open database '" + path + "'");
+    sqlite3_busy_timeout(raw, 5000);
+    if (auto probe = db.exec("SELECT count(*) FROM sqlite_master"); !probe) {
+        return make_error(error_kind::io, "cannot read database '" + path + "': " + probe.error().message);
+    }
+    return db;
+}
+
 result<void> database::exec(std::string_view sql) {
     std::string text(sql);
     char* message = nullptr;

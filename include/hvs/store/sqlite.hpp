@@ -56,6 +56,8 @@ public:
     // Opens (creating if missing) the file; the directory must exist. Enables WAL, foreign keys
     // and a busy timeout. A file that is not a database, or is read-only, is an error here.
     static result<database> open(const std::string& path);
+    // Opens an existing file for reading only; nothing about it (journal mode included) changes.
+    static result<database> open_read_only(const std::string& path);
 
     result<void> exec(std::string_view sql);
     result<statement> prepare(std::string_view sql);

@@ -1,0 +1,57 @@
+// `huly-vibe-sync import-legacy --db FILE`: brings the original service's state over so the
+// first cycle links instead of duplicating.
+
+#include "app/cli.hpp"
+
+#include "hvs/store/migrations.hpp"
+#include "hvs/sync/legacy_import.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+namespace hvs::app {
+
+int import_command(const core::config& cfg, const std::vector<std::string>& args) {
+    std::string legacy;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--db" && i + 1 < args.size()) {
+            legacy = args[++i];
+        } else if (args[i].rfind("--db=", 0) == 0) {
+            legacy = args[i].substr(5);
+        } else {
+            std::cerr << "huly-vibe-sync import-legacy: unknown argument '" << args[i] << "'\n";
+            return exit_usage;
+        }
+    }
+    if (legacy.empty()) {
+        std::cerr << "huly-vibe-sync import-legacy: --db FILE (the original service's sync-state.db) is required\n";
+        return exit_usage;
+    }
+    auto parent = std::filesystem::path(cfg.db_path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+        std::cerr << "huly-vibe-sync: database directory '" << parent.string()
+                  << "' does not exist; create it or set DB_PATH\n";
+        return exit_failed;
+    }
+    auto db = store::database::open(cfg.db_path);
+    if (!db) {
+        std::cerr << "huly-vibe-sync: " << db.error().message << "\n";
+        return exit_failed;
+    }
+    if (auto migrated = store::migrate(*db); !migrated) {
+        std::cerr << "huly-vibe-sync: " << migrated.error().message << "\n";
+        return exit_failed;
+    }
+    auto report = sync::import_legacy(*db, legacy);
+    if (!report) {
+        std::cerr << "huly-vibe-sync import-legacy: " << report.error().message << "\n";
+        return report.error().kind == error_kind::invalid ? exit_usage : exit_failed;
+    }
+    std::cout << "imported " << report->projects << " projects and " << report->links << " issue-task links into "
+              << cfg.db_path << "; " << report->skipped_links << " issues had no task; " << report->kept_existing
+              << " entries were already known and left unchanged\n";
+    return exit_ok;
+}
+
+}  // namespace hvs::app
