@@ -62,7 +62,11 @@ result<std::unique_ptr<http_client>> http_client::create(executor ex, const base
 
 http_client::http_client(base_url where, client_params params, rate_limiter& limiter,
                          std::unique_ptr<connection_pool> pool)
-    : where_(std::move(where)), params_(std::move(params)), limiter_(limiter), pool_(std::move(pool)) {
+    : where_(std::move(where)),
+      params_(std::move(params)),
+      limiter_(limiter),
+      pool_(std::move(pool)),
+      breaker_(params_.breaker_failures, params_.breaker_cooldown) {
     jitter_ = [engine = std::minstd_rand(std::random_device{}())]() mutable {
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
     };
@@ -87,6 +91,14 @@ task<result<http_response>> http_client::send(http_request req, request_options 
             record(cancelled, started);
             co_return cancelled;
         }
+        if (!breaker_.allow(steady_clock::now())) {
+            result<http_response> fast = make_error(
+                error_kind::unavailable, params_.name + " is failing (" +
+                                             std::to_string(breaker_.consecutive_failures()) +
+                                             " transient failures in a row); requests fail fast until the next probe");
+            record(fast, started);
+            co_return fast;
+        }
         ++attempts;
         ++stats_.attempts;
         bool stale = false;
@@ -101,6 +113,12 @@ task<result<http_response>> http_client::send(http_request req, request_options 
         if (outcome) {
             ++stats_.by_status[outcome->result_int()];
             if (outcome->result_int() >= 400) outcome = status_error(req, *outcome);
+        }
+        // The breaker counts what says "the upstream is down": transport failures and 5xx.
+        if (!outcome && outcome.error().transient() && outcome.error().kind != error_kind::http_429) {
+            breaker_.record_failure(steady_clock::now());
+        } else if (outcome || outcome.error().kind != error_kind::cancelled) {
+            breaker_.record_success();
         }
         if (!outcome) {
             const error& failure = outcome.error();
@@ -177,7 +195,15 @@ void http_client::record(const result<http_response>& outcome, steady_clock::tim
     if (!outcome) {
         ++stats_.failures;
         ++stats_.errors[std::string(to_string(outcome.error().kind))];
+        stats_.last_error = outcome.error().describe();
     }
+}
+
+client_stats http_client::stats() const {
+    client_stats s = stats_;
+    s.breaker_opened = breaker_.times_opened();
+    s.breaker_state = std::string(to_string(breaker_.current(steady_clock::now())));
+    return s;
 }
 
 }  // namespace hvs::net

@@ -18,6 +18,7 @@ milliseconds backoff_delay(const retry_policy& policy, unsigned retry, double un
 
 bool should_retry(const retry_policy& policy, unsigned attempts_made, const error& failure, bool safe_to_repeat) {
     if (attempts_made >= policy.max_attempts || !failure.transient()) return false;
+    if (failure.kind == error_kind::unavailable) return false;  // the breaker decides when to try again
     // These prove the upstream never processed the request, so even a create may be sent again.
     bool not_processed = failure.kind == error_kind::resolve || failure.kind == error_kind::connect ||
                          failure.kind == error_kind::http_429;

@@ -14,6 +14,8 @@ net::client_params client_params_for(std::string name, const core::upstream_limi
     params.retry = {cfg.http_attempts, cfg.retry_base, cfg.retry_max};
     params.timeout = cfg.http_timeout;
     params.tls = {cfg.tls_verify, cfg.tls_ca_file};
+    params.breaker_failures = cfg.breaker_failures;
+    params.breaker_cooldown = cfg.breaker_cooldown;
     return params;
 }
 

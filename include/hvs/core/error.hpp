@@ -16,6 +16,7 @@ enum class error_kind {
     connect,       // TCP connect refused or failed
     tls,           // handshake or certificate verification failed
     timeout,       // our own deadline passed
+    unavailable,   // the upstream's circuit breaker is open: failing fast until its next probe
     cancelled,     // the caller (cycle deadline, shutdown) cancelled the operation
     closed,        // the peer closed or reset the connection mid-exchange
     http_4xx,      // the upstream rejected the request (not 429)
@@ -35,6 +36,7 @@ enum class error_kind {
     case error_kind::resolve:
     case error_kind::connect:
     case error_kind::timeout:
+    case error_kind::unavailable:
     case error_kind::closed:
     case error_kind::http_429:
     case error_kind::http_5xx:

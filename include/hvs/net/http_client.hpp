@@ -4,6 +4,7 @@
 // value (kind by status, with the start of the body), so callers can tell 404 from 5xx.
 
 #include "hvs/net/async.hpp"
+#include "hvs/net/circuit_breaker.hpp"
 #include "hvs/net/connection_pool.hpp"
 #include "hvs/net/rate_limiter.hpp"
 #include "hvs/net/retry_policy.hpp"
@@ -36,6 +37,8 @@ struct client_params {
     std::size_t error_body_limit = 2048;    // how much of an error body an error keeps
     std::string user_agent = "huly-vibe-sync/" HVS_VERSION;
     tls_options tls;
+    unsigned breaker_failures = 5;          // consecutive transient failures that open the breaker
+    milliseconds breaker_cooldown{30'000};  // how long it fails fast before one probe
 };
 
 struct request_options {
@@ -52,6 +55,9 @@ struct client_stats {
     std::map<unsigned, std::uint64_t> by_status;   // answers by HTTP status
     std::map<std::string, std::uint64_t> errors;   // failed calls by error kind
     double latency_seconds = 0;             // total time of completed calls
+    std::uint64_t breaker_opened = 0;       // times the circuit breaker opened
+    std::string breaker_state = "closed";   // closed | open | half_open
+    std::string last_error;                 // the last failure, described (never a secret)
 };
 
 class http_client {
@@ -65,7 +71,7 @@ public:
     task<result<http_response>> send(http_request req, request_options options = {});
 
     [[nodiscard]] const base_url& where() const { return where_; }
-    [[nodiscard]] client_stats stats() const { return stats_; }
+    [[nodiscard]] client_stats stats() const;
     [[nodiscard]] pool_stats pool() const { return pool_->stats(); }
     [[nodiscard]] limiter_stats limiter() const { return limiter_.stats(); }
     void sweep_idle() { pool_->sweep(); }
@@ -85,6 +91,7 @@ private:
     rate_limiter& limiter_;
     std::unique_ptr<connection_pool> pool_;
     client_stats stats_;
+    circuit_breaker breaker_;
     std::function<double()> jitter_;
 };
 

@@ -309,3 +309,36 @@ TEST_F(HttpClientTest, TheLimiterPacesRequests) {
 
 }  // namespace
 }  // namespace hvs::net
+
+namespace hvs::net {
+namespace {
+
+TEST_F(HttpClientTest, ABreakerOpensAfterRepeatedFailuresAndProbesAfterTheCooldown) {
+    int calls = 0;
+    bool down = true;
+    serve([&](server_request) -> task<std::optional<server_response>> {
+        ++calls;
+        co_return text(down ? http::status::service_unavailable : http::status::ok, down ? "down" : "up");
+    });
+    client_params params;
+    params.retry.max_attempts = 1;
+    params.breaker_failures = 3;
+    params.breaker_cooldown = 200ms;
+    auto c = client(params);
+    for (int i = 0; i < 3; ++i) EXPECT_FALSE(hvs::test::run_async(ioc_, c->send(get("/"))));
+    auto fast = hvs::test::run_async(ioc_, c->send(get("/")));
+    ASSERT_FALSE(fast);
+    EXPECT_EQ(fast.error().kind, error_kind::unavailable);
+    EXPECT_EQ(calls, 3);  // failing fast costs the upstream nothing
+    EXPECT_EQ(c->stats().breaker_state, "open");
+
+    down = false;
+    hvs::test::run_async(ioc_, sleep_for(250ms));
+    auto probe = hvs::test::run_async(ioc_, c->send(get("/")));
+    ASSERT_TRUE(probe) << probe.error().describe();
+    EXPECT_EQ(c->stats().breaker_state, "closed");
+    EXPECT_EQ(calls, 4);
+}
+
+}  // namespace
+}  // namespace hvs::net

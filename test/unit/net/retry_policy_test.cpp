@@ -31,6 +31,7 @@ TEST(ShouldRetry, OnlyTransientErrorsOfRepeatableRequestsWhileAttemptsRemain) {
     EXPECT_FALSE(should_retry(p, 1, make_error(error_kind::cancelled, "x"), true));
     EXPECT_TRUE(should_retry(p, 1, make_error(error_kind::timeout, "x"), true));
     EXPECT_FALSE(should_retry(p, 1, make_error(error_kind::timeout, "x"), false));
+    EXPECT_FALSE(should_retry(p, 1, make_error(error_kind::unavailable, "breaker open"), true));
 }
 
 TEST(ShouldRetry, UnprocessedRequestsMayBeRepeatedEvenWhenNotIdempotent) {
