@@ -1,16 +1,15 @@
 // `huly-vibe-sync once` (one cycle, exit status says whether every project succeeded) and
-// `huly-vibe-sync run` (the daemon: a cycle, then SYNC_INTERVAL after it ends, until a signal).
+// `huly-vibe-sync run` (the daemon: a cycle, then SYNC_INTERVAL after it ends, until a signal;
+// the first SIGTERM/SIGINT lets in-flight work finish within SHUTDOWN_GRACE, a second stops at once).
 
 #include "app/cli.hpp"
 
-#include "hvs/service/runtime.hpp"
+#include "hvs/service/ops_server.hpp"
+#include "hvs/service/scheduler.hpp"
 
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <functional>
 #include <iostream>
@@ -71,25 +70,6 @@ net::task<int> one_cycle(service::runtime& rt, bool dry_run) {
     co_return outcome.ok ? exit_ok : exit_failed;
 }
 
-net::task<int> daemon(service::runtime& rt, core::config cfg, const bool& stopping, asio::steady_timer& pause) {
-    log::logger lg("scheduler");
-    int last = exit_ok;
-    while (!stopping) {
-        auto outcome = co_await service::run_cycle(rt.context(), rt.cycle_settings());
-        last = outcome.ok ? exit_ok : exit_failed;
-        HVS_LOG(lg, info) << "cycle " << outcome.record.outcome << ": " << outcome.record.projects_ok << " ok, "
-                          << outcome.record.projects_failed << " failed, " << outcome.record.tasks_created
-                          << " tasks created, " << outcome.record.tasks_updated << " updated, "
-                          << outcome.record.issues_updated << " Huly updates";
-        if (cfg.sync_interval.count() == 0) co_return last;
-        rt.huly_http().sweep_idle();
-        rt.vibe_http().sweep_idle();
-        pause.expires_after(cfg.sync_interval);
-        co_await pause.async_wait(net::use_nothrow);  // a signal cancels the pause
-    }
-    co_return exit_ok;
-}
-
 }  // namespace
 
 int once_command(const core::config& cfg, const std::vector<std::string>& args) {
@@ -117,33 +97,34 @@ int run_command(const core::config& cfg, const std::vector<std::string>& args) {
         std::cerr << "huly-vibe-sync: " << rt.error().message << "\n";
         return rt.error().kind == error_kind::invalid ? exit_usage : exit_failed;
     }
-    bool stopping = false;
-    asio::steady_timer pause(ioc);
-    asio::cancellation_signal cancel;
+    service::service_status status;
+    service::scheduler loop(**rt, cfg.sync_interval, cfg.shutdown_grace, status);
+    service::ops_server ops(**rt, loop, status, cfg);
+    auto port = ops.listen(cfg.health_host, cfg.health_port);
+    if (!port) {
+        std::cerr << "huly-vibe-sync: ops server (HEALTH_HOST/HEALTH_PORT): " << port.error().message << "\n";
+        return exit_failed;
+    }
+    log::logger lg("ops");
+    HVS_LOG(lg, info) << "ops server on " << cfg.health_host << ":" << *port << " (/health, /metrics, /api/sync)";
+
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
                                                                                int) {
         if (ec) return;
-        if (!stopping) {
-            // First signal: finish the current cycle, start no other.
-            stopping = true;
-            log::logger lg("scheduler");
-            HVS_LOG(lg, info) << "stopping after the current cycle (signal again to stop now)";
-            pause.cancel();
-            signals.async_wait(on_signal);
-            return;
-        }
-        cancel.emit(asio::cancellation_type::terminal);
+        loop.stop();
+        signals.async_wait(on_signal);  // a second signal stops at once
     };
     signals.async_wait(on_signal);
-    int status = exit_failed;
-    asio::co_spawn(ioc, net::cancellation_as_values(daemon(**rt, cfg, stopping, pause)),
-                   asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, int code) {
-                       status = e ? exit_failed : code;
-                       signals.cancel();
-                   }));
+
+    int code = exit_failed;
+    asio::co_spawn(ioc, net::cancellation_as_values(loop.run()), [&](std::exception_ptr e, int result) {
+        code = e ? exit_failed : result;
+        signals.cancel();
+        ops.stop();
+    });
     ioc.run();
-    return status;
+    return code;
 }
 
 }  // namespace hvs::app

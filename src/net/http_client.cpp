@@ -203,6 +203,7 @@ client_stats http_client::stats() const {
     client_stats s = stats_;
     s.breaker_opened = breaker_.times_opened();
     s.breaker_state = std::string(to_string(breaker_.current(steady_clock::now())));
+    s.consecutive_failures = breaker_.consecutive_failures();
     return s;
 }
 

@@ -14,6 +14,7 @@ namespace {
 namespace asio = boost::asio;
 
 struct cycle_work {
+    const bool* stop_requested = nullptr;
     std::vector<huly::project> projects;
     std::map<std::string, sync::mirror_decision> mirrors;
     std::vector<std::optional<sync::project_outcome>> outcomes;
@@ -24,7 +25,8 @@ struct cycle_work {
 net::task<void> worker(sync::sync_context& ctx, cycle_work& work) {
     for (;;) {
         auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
-        if (cancelled != asio::cancellation_type::none || work.next >= work.projects.size()) co_return;
+        bool stopping = work.stop_requested && *work.stop_requested;
+        if (cancelled != asio::cancellation_type::none || stopping || work.next >= work.projects.size()) co_return;
         std::size_t index = work.next++;
         const auto& project = work.projects[index];
         sync::sync_context project_ctx{ctx.huly, ctx.vibe, ctx.db, ctx.settings,
@@ -87,6 +89,7 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
     cycle_outcome outcome;
     outcome.record.started_at = sync::now_iso8601();
     cycle_work work;
+    work.stop_requested = options.stop_requested;
     boost::json::array errors;
 
     auto world = co_await read_world(ctx, options, work);
@@ -96,13 +99,14 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
         HVS_LOG(ctx.log, error) << "cycle failed before any project: " << outcome.error;
     } else {
         bool finished = co_await run_with_deadline(ctx, options, work);
-        outcome.timed_out = !finished;
+        outcome.interrupted = options.stop_requested && *options.stop_requested;
+        outcome.timed_out = !finished && !outcome.interrupted;
         for (std::size_t i = 0; i < work.projects.size(); ++i) {
             auto& result = work.outcomes[i];
             if (!result) {
                 result = sync::project_outcome{};
                 result->project = work.projects[i].identifier;
-                result->error = "not reached before the cycle deadline";
+                result->error = outcome.interrupted ? "not reached before shutdown" : "not reached before the cycle deadline";
             }
             outcome.projects.push_back(*result);
         }
@@ -117,8 +121,11 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
         r.conflicts += static_cast<int>(p.conflicts);
         if (!p.ok) errors.push_back(boost::json::object{{"project", p.project}, {"error", p.error}});
     }
-    outcome.ok = world && !outcome.timed_out && r.projects_failed == 0;
-    r.outcome = outcome.ok ? "ok" : outcome.timed_out ? "timeout" : "failed";
+    outcome.ok = world && !outcome.timed_out && !outcome.interrupted && r.projects_failed == 0;
+    r.outcome = outcome.ok                ? "ok"
+                : outcome.interrupted     ? "interrupted"
+                : outcome.timed_out       ? "timeout"
+                                          : "failed";
     r.finished_at = sync::now_iso8601();
     r.errors_json = boost::json::serialize(errors);
     if (!ctx.settings.dry_run) {

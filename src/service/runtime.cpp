@@ -50,8 +50,9 @@ sync::sync_settings sync_settings_from(const core::config& cfg) {
     return s;
 }
 
-runtime::runtime(const core::config& cfg)
-    : huly_limiter_(cfg.huly.rate, cfg.huly.burst), vibe_limiter_(cfg.vibe.rate, cfg.vibe.burst) {
+runtime::runtime(net::executor ex, const core::config& cfg)
+    : executor_(std::move(ex)),
+      huly_limiter_(cfg.huly.rate, cfg.huly.burst), vibe_limiter_(cfg.vibe.rate, cfg.vibe.burst) {
     cycle_.max_workers = cfg.max_workers;
     cycle_.include_archived = cfg.huly_include_archived;
     cycle_.deadline = cfg.sync_timeout.count() > 0 ? cfg.sync_timeout : std::chrono::milliseconds::max();
@@ -63,7 +64,7 @@ result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::c
                           "HULY_API_URL and VIBE_API_URL must both be set (scripts/run.sh starts the simulators and "
                           "sets them)");
     }
-    std::unique_ptr<runtime> rt(new runtime(cfg));
+    std::unique_ptr<runtime> rt(new runtime(ex, cfg));
     auto huly_url = net::parse_base_url(cfg.huly_api_url);
     if (!huly_url) return huly_url.error();
     auto vibe_url = net::parse_base_url(cfg.vibe_api_url);
@@ -83,6 +84,15 @@ result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::c
     rt->context_ = std::make_unique<sync::sync_context>(
         sync::sync_context{*rt->huly_, *rt->vibe_, *rt->db_, sync_settings_from(cfg), log::logger("sync"), plan_output});
     return rt;
+}
+
+}  // namespace hvs::service
+
+namespace hvs::service {
+
+void runtime::sweep_idle_connections() {
+    huly_http_->sweep_idle();
+    vibe_http_->sweep_idle();
 }
 
 }  // namespace hvs::service

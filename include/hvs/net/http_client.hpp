@@ -57,6 +57,7 @@ struct client_stats {
     double latency_seconds = 0;             // total time of completed calls
     std::uint64_t breaker_opened = 0;       // times the circuit breaker opened
     std::string breaker_state = "closed";   // closed | open | half_open
+    unsigned consecutive_failures = 0;      // transient failures since the last answer
     std::string last_error;                 // the last failure, described (never a secret)
 };
 

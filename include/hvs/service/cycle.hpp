@@ -16,12 +16,14 @@ struct cycle_options {
     bool include_archived = false;
     std::optional<std::string> only_project;       // POST /api/sync?project=ID
     std::chrono::milliseconds deadline{900'000};   // SYNC_TIMEOUT
+    const bool* stop_requested = nullptr;          // shutdown: start no further project
 };
 
 struct cycle_outcome {
     bool ok = false;                    // every project succeeded
     std::string error;                  // why the cycle itself failed (the world could not be read)
     bool timed_out = false;
+    bool interrupted = false;           // shutdown stopped it before every project ran
     std::vector<sync::project_outcome> projects;
     sync::cycle_record record;
 };

@@ -23,10 +23,13 @@ public:
     net::http_client& huly_http() { return *huly_http_; }
     net::http_client& vibe_http() { return *vibe_http_; }
     [[nodiscard]] cycle_options cycle_settings() const { return cycle_; }
+    [[nodiscard]] const net::executor& executor() const { return executor_; }
+    void sweep_idle_connections();
 
 private:
-    runtime(const core::config& cfg);
+    runtime(net::executor ex, const core::config& cfg);
 
+    net::executor executor_;
     net::rate_limiter huly_limiter_;
     net::rate_limiter vibe_limiter_;
     std::unique_ptr<net::http_client> huly_http_;

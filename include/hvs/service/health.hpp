@@ -1,0 +1,41 @@
+#pragma once
+// What /health reports, decided by a pure function from what the service knows.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hvs::service {
+
+enum class health_status { healthy, degraded, unhealthy };
+[[nodiscard]] std::string_view to_string(health_status s);
+
+struct upstream_health {
+    std::string name;
+    bool reachable = true;      // the last request got an answer and the breaker is closed
+    std::string breaker = "closed";
+    std::string last_error;
+};
+
+struct health_inputs {
+    std::chrono::system_clock::time_point now;
+    std::chrono::system_clock::time_point started;
+    std::optional<std::chrono::system_clock::time_point> last_success;  // end of the last fully successful cycle
+    std::chrono::milliseconds interval{300'000};
+    bool last_cycle_failed = false;
+    int degraded_projects = 0;
+    std::vector<upstream_health> upstreams;
+};
+
+struct health_verdict {
+    health_status status = health_status::healthy;
+    std::vector<std::string> reasons;  // why it is not healthy, for operators
+};
+
+// unhealthy: no successful cycle for 3 intervals (at least 15 minutes), counting from start;
+// degraded: an upstream unreachable, the last cycle failed, or a project degraded.
+[[nodiscard]] health_verdict assess_health(const health_inputs& in);
+
+}  // namespace hvs::service

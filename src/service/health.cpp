@@ -1,0 +1,38 @@
+#include "hvs/service/health.hpp"
+
+#include <algorithm>
+
+namespace hvs::service {
+
+std::string_view to_string(health_status s) {
+    switch (s) {
+    case health_status::healthy: return "healthy";
+    case health_status::degraded: return "degraded";
+    case health_status::unhealthy: return "unhealthy";
+    }
+    return "unhealthy";
+}
+
+health_verdict assess_health(const health_inputs& in) {
+    health_verdict verdict;
+    auto allowed = std::max<std::chrono::milliseconds>(in.interval * 3, std::chrono::minutes(15));
+    auto since = in.now - in.last_success.value_or(in.started);
+    if (since > allowed) {
+        verdict.status = health_status::unhealthy;
+        verdict.reasons.push_back(in.last_success ? "no successful cycle for " +
+                                                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(since).count()) + " s"
+                                                  : "no successful cycle since start");
+    }
+    auto degrade = [&](std::string reason) {
+        if (verdict.status == health_status::healthy) verdict.status = health_status::degraded;
+        verdict.reasons.push_back(std::move(reason));
+    };
+    for (const auto& u : in.upstreams) {
+        if (!u.reachable) degrade(u.name + " unreachable" + (u.last_error.empty() ? "" : ": " + u.last_error));
+    }
+    if (in.last_cycle_failed) degrade("the last cycle had failures");
+    if (in.degraded_projects > 0) degrade(std::to_string(in.degraded_projects) + " projects degraded");
+    return verdict;
+}
+
+}  // namespace hvs::service

@@ -1,0 +1,329 @@
+#include "hvs/service/ops_server.hpp"
+
+#include "hvs/core/json.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace hvs::service {
+namespace {
+
+namespace json = boost::json;
+namespace http = boost::beast::http;
+
+net::server_response json_reply(http::status code, const json::value& body) {
+    net::server_response res{code, 11};
+    res.set(http::field::content_type, "application/json");
+    res.set(http::field::cache_control, "no-store");
+    res.body() = json::serialize(body);
+    res.prepare_payload();
+    return res;
+}
+
+std::int64_t resident_bytes() {
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0, resident = 0;
+    if (!(statm >> pages >> resident)) return 0;
+    return static_cast<std::int64_t>(resident) * sysconf(_SC_PAGESIZE);
+}
+
+json::object cycle_json(const sync::cycle_record& r) {
+    boost::system::error_code ec;
+    auto errors = json::parse(r.errors_json, ec);
+    return {{"started_at", r.started_at},
+            {"finished_at", r.finished_at},
+            {"outcome", r.outcome},
+            {"projects_ok", r.projects_ok},
+            {"projects_failed", r.projects_failed},
+            {"tasks_created", r.tasks_created},
+            {"tasks_updated", r.tasks_updated},
+            {"issues_updated", r.issues_updated},
+            {"conflicts", r.conflicts},
+            {"errors", ec ? json::value(json::array{}) : errors}};
+}
+
+std::string label_escape(std::string_view v) {
+    std::string out;
+    for (char c : v) {
+        if (c == '\\' || c == '"') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+std::string number(double v) {
+    std::ostringstream out;
+    out.precision(17);
+    out << v;
+    return out.str();
+}
+
+}  // namespace
+
+std::vector<upstream_health> upstream_health_of(const std::vector<upstream_view>& upstreams) {
+    std::vector<upstream_health> out;
+    for (const auto& u : upstreams) {
+        bool failing = u.client.breaker_state != "closed" || u.client.consecutive_failures > 0;
+        out.push_back({u.name, !failing, u.client.breaker_state, failing ? u.client.last_error : ""});
+    }
+    return out;
+}
+
+std::string render_metrics(const service_status& s, const std::vector<upstream_view>& upstreams, health_status health) {
+    std::string out;
+    auto metric = [&](std::string_view name, std::string_view type, std::string_view help) {
+        out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " +
+               std::string(type) + "\n";
+    };
+    auto sample = [&](std::string_view name, std::string labels, double value) {
+        out += std::string(name) + (labels.empty() ? "" : "{" + labels + "}") + " " + number(value) + "\n";
+    };
+
+    metric("hvs_up", "gauge", "1 while the service runs; health: 0 healthy, 1 degraded, 2 unhealthy in hvs_health");
+    sample("hvs_up", "", 1);
+    metric("hvs_health", "gauge", "0 healthy, 1 degraded, 2 unhealthy");
+    sample("hvs_health", "", static_cast<double>(health));
+    metric("hvs_cycles_total", "counter", "Sync cycles by outcome");
+    for (const char* outcome : {"ok", "failed", "timeout", "interrupted"}) {
+        auto it = s.cycles_by_outcome.find(outcome);
+        sample("hvs_cycles_total", "outcome=\"" + std::string(outcome) + "\"",
+               static_cast<double>(it == s.cycles_by_outcome.end() ? 0 : it->second));
+    }
+    metric("hvs_cycle_duration_seconds", "histogram", "Duration of sync cycles");
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < s.duration_buckets.size(); ++i) {
+        cumulative += s.duration_counts[i];
+        sample("hvs_cycle_duration_seconds_bucket", "le=\"" + number(s.duration_buckets[i]) + "\"",
+               static_cast<double>(cumulative));
+    }
+    cumulative += s.duration_counts.back();
+    sample("hvs_cycle_duration_seconds_bucket", "le=\"+Inf\"", static_cast<double>(cumulative));
+    sample("hvs_cycle_duration_seconds_sum", "", s.duration_sum);
+    sample("hvs_cycle_duration_seconds_count", "", static_cast<double>(cumulative));
+    metric("hvs_writes_total", "counter", "Writes confirmed by the upstreams, by kind");
+    sample("hvs_writes_total", "kind=\"task_created\"", static_cast<double>(s.tasks_created));
+    sample("hvs_writes_total", "kind=\"task_updated\"", static_cast<double>(s.tasks_updated));
+    sample("hvs_writes_total", "kind=\"issue_updated\"", static_cast<double>(s.issues_updated));
+    metric("hvs_conflicts_total", "counter", "Fields changed on both sides since the last sync");
+    sample("hvs_conflicts_total", "", static_cast<double>(s.conflicts));
+    metric("hvs_projects_failing", "gauge", "Projects that failed in the last cycle");
+    sample("hvs_projects_failing", "", static_cast<double>(s.failing_projects.size()));
+
+    metric("hvs_upstream_requests_total", "counter", "Requests answered by each upstream, by HTTP status");
+    for (const auto& u : upstreams) {
+        for (const auto& [code, n] : u.client.by_status) {
+            sample("hvs_upstream_requests_total",
+                   "upstream=\"" + label_escape(u.name) + "\",status=\"" + std::to_string(code) + "\"",
+                   static_cast<double>(n));
+        }
+    }
+    metric("hvs_upstream_errors_total", "counter", "Failed upstream calls by error kind");
+    for (const auto& u : upstreams) {
+        for (const auto& [kind, n] : u.client.errors) {
+            sample("hvs_upstream_errors_total", "upstream=\"" + label_escape(u.name) + "\",kind=\"" + kind + "\"",
+                   static_cast<double>(n));
+        }
+    }
+    auto per_upstream = [&](std::string_view name, std::string_view type, std::string_view help, auto value) {
+        metric(name, type, help);
+        for (const auto& u : upstreams) sample(name, "upstream=\"" + label_escape(u.name) + "\"", value(u));
+    };
+    per_upstream("hvs_upstream_calls_total", "counter", "Calls to each upstream", [](const upstream_view& u) {
+        return static_cast<double>(u.client.requests);
+    });
+    per_upstream("hvs_upstream_retries_total", "counter", "Retried attempts", [](const upstream_view& u) {
+        return static_cast<double>(u.client.retries);
+    });
+    per_upstream("hvs_upstream_rate_limited_total", "counter", "429 answers", [](const upstream_view& u) {
+        return static_cast<double>(u.client.rate_limited);
+    });
+    per_upstream("hvs_upstream_latency_seconds_total", "counter", "Total time spent in completed calls",
+                 [](const upstream_view& u) { return u.client.latency_seconds; });
+    per_upstream("hvs_upstream_breaker_open", "gauge", "1 while the circuit breaker is not closed",
+                 [](const upstream_view& u) { return u.client.breaker_state == "closed" ? 0.0 : 1.0; });
+    per_upstream("hvs_pool_connections_open", "gauge", "Open connections", [](const upstream_view& u) {
+        return static_cast<double>(u.pool.open);
+    });
+    per_upstream("hvs_pool_connections_idle", "gauge", "Idle keep-alive connections", [](const upstream_view& u) {
+        return static_cast<double>(u.pool.idle);
+    });
+    per_upstream("hvs_pool_waiting", "gauge", "Callers waiting for a connection", [](const upstream_view& u) {
+        return static_cast<double>(u.pool.waiting);
+    });
+    per_upstream("hvs_limiter_tokens", "gauge", "Tokens available in the rate limiter", [](const upstream_view& u) {
+        return u.limiter.tokens;
+    });
+    per_upstream("hvs_limiter_waits_total", "counter", "Requests that waited for a token", [](const upstream_view& u) {
+        return static_cast<double>(u.limiter.waits);
+    });
+    per_upstream("hvs_limiter_waiting", "gauge", "Requests waiting for a token now", [](const upstream_view& u) {
+        return static_cast<double>(u.limiter.waiting);
+    });
+    metric("hvs_resident_memory_bytes", "gauge", "Resident set size");
+    sample("hvs_resident_memory_bytes", "", static_cast<double>(resident_bytes()));
+    return out;
+}
+
+ops_server::ops_server(runtime& rt, scheduler& loop, service_status& status, const core::config& cfg)
+    : rt_(rt),
+      loop_(loop),
+      status_(status),
+      cfg_(cfg),
+      server_(rt.executor(), net::server_params{},
+              [this](net::server_request req) { return handle(std::move(req)); }) {}
+
+std::vector<upstream_view> ops_server::upstreams() const {
+    std::vector<upstream_view> out;
+    for (auto* client : {&rt_.huly_http(), &rt_.vibe_http()}) {
+        out.push_back({client == &rt_.huly_http() ? "huly" : "vibe", client->stats(), client->pool(), client->limiter()});
+    }
+    return out;
+}
+
+bool ops_server::authorized(const net::server_request& req) const {
+    if (cfg_.api_token.empty()) return true;
+    std::string expected = "Bearer " + cfg_.api_token;
+    std::string_view given = req[http::field::authorization];
+    if (given.size() != expected.size()) return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
+    return diff == 0;
+}
+
+net::server_response ops_server::health() const {
+    auto views = upstreams();
+    health_inputs in;
+    in.now = std::chrono::system_clock::now();
+    in.started = status_.started;
+    in.last_success = status_.last_success;
+    in.interval = cfg_.sync_interval;
+    in.last_cycle_failed = status_.last_cycle && status_.last_cycle->outcome != "ok";
+    in.degraded_projects = static_cast<int>(status_.failing_projects.size());
+    in.upstreams = upstream_health_of(views);
+    auto verdict = assess_health(in);
+
+    json::object body;
+    body["status"] = std::string(to_string(verdict.status));
+    body["service"] = "huly-vibe-sync";
+    body["version"] = HVS_VERSION;
+    body["uptime_seconds"] = std::chrono::duration_cast<std::chrono::seconds>(in.now - status_.started).count();
+    json::array reasons;
+    for (auto& r : verdict.reasons) reasons.push_back(json::value(log::redacted(r)));
+    body["reasons"] = std::move(reasons);
+    body["cycle_running"] = status_.running;
+    body["last_cycle"] = status_.last_cycle ? json::value(cycle_json(*status_.last_cycle)) : json::value(nullptr);
+    if (status_.last_cycle) body["last_cycle"].as_object()["duration_seconds"] = status_.last_cycle_seconds;
+    json::object totals;
+    for (const auto& [outcome, n] : status_.cycles_by_outcome) totals["cycles_" + outcome] = n;
+    totals["tasks_created"] = status_.tasks_created;
+    totals["tasks_updated"] = status_.tasks_updated;
+    totals["issues_updated"] = status_.issues_updated;
+    totals["conflicts"] = status_.conflicts;
+    body["totals"] = std::move(totals);
+    json::object failing;
+    for (const auto& [project, reason] : status_.failing_projects) failing[project] = log::redacted(reason);
+    body["failing_projects"] = std::move(failing);
+    body["errors"] = json::object{{"count", status_.project_failures},
+                                  {"last", status_.last_error.empty()
+                                               ? json::value(nullptr)
+                                               : json::value(json::object{{"message", log::redacted(status_.last_error)},
+                                                                          {"at", status_.last_error_at}})}};
+    json::object config;
+    for (const auto& [name, value] : core::effective_settings(cfg_)) config[name] = value;
+    body["config"] = std::move(config);
+    body["memory"] = json::object{{"resident_bytes", resident_bytes()}};
+    json::object ups;
+    for (const auto& u : views) {
+        ups[u.name] = json::object{
+            {"breaker", u.client.breaker_state},
+            {"requests", u.client.requests},
+            {"failures", u.client.failures},
+            {"last_error", u.client.last_error.empty() ? json::value(nullptr) : json::value(log::redacted(u.client.last_error))},
+            {"pool", json::object{{"open", u.pool.open}, {"idle", u.pool.idle}, {"waiting", u.pool.waiting},
+                                  {"created", u.pool.created}, {"reused", u.pool.reused}}},
+            {"limiter", json::object{{"tokens", u.limiter.tokens}, {"waits", u.limiter.waits},
+                                     {"waiting", u.limiter.waiting}, {"pauses", u.limiter.pauses}}}};
+    }
+    body["upstreams"] = std::move(ups);
+    return json_reply(verdict.status == health_status::unhealthy ? http::status::service_unavailable : http::status::ok,
+                      body);
+}
+
+net::task<net::server_response> ops_server::history(int limit) {
+    auto job = [limit](store::database& db) { return sync::load_cycles(db, limit); };
+    auto cycles = co_await rt_.db().run(std::move(job));
+    if (!cycles) co_return json_reply(http::status::internal_server_error, json::object{{"error", "history unavailable"}});
+    json::array out;
+    for (const auto& c : *cycles) out.push_back(cycle_json(c));
+    co_return json_reply(http::status::ok, out);
+}
+
+net::task<std::optional<net::server_response>> ops_server::handle(net::server_request req) {
+    auto target = boost::urls::parse_origin_form(req.target());
+    if (!target) co_return json_reply(http::status::bad_request, json::object{{"error", "bad target"}});
+    std::string path = target->path();
+    auto param = [&](std::string_view key) -> std::optional<std::string> {
+        for (auto p : target->params()) {
+            if (p.key == key) return std::string(p.value);
+        }
+        return std::nullopt;
+    };
+    const auto method = req.method();
+    const bool read = method == http::verb::get || method == http::verb::head;
+
+    if (path == "/health" && read) co_return health();
+    if (path == "/ready" && read) co_return json_reply(http::status::ok, json::object{{"ready", true}});
+    if (path == "/metrics" && read) {
+        auto views = upstreams();
+        health_inputs in{std::chrono::system_clock::now(), status_.started, status_.last_success, cfg_.sync_interval,
+                         status_.last_cycle && status_.last_cycle->outcome != "ok",
+                         static_cast<int>(status_.failing_projects.size()), upstream_health_of(views)};
+        net::server_response res{http::status::ok, 11};
+        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        res.body() = render_metrics(status_, views, assess_health(in).status);
+        res.prepare_payload();
+        co_return res;
+    }
+    if (path == "/api/sync/history" && read) {
+        int limit = 20;
+        if (auto text = param("limit")) {
+            try {
+                limit = std::clamp(std::stoi(*text), 1, 1000);
+            } catch (const std::exception&) {
+                co_return json_reply(http::status::bad_request, json::object{{"error", "limit must be 1-1000"}});
+            }
+        }
+        co_return co_await history(limit);
+    }
+    if (path == "/api/sync") {
+        if (method != http::verb::post) {
+            auto res = json_reply(http::status::method_not_allowed, json::object{{"error", "use POST"}});
+            res.set(http::field::allow, "POST");
+            co_return res;
+        }
+        if (!authorized(req)) {
+            auto res = json_reply(http::status::unauthorized, json::object{{"error", "missing or wrong bearer token"}});
+            res.set(http::field::www_authenticate, "Bearer");
+            co_return res;
+        }
+        auto project = param("project");
+        bool was_running = status_.running;
+        loop_.trigger(project);
+        co_return json_reply(http::status::accepted,
+                             json::object{{"accepted", true},
+                                          {"queued", was_running},
+                                          {"project", project ? json::value(*project) : json::value(nullptr)}});
+    }
+    co_return json_reply(http::status::not_found, json::object{{"error", "not found"}});
+}
+
+}  // namespace hvs::service

@@ -1,0 +1,53 @@
+#include "hvs/service/health.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hvs::service {
+namespace {
+
+using namespace std::chrono_literals;
+
+health_inputs base() {
+    health_inputs in;
+    in.started = std::chrono::system_clock::time_point{std::chrono::hours(1000)};
+    in.now = in.started + 1min;
+    in.interval = 10s;
+    in.upstreams = {{"huly", true, "closed", ""}, {"vibe", true, "closed", ""}};
+    return in;
+}
+
+TEST(Health, FreshStartIsHealthy) { EXPECT_EQ(assess_health(base()).status, health_status::healthy); }
+
+TEST(Health, AnUnreachableUpstreamDegrades) {
+    auto in = base();
+    in.upstreams[1] = {"vibe", false, "open", "connect: refused"};
+    auto verdict = assess_health(in);
+    EXPECT_EQ(verdict.status, health_status::degraded);
+    ASSERT_EQ(verdict.reasons.size(), 1u);
+    EXPECT_EQ(verdict.reasons[0], "vibe unreachable: connect: refused");
+}
+
+TEST(Health, NoSuccessForTooLongIsUnhealthy) {
+    auto in = base();
+    in.now = in.started + 16min;
+    EXPECT_EQ(assess_health(in).status, health_status::unhealthy);
+    in.last_success = in.now - 1min;
+    EXPECT_EQ(assess_health(in).status, health_status::healthy);
+    in.interval = 10min;  // three intervals of grace with a long interval
+    in.last_success = in.now - 25min;
+    EXPECT_EQ(assess_health(in).status, health_status::healthy);
+    in.last_success = in.now - 31min;
+    EXPECT_EQ(assess_health(in).status, health_status::unhealthy);
+}
+
+TEST(Health, FailedCyclesAndDegradedProjectsDegrade) {
+    auto in = base();
+    in.last_cycle_failed = true;
+    EXPECT_EQ(assess_health(in).status, health_status::degraded);
+    in = base();
+    in.degraded_projects = 2;
+    EXPECT_EQ(assess_health(in).status, health_status::degraded);
+}
+
+}  // namespace
+}  // namespace hvs::service
