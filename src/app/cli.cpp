@@ -21,6 +21,15 @@ const command commands[] = {
      "  (no flags of its own; --dry-run prints plans and writes nothing)\n", run_command},
     {"once", "Run one sync cycle and exit: 0 when every project succeeded, 1 otherwise",
      "  (no flags of its own; --dry-run prints the plan and writes nothing)\n", once_command},
+    {"simulate", "Serve the Huly, Vibe Kanban and Letta simulators on loopback until interrupted",
+     "  --huly-port N, --vibe-port N, --letta-port N   0 = pick a free port and print it (default 0)\n"
+     "  --seed FILE                                   JSON workspace: {\"huly\":…, \"vibe\":…, \"letta\":…}\n"
+     "  --latency-ms N                                delay before each answer (default 0)\n"
+     "  --huly-rate R --huly-burst B                  admitted requests per second; beyond: 429 + Retry-After\n"
+     "  --vibe-rate R --vibe-burst B                  (rate 0 = unlimited, the default)\n"
+     "  --letta-rate R --letta-burst B\n"
+     "  LETTA_PASSWORD (setting)                      when set, the Letta simulator requires it\n",
+     simulate_command},
     {"import-legacy", "Import the original service's sync-state.db (projects, issue-task links) into DB_PATH",
      "  --db FILE    the original service's sync-state.db (read only, never modified)\n", import_command},
     {"check", "Validate the configuration and probe each configured upstream and the local HTTP stack",

@@ -96,7 +96,8 @@ task<void> run_session(state_ptr s, std::uint64_t id, std::shared_ptr<beast::tcp
         std::optional<server_response> reply = co_await call_handler(s, std::move(req));
         if (!reply || s->stopped) break;
         reply->keep_alive(keep_alive && reply->keep_alive());
-        reply->prepare_payload();
+        // A reply that states its own length keeps it (a HEAD answer carries the GET body's length).
+        if (!reply->has_content_length() && !reply->chunked()) reply->prepare_payload();
         stream->expires_after(s->params.write_timeout);
         auto [wec, written] = co_await http::async_write(*stream, *reply, use_nothrow);
         if (wec || !reply->keep_alive()) break;

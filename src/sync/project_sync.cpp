@@ -80,7 +80,9 @@ net::task<void> create_task(sync_context& ctx, std::string vibe_id, task_create 
     if (create.then_status) {
         task_update follow_up{created->id, create.issue_id, {}, {}, create.then_status, {}};
         follow_up.bases.status = std::string(to_string(*create.then_status));
-        auto updated = co_await ctx.vibe.update_task(created->id, vibe::task_changes{{}, {}, create.then_status});
+        // Named, not a braced temporary: GCC 12 destroys aggregate temporaries in co_await twice.
+        vibe::task_changes status_only{{}, {}, create.then_status};
+        auto updated = co_await ctx.vibe.update_task(created->id, std::move(status_only));
         if (updated) {
             confirm(l, follow_up);
         } else {
@@ -91,8 +93,8 @@ net::task<void> create_task(sync_context& ctx, std::string vibe_id, task_create 
 }
 
 net::task<void> update_task(sync_context& ctx, task_update update, write_results& results) {
-    auto done = co_await ctx.vibe.update_task(update.task_id,
-                                              vibe::task_changes{update.title, update.description, update.status});
+    vibe::task_changes changes{update.title, update.description, update.status};
+    auto done = co_await ctx.vibe.update_task(update.task_id, std::move(changes));
     if (!done) {
         HVS_LOG(ctx.log, warning) << "updating the task of " << update.issue_id << " failed: " << done.error().describe();
         record_failure(results, "update task of " + update.issue_id, done.error());

@@ -1,0 +1,141 @@
+#include "integration/sync/engine_fixture.hpp"
+
+#include "hvs/sync/text.hpp"
+
+#include "support/vibe_target.hpp"
+
+#include <random>
+
+namespace hvs::test {
+
+void EngineTest::SetUp() {
+    dir_ = std::filesystem::temp_directory_path() / ("hvs-engine-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir_ / "stacks");
+    huly_host_ = std::make_unique<sim::host>(ioc_.get_executor(), huly_, sim::host_options{});
+    vibe_host_ = std::make_unique<sim::host>(ioc_.get_executor(), vibe_, sim::host_options{});
+    auto huly_port = huly_host_->listen(0);
+    auto vibe_port = vibe_host_->listen(0);
+    ASSERT_TRUE(huly_port && vibe_port);
+
+    cfg_.huly_api_url = "http://127.0.0.1:" + std::to_string(*huly_port) + "/api";
+    cfg_.vibe_api_url = "http://127.0.0.1:" + std::to_string(*vibe_port) + "/api";
+    if (use_real_vibe_) {
+        const auto& real = real_vibe();
+        if (!real.skip_reason.empty()) GTEST_SKIP() << real.skip_reason;
+        cfg_.vibe_api_url = "http://" + real.host + ":" + std::to_string(real.port) + "/api";
+    }
+    cfg_.db_path = (dir_ / "state.db").string();
+    cfg_.stacks_dir = (dir_ / "stacks").string();
+    cfg_.http_attempts = 2;
+    cfg_.retry_base = std::chrono::milliseconds{1};
+    cfg_.retry_max = std::chrono::milliseconds{5};
+    cfg_.http_timeout = std::chrono::milliseconds{2000};
+    cfg_.huly.rate = cfg_.vibe.rate = 0;  // unlimited: the tests measure behaviour, not pacing
+    cfg_.breaker_cooldown = std::chrono::milliseconds{1};
+
+    auto where = net::parse_base_url(cfg_.vibe_api_url);
+    net::client_params params;
+    params.name = "observer";
+    params.retry.max_attempts = 1;
+    auto http = net::http_client::create(ioc_.get_executor(), *where, params, observer_limiter_);
+    ASSERT_TRUE(http);
+    observer_http_ = std::move(*http);
+    observer_ = std::make_unique<vibe::client>(*observer_http_);
+    start_service();
+}
+
+void EngineTest::TearDown() {
+    rt_.reset();
+    observer_.reset();
+    observer_http_.reset();
+    huly_host_->stop();
+    vibe_host_->stop();
+    ioc_.run_for(std::chrono::milliseconds(20));
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+void EngineTest::start_service() {
+    rt_.reset();
+    auto rt = service::runtime::create(ioc_.get_executor(), cfg_);
+    ASSERT_TRUE(rt) << rt.error().describe();
+    rt_ = std::move(*rt);
+}
+
+service::cycle_outcome EngineTest::cycle() {
+    return run_async(ioc_, service::run_cycle(rt_->context(), rt_->cycle_settings()), std::chrono::seconds(60));
+}
+
+std::vector<vibe::project> EngineTest::vibe_projects() {
+    auto projects = run_async(ioc_, observer_->list_projects());
+    EXPECT_TRUE(projects) << projects.error().describe();
+    return projects ? *projects : std::vector<vibe::project>{};
+}
+
+std::optional<vibe::project> EngineTest::vibe_project_named(const std::string& name) {
+    for (auto& p : vibe_projects()) {
+        if (p.name == name) return p;
+    }
+    return std::nullopt;
+}
+
+std::vector<sync::vibe_task> EngineTest::tasks_of(const std::string& project_name) {
+    auto project = vibe_project_named(project_name);
+    if (!project) return {};
+    auto tasks = run_async(ioc_, observer_->list_tasks(project->id));
+    EXPECT_TRUE(tasks) << tasks.error().describe();
+    return tasks ? *tasks : std::vector<sync::vibe_task>{};
+}
+
+std::optional<sync::vibe_task> EngineTest::task_for(const std::string& project_name, const std::string& issue_id) {
+    std::optional<sync::vibe_task> found;
+    for (auto& t : tasks_of(project_name)) {
+        if (sync::marker_issue_id(t.description.value_or("")) == issue_id) {
+            EXPECT_FALSE(found) << "two tasks carry the marker of " << issue_id;
+            found = t;
+        }
+    }
+    return found;
+}
+
+void EngineTest::vibe_update(const std::string& task_id, vibe::task_changes changes) {
+    auto done = run_async(ioc_, observer_->update_task(task_id, std::move(changes)));
+    ASSERT_TRUE(done) << done.error().describe();
+}
+
+std::string EngineTest::vibe_hand_made_task(const std::string& project_name, const std::string& title) {
+    auto project = vibe_project_named(project_name);
+    EXPECT_TRUE(project);
+    auto created = run_async(ioc_, observer_->create_task(project->id, title, "made by hand"));
+    EXPECT_TRUE(created);
+    return created ? created->id : std::string();
+}
+
+void EngineTest::vibe_delete_task(const std::string& task_id) {
+    net::http_request req{net::http::verb::delete_, "/api/tasks/" + task_id, 11};
+    auto done = run_async(ioc_, observer_http_->send(std::move(req)));
+    ASSERT_TRUE(done) << done.error().describe();
+}
+
+std::uint64_t EngineTest::writes_to(const sim::host& host) const {
+    std::uint64_t n = 0;
+    for (const auto& [route, count] : host.counts().by_route) {
+        if (route.rfind("GET ", 0) != 0 && route.rfind("HEAD ", 0) != 0) n += count;
+    }
+    return n;
+}
+
+std::uint64_t EngineTest::reads_from(const sim::host& host) const {
+    std::uint64_t n = 0;
+    for (const auto& [route, count] : host.counts().by_route) {
+        if (route.rfind("GET ", 0) == 0) n += count;
+    }
+    return n;
+}
+
+void EngineTest::reset_counts() {
+    huly_host_->reset_counts();
+    vibe_host_->reset_counts();
+}
+
+}  // namespace hvs::test

@@ -1,0 +1,64 @@
+#pragma once
+// The sync engine against the Huly and Vibe simulators over real loopback sockets, on the test's
+// own io_context. Vibe is observed and changed through its HTTP API, as a person's browser would.
+
+#include "hvs/service/runtime.hpp"
+#include "hvs/sim/host.hpp"
+#include "hvs/sim/huly_simulator.hpp"
+#include "hvs/sim/vibe_simulator.hpp"
+
+#include "support/run_async.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hvs::test {
+
+class EngineTest : public ::testing::Test {
+protected:
+    void SetUp() override;
+    void TearDown() override;
+
+    // (Re)builds the service's runtime from cfg_ (as a restart would).
+    void start_service();
+    service::cycle_outcome cycle();
+
+    // Vibe as its API shows it.
+    std::vector<vibe::project> vibe_projects();
+    std::optional<vibe::project> vibe_project_named(const std::string& name);
+    std::vector<sync::vibe_task> tasks_of(const std::string& project_name);
+    std::optional<sync::vibe_task> task_for(const std::string& project_name, const std::string& issue_id);
+    // What a person does in Vibe.
+    void vibe_update(const std::string& task_id, vibe::task_changes changes);
+    std::string vibe_hand_made_task(const std::string& project_name, const std::string& title);
+    void vibe_delete_task(const std::string& task_id);
+
+    // Requests the service sent, by route, since the last reset.
+    std::uint64_t writes_to(const sim::host& host) const;
+    std::uint64_t reads_from(const sim::host& host) const;
+    void reset_counts();
+
+    bool use_real_vibe_ = false;  // set by a subclass: Vibe is the real 0.0.71 server (skipped if unavailable)
+    boost::asio::io_context ioc_;
+    sim::huly_simulator huly_;
+    sim::vibe_simulator vibe_;
+    std::unique_ptr<sim::host> huly_host_;
+    std::unique_ptr<sim::host> vibe_host_;
+    core::config cfg_;
+    std::filesystem::path dir_;
+    std::unique_ptr<service::runtime> rt_;
+
+private:
+    net::rate_limiter observer_limiter_{0, 1};
+    std::unique_ptr<net::http_client> observer_http_;
+    std::unique_ptr<vibe::client> observer_;
+};
+
+}  // namespace hvs::test
