@@ -30,6 +30,13 @@ const command commands[] = {
      "  --letta-rate R --letta-burst B\n"
      "  LETTA_PASSWORD (setting)                      when set, the Letta simulator requires it\n",
      simulate_command},
+    {"tools", "tools sync: give every PM agent the control agent's tools (additive; --force also detaches extras)",
+     "  sync            the only subcommand\n"
+     "  --force         also detach tools the control agent lacks (never Letta-managed ones);\n"
+     "                  refused when the control agent has no tools (LETTA_SYNC_TOOLS_FORCE sets the default)\n"
+     "  --project ID    only the agents tagged project:ID (repeatable)\n"
+     "  --dry-run       print the plan, change nothing\n",
+     tools_command},
     {"import-legacy", "Import the original service's sync-state.db (projects, issue-task links) into DB_PATH",
      "  --db FILE    the original service's sync-state.db (read only, never modified)\n", import_command},
     {"check", "Validate the configuration and probe each configured upstream and the local HTTP stack",

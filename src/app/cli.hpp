@@ -21,5 +21,6 @@ int simulate_command(const core::config& cfg, const std::vector<std::string>& ar
 int once_command(const core::config& cfg, const std::vector<std::string>& args);
 int run_command(const core::config& cfg, const std::vector<std::string>& args);
 int import_command(const core::config& cfg, const std::vector<std::string>& args);
+int tools_command(const core::config& cfg, const std::vector<std::string>& args);
 
 }  // namespace hvs::app

@@ -1,5 +1,6 @@
 #include "hvs/sync/project_sync.hpp"
 
+#include "hvs/core/hash.hpp"
 #include "hvs/sync/repo_path.hpp"
 #include "hvs/sync/text.hpp"
 
@@ -243,7 +244,7 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
     }
     row.vibe_id = vibe_id;
     if (!repo_path.empty()) row.repo_path = repo_path;
-    row.description_hash = content_hash(project.description);
+    row.description_hash = core::content_hash(project.description);
     row.issue_count = project.issue_count;
 
     // Read both sides at once. A failed read fails the project: nothing is planned from it.

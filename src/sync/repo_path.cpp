@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <filesystem>
 
 namespace hvs::sync {
@@ -95,17 +94,6 @@ std::string placeholder_path(std::string_view stacks_dir, std::string_view ident
     std::string base(stacks_dir);
     while (base.size() > 1 && base.back() == '/') base.pop_back();
     return base + "/huly-sync-placeholders/" + std::string(identifier);
-}
-
-std::string content_hash(std::string_view text) {
-    std::uint64_t h = 14695981039346656037ull;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
 }
 
 }  // namespace hvs::sync

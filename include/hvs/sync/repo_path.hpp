@@ -29,7 +29,4 @@ struct path_check {
 // <stacks_dir>/huly-sync-placeholders/<identifier>
 [[nodiscard]] std::string placeholder_path(std::string_view stacks_dir, std::string_view identifier);
 
-// A stable 64-bit FNV-1a digest in hex, for change detection of descriptions and contents.
-[[nodiscard]] std::string content_hash(std::string_view text);
-
 }  // namespace hvs::sync

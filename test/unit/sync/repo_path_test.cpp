@@ -1,3 +1,4 @@
+#include "hvs/core/hash.hpp"
 #include "hvs/sync/repo_path.hpp"
 
 #include <gtest/gtest.h>
@@ -58,10 +59,14 @@ TEST_F(RepoPathTest, MissingRelativeAndNonGitPaths) {
     EXPECT_EQ(check_repo_path(at("stacks/plain"), roots()).verdict, path_verdict::not_a_git_repository);
 }
 
-TEST(Placeholder, PathAndHash) {
+TEST(Placeholder, Path) {
     EXPECT_EQ(placeholder_path("/opt/stacks/", "PROJ"), "/opt/stacks/huly-sync-placeholders/PROJ");
-    EXPECT_EQ(content_hash(""), "cbf29ce484222325");
-    EXPECT_NE(content_hash("a"), content_hash("b"));
+}
+
+TEST(ContentHash, StableFnv1a) {
+    EXPECT_EQ(core::content_hash(""), "cbf29ce484222325");
+    EXPECT_EQ(core::content_hash("a"), "af63dc4c8601ec8c");
+    EXPECT_NE(core::content_hash("a"), core::content_hash("b"));
 }
 
 }  // namespace

@@ -1,0 +1,178 @@
+#include "hvs/letta/client.hpp"
+
+#include "hvs/core/json.hpp"
+
+namespace hvs::letta {
+namespace {
+
+result<tool> decode_tool_value(const boost::json::value& v) {
+    auto obj = core::object_of(v, "letta tool");
+    if (!obj) return obj.error();
+    auto id = core::string_field(**obj, "id", "letta tool");
+    if (!id) return id.error();
+    auto name = core::string_field(**obj, "name", "letta tool");
+    if (!name) return name.error();
+    return tool{*id, *name};
+}
+
+result<agent> decode_agent_value(const boost::json::value& v) {
+    constexpr std::string_view what = "letta agent";
+    auto obj = core::object_of(v, what);
+    if (!obj) return obj.error();
+    agent a;
+    auto id = core::string_field(**obj, "id", what);
+    if (!id) return id.error();
+    a.id = *id;
+    auto name = core::string_field(**obj, "name", what);
+    if (!name) return name.error();
+    a.name = *name;
+    if (auto* tags = (*obj)->if_contains("tags"); tags && tags->is_array()) {
+        for (const auto& t : tags->as_array()) {
+            if (t.is_string()) a.tags.emplace_back(t.as_string());
+        }
+    }
+    if (auto* tools = (*obj)->if_contains("tools"); tools && tools->is_array()) {
+        for (const auto& t : tools->as_array()) {
+            auto decoded = decode_tool_value(t);
+            if (!decoded) return decoded.error();
+            a.tools.push_back(std::move(*decoded));
+        }
+    }
+    auto created = core::optional_string_field(**obj, "created_at", what);
+    if (!created) return created.error();
+    a.created_at = created->value_or("");
+    return a;
+}
+
+// Targets are built outside the coroutines: GCC 12 cannot keep an initializer_list's array in a
+// coroutine frame.
+std::string agents_target(const std::string& base, const agent_query& q) {
+    net::query_params params;
+    if (q.name) params.emplace_back("name", *q.name);
+    for (const auto& tag : q.tags) params.emplace_back("tags", tag);
+    if (q.match_all_tags) params.emplace_back("match_all_tags", "true");
+    params.emplace_back("limit", std::to_string(q.limit));
+    params.emplace_back("order", q.oldest_first ? "asc" : "desc");
+    // Explicit relationships: never subject to the server's User-Agent sniffing.
+    params.emplace_back("include_relationships", "tools");
+    params.emplace_back("include_relationships", "tags");
+    return net::build_target(base, {"agents", ""}, params);
+}
+
+std::string agent_target(const std::string& base, const std::string& id) {
+    return net::build_target(base, {"agents", id},
+                             {{"include_relationships", "tools"}, {"include_relationships", "tags"}});
+}
+
+std::string agent_tools_target(const std::string& base, const std::string& id) {
+    return net::build_target(base, {"agents", id, "tools"}, {{"limit", "10000"}});
+}
+
+std::string tool_change_target(const std::string& base, const std::string& agent_id, std::string_view change,
+                               const std::string& tool_id) {
+    return net::build_target(base, {"agents", agent_id, "tools", change, tool_id});
+}
+
+std::string tools_by_name_target(const std::string& base, const std::string& name) {
+    return net::build_target(base, {"tools", ""}, {{"name", name}, {"limit", "1000"}});
+}
+
+}  // namespace
+
+std::string v1_path(const net::base_url& where) {
+    std::string path = where.path;
+    if (path.size() >= 3 && path.compare(path.size() - 3, 3, "/v1") == 0) return path;
+    return path + "/v1";
+}
+
+result<agent> decode_agent(std::string_view body) {
+    auto doc = core::parse_json(body, "letta agent");
+    if (!doc) return doc.error();
+    return decode_agent_value(*doc);
+}
+
+result<std::vector<agent>> decode_agents(std::string_view body) {
+    auto doc = core::parse_json(body, "letta GET /v1/agents/");
+    if (!doc) return doc.error();
+    auto items = core::array_of(*doc, "letta GET /v1/agents/");
+    if (!items) return items.error();
+    std::vector<agent> out;
+    for (const auto& item : **items) {
+        auto a = decode_agent_value(item);
+        if (!a) return a.error();
+        out.push_back(std::move(*a));
+    }
+    return out;
+}
+
+result<std::vector<tool>> decode_tools(std::string_view body) {
+    auto doc = core::parse_json(body, "letta tools");
+    if (!doc) return doc.error();
+    auto items = core::array_of(*doc, "letta tools");
+    if (!items) return items.error();
+    std::vector<tool> out;
+    for (const auto& item : **items) {
+        auto t = decode_tool_value(item);
+        if (!t) return t.error();
+        out.push_back(std::move(*t));
+    }
+    return out;
+}
+
+net::task<result<net::http_response>> client::call(net::http::verb verb, std::string target, std::string body,
+                                                   bool idempotent) {
+    net::http_request req{verb, std::move(target), 11};
+    req.set(net::http::field::accept, "application/json");
+    req.set(net::http::field::authorization, "Bearer " + password_);
+    if (!body.empty()) {
+        req.set(net::http::field::content_type, "application/json");
+        req.body() = std::move(body);
+    }
+    net::request_options options;
+    options.idempotent = idempotent;
+    co_return co_await http_.send(std::move(req), options);
+}
+
+net::task<result<std::vector<agent>>> client::list_agents(agent_query query) {
+    auto res = co_await call(net::http::verb::get, agents_target(v1_path(http_.where()), query), {}, true);
+    if (!res) co_return res.error();
+    co_return decode_agents(res->body());
+}
+
+net::task<result<agent>> client::get_agent(std::string agent_id) {
+    auto res = co_await call(net::http::verb::get, agent_target(v1_path(http_.where()), agent_id), {}, true);
+    if (!res) co_return res.error();
+    co_return decode_agent(res->body());
+}
+
+net::task<result<std::vector<tool>>> client::agent_tools(std::string agent_id) {
+    auto res = co_await call(net::http::verb::get, agent_tools_target(v1_path(http_.where()), agent_id), {}, true);
+    if (!res) co_return res.error();
+    co_return decode_tools(res->body());
+}
+
+net::task<result<void>> client::attach_tool(std::string agent_id, std::string tool_id) {
+    // Attaching is idempotent on the server: safe to repeat.
+    auto res = co_await call(net::http::verb::patch,
+                             tool_change_target(v1_path(http_.where()), agent_id, "attach", tool_id), {}, true);
+    if (!res) co_return res.error();
+    co_return result<void>{};
+}
+
+net::task<result<void>> client::detach_tool(std::string agent_id, std::string tool_id) {
+    auto res = co_await call(net::http::verb::patch,
+                             tool_change_target(v1_path(http_.where()), agent_id, "detach", tool_id), {}, true);
+    if (!res) co_return res.error();
+    co_return result<void>{};
+}
+
+net::task<result<std::vector<tool>>> client::tools_named(std::string name) {
+    auto res = co_await call(net::http::verb::get, tools_by_name_target(v1_path(http_.where()), name), {}, true);
+    if (!res) co_return res.error();
+    auto tools = decode_tools(res->body());
+    if (!tools) co_return tools.error();
+    std::erase_if(*tools, [&](const tool& t) { return t.name != name; });
+    co_return tools;
+}
+
+}  // namespace hvs::letta

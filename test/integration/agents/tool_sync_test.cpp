@@ -1,0 +1,143 @@
+// Tool sync from the control agent against the Letta simulator (0.13 quirks on) over loopback.
+
+#include "hvs/agents/tool_sync.hpp"
+#include "hvs/sim/host.hpp"
+#include "hvs/sim/letta_simulator.hpp"
+
+#include "support/run_async.hpp"
+
+#include <boost/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace hvs::agents {
+namespace {
+
+namespace json = boost::json;
+
+class ToolSync : public ::testing::Test {
+protected:
+    void SetUp() override {
+        json::array tools, agents;
+        for (int i = 0; i < 10; ++i) tools.push_back(json::object{{"name", "huly_tool_" + std::to_string(i)}});
+        tools.push_back(json::object{{"name", "stale_tool"}});
+        json::array control_tools;
+        for (int i = 0; i < 10; ++i) control_tools.push_back(json::value("huly_tool_" + std::to_string(i)));
+        agents.push_back(json::object{{"name", "Huly-PM-Control"}, {"tags", json::array{}}, {"tools", control_tools}});
+        for (int i = 0; i < 12; ++i) {
+            json::array has{"conversation_search"};
+            if (i % 3 == 0) has.push_back(json::value("huly_tool_0"));
+            if (i % 4 == 0) has.push_back(json::value("stale_tool"));
+            agents.push_back(json::object{{"name", "Huly - P" + std::to_string(i)},
+                                          {"tags", json::array{"huly-vibe-sync", json::value("project:P" + std::to_string(i))}},
+                                          {"tools", has}});
+        }
+        // A sleeptime twin carrying the tag must never be touched.
+        agents.push_back(json::object{{"name", "Huly - P0-sleeptime"}, {"tags", json::array{"huly-vibe-sync"}},
+                                      {"tools", json::array{}}});
+        sim_.seed(json::object{{"tools", tools}, {"agents", agents}});
+        host_ = std::make_unique<sim::host>(ioc_.get_executor(), sim_, sim::host_options{});
+        auto port = host_->listen(0);
+        ASSERT_TRUE(port);
+        net::client_params params;
+        params.name = "letta";
+        params.retry.max_attempts = 1;  // each injected fault fails exactly one operation
+        auto http = net::http_client::create(
+            ioc_.get_executor(), *net::parse_base_url("http://127.0.0.1:" + std::to_string(*port) + "/v1"), params,
+            limiter_);
+        ASSERT_TRUE(http);
+        http_ = std::move(*http);
+        letta_ = std::make_unique<letta::client>(*http_, "pw-123456");
+    }
+
+    result<tool_sync_report> sync(bool force, bool dry_run = false, std::set<std::string> projects = {}) {
+        return hvs::test::run_async(
+            ioc_, sync_tools_from_control(*letta_, {"Huly-PM-Control", force, dry_run, std::move(projects)}, {}),
+            std::chrono::seconds(30));
+    }
+
+    std::vector<std::string> tools_of(const std::string& name) {
+        for (const auto& a : sim_.agents()) {
+            if (a.at("name").as_string() == name) return sim_.agent_tool_names(std::string(a.at("id").as_string()));
+        }
+        return {};
+    }
+
+    static bool has(const std::vector<std::string>& tools, const std::string& name) {
+        return std::find(tools.begin(), tools.end(), name) != tools.end();
+    }
+
+    boost::asio::io_context ioc_;
+    sim::letta_simulator sim_{sim::letta_options{.password = "pw-123456"}};
+    std::unique_ptr<sim::host> host_;
+    net::rate_limiter limiter_{0, 1};
+    std::unique_ptr<net::http_client> http_;
+    std::unique_ptr<letta::client> letta_;
+};
+
+TEST_F(ToolSync, AdditiveGivesEveryPmAgentEveryControlToolAndKeepsTheRest) {
+    auto report = sync(false);
+    ASSERT_TRUE(report) << report.error().describe();
+    EXPECT_EQ(report->plan.size(), 12u);
+    EXPECT_EQ(report->errors(), 0u);
+    for (int i = 0; i < 12; ++i) {
+        auto tools = tools_of("Huly - P" + std::to_string(i));
+        for (int t = 0; t < 10; ++t) EXPECT_TRUE(has(tools, "huly_tool_" + std::to_string(t))) << i << " " << t;
+        EXPECT_TRUE(has(tools, "conversation_search"));
+        EXPECT_EQ(has(tools, "stale_tool"), i % 4 == 0);
+    }
+    EXPECT_TRUE(tools_of("Huly - P0-sleeptime").empty());
+    // A second run has nothing to do.
+    auto again = sync(false);
+    ASSERT_TRUE(again);
+    for (const auto& p : again->plan) EXPECT_TRUE(p.attach.empty() && p.detach.empty());
+}
+
+TEST_F(ToolSync, ForceDetachesExtrasButKeepsLettaManagedTools) {
+    auto report = sync(true);
+    ASSERT_TRUE(report) << report.error().describe();
+    for (int i = 0; i < 12; ++i) {
+        auto tools = tools_of("Huly - P" + std::to_string(i));
+        EXPECT_FALSE(has(tools, "stale_tool"));
+        EXPECT_TRUE(has(tools, "conversation_search"));
+        EXPECT_EQ(tools.size(), 11u);
+    }
+}
+
+TEST_F(ToolSync, DryRunChangesNothingAndProjectsFilterTheAgents) {
+    auto before = tools_of("Huly - P1");
+    auto dry = sync(false, true);
+    ASSERT_TRUE(dry);
+    EXPECT_TRUE(dry->results.empty());
+    EXPECT_EQ(tools_of("Huly - P1"), before);
+    auto only = sync(false, false, {"P1"});
+    ASSERT_TRUE(only);
+    ASSERT_EQ(only->plan.size(), 1u);
+    EXPECT_EQ(tools_of("Huly - P1").size(), 11u);
+    EXPECT_EQ(tools_of("Huly - P2").size(), 1u);
+}
+
+TEST_F(ToolSync, FailedOperationsAreCountedPerAgent) {
+    host_->inject({.route = "PATCH /v1/agents/{agent_id}/tools/attach/{tool_id}", .kind = sim::fault_kind::error,
+                   .count = 3});
+    auto report = sync(false);
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->errors(), 3u);
+    auto fixed = sync(false);  // the next run completes the job
+    ASSERT_TRUE(fixed);
+    EXPECT_EQ(fixed->errors(), 0u);
+    unsigned attached = 0;
+    for (const auto& r : fixed->results) attached += r.attached;
+    EXPECT_EQ(attached, 3u);
+}
+
+TEST_F(ToolSync, AMissingControlAgentIsAClearError) {
+    auto report = hvs::test::run_async(ioc_, sync_tools_from_control(*letta_, {"No-Such-Control", false, false, {}}, {}));
+    ASSERT_FALSE(report);
+    EXPECT_NE(report.error().message.find("No-Such-Control"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hvs::agents
