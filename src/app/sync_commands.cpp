@@ -38,7 +38,16 @@ void print_summary(const service::cycle_outcome& outcome, bool dry_run) {
             std::cout << (p.full_read ? "  (full read)" : "") << "\n";
         }
         if (!p.ok) std::cout << "          " << p.error << "\n";
+        if (auto agent = outcome.agents.find(p.project); agent != outcome.agents.end()) {
+            const auto& a = agent->second;
+            std::cout << "          PM agent " << (a.agent_id.empty() ? "-" : a.agent_id)
+                      << (a.created ? " (created)" : "") << ": tools attached " << a.tools_attached
+                      << ", blocks written " << a.blocks_written;
+            if (!a.ok) std::cout << ", DEGRADED: " << a.error;
+            std::cout << "\n";
+        }
     }
+    if (!outcome.letta_error.empty()) std::cout << "Letta: " << outcome.letta_error << "\n";
     const auto& r = outcome.record;
     std::cout << "cycle " << r.outcome << ": " << r.projects_ok << " projects ok, " << r.projects_failed
               << " failed; tasks created " << r.tasks_created << ", tasks updated " << r.tasks_updated
@@ -65,7 +74,7 @@ int run_to_completion(asio::io_context& ioc, net::task<int> work) {
 }
 
 net::task<int> one_cycle(service::runtime& rt, bool dry_run) {
-    auto outcome = co_await service::run_cycle(rt.context(), rt.cycle_settings());
+    auto outcome = co_await service::run_cycle(rt.context(), rt.cycle_settings(), rt.letta());
     print_summary(outcome, dry_run);
     co_return outcome.ok ? exit_ok : exit_failed;
 }

@@ -2,6 +2,8 @@
 
 #include "hvs/core/json.hpp"
 
+#include <boost/json/serialize.hpp>
+
 namespace hvs::letta {
 namespace {
 
@@ -77,7 +79,69 @@ std::string tools_by_name_target(const std::string& base, const std::string& nam
     return net::build_target(base, {"tools", ""}, {{"name", name}, {"limit", "1000"}});
 }
 
+std::string collection_target(const std::string& base, std::string_view collection) {
+    return net::build_target(base, {collection, ""});
+}
+
+std::string agent_block_target(const std::string& base, const std::string& agent_id, const std::string& label) {
+    return net::build_target(base, {"agents", agent_id, "core-memory", "blocks", label});
+}
+
+std::string block_target(const std::string& base, const std::string& block_id) {
+    return net::build_target(base, {"blocks", block_id});
+}
+
+std::string attach_block_target(const std::string& base, const std::string& agent_id, const std::string& block_id) {
+    return net::build_target(base, {"agents", agent_id, "core-memory", "blocks", "attach", block_id});
+}
+
+std::string block_value_body(const std::string& value) {
+    return boost::json::serialize(boost::json::object{{"value", value}});
+}
+
+std::string block_body(const new_block& b) {
+    return boost::json::serialize(boost::json::object{{"label", b.label}, {"value", b.value}, {"limit", b.limit}});
+}
+
 }  // namespace
+
+std::string encode_agent_spec(const agent_spec& spec) {
+    boost::json::object body{{"name", spec.name},
+                             {"agent_type", "letta_v1_agent"},
+                             {"model", spec.model},
+                             {"embedding", spec.embedding},
+                             {"include_base_tools", true}};
+    boost::json::array tags, tools, blocks, block_ids;
+    for (const auto& t : spec.tags) tags.push_back(boost::json::value(t));
+    for (const auto& t : spec.tool_ids) tools.push_back(boost::json::value(t));
+    for (const auto& b : spec.memory_blocks) {
+        blocks.push_back(boost::json::object{{"label", b.label}, {"value", b.value}, {"limit", b.limit}});
+    }
+    for (const auto& id : spec.block_ids) block_ids.push_back(boost::json::value(id));
+    body["tags"] = std::move(tags);
+    body["tool_ids"] = std::move(tools);
+    body["memory_blocks"] = std::move(blocks);
+    body["block_ids"] = std::move(block_ids);
+    return boost::json::serialize(body);
+}
+
+result<block> decode_block(std::string_view body) {
+    auto doc = core::parse_json(body, "letta block");
+    if (!doc) return doc.error();
+    auto obj = core::object_of(*doc, "letta block");
+    if (!obj) return obj.error();
+    block b;
+    auto id = core::string_field(**obj, "id", "letta block");
+    if (!id) return id.error();
+    b.id = *id;
+    auto label = core::string_field(**obj, "label", "letta block");
+    if (!label) return label.error();
+    b.label = *label;
+    auto value = core::optional_string_field(**obj, "value", "letta block");
+    if (!value) return value.error();
+    b.value = value->value_or("");
+    return b;
+}
 
 std::string v1_path(const net::base_url& where) {
     std::string path = where.path;
@@ -173,6 +237,41 @@ net::task<result<std::vector<tool>>> client::tools_named(std::string name) {
     if (!tools) co_return tools.error();
     std::erase_if(*tools, [&](const tool& t) { return t.name != name; });
     co_return tools;
+}
+
+net::task<result<agent>> client::create_agent(agent_spec spec) {
+    auto body = encode_agent_spec(spec);
+    auto res = co_await call(net::http::verb::post, collection_target(v1_path(http_.where()), "agents"), std::move(body),
+                             false);
+    if (!res) co_return res.error();
+    co_return decode_agent(res->body());
+}
+
+net::task<result<block>> client::agent_block(std::string agent_id, std::string label) {
+    auto res = co_await call(net::http::verb::get, agent_block_target(v1_path(http_.where()), agent_id, label), {}, true);
+    if (!res) co_return res.error();
+    co_return decode_block(res->body());
+}
+
+net::task<result<void>> client::modify_block(std::string block_id, std::string value) {
+    auto res = co_await call(net::http::verb::patch, block_target(v1_path(http_.where()), block_id),
+                             block_value_body(value), true);
+    if (!res) co_return res.error();
+    co_return result<void>{};
+}
+
+net::task<result<block>> client::create_block(new_block spec) {
+    auto res = co_await call(net::http::verb::post, collection_target(v1_path(http_.where()), "blocks"),
+                             block_body(spec), false);
+    if (!res) co_return res.error();
+    co_return decode_block(res->body());
+}
+
+net::task<result<void>> client::attach_block(std::string agent_id, std::string block_id) {
+    auto res = co_await call(net::http::verb::patch, attach_block_target(v1_path(http_.where()), agent_id, block_id),
+                             {}, true);
+    if (!res && !(res.error().http_status == 409)) co_return res.error();  // 409: already attached
+    co_return result<void>{};
 }
 
 }  // namespace hvs::letta

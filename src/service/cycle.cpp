@@ -15,6 +15,9 @@ namespace asio = boost::asio;
 
 struct cycle_work {
     const bool* stop_requested = nullptr;
+    agents::agent_context* letta = nullptr;
+    std::optional<agents::control_agent> control;
+    std::map<std::string, agents::agent_outcome> agent_outcomes;
     std::vector<huly::project> projects;
     std::map<std::string, sync::mirror_decision> mirrors;
     std::vector<std::optional<sync::project_outcome>> outcomes;
@@ -31,7 +34,16 @@ net::task<void> worker(sync::sync_context& ctx, cycle_work& work) {
         const auto& project = work.projects[index];
         sync::sync_context project_ctx{ctx.huly, ctx.vibe, ctx.db, ctx.settings,
                                        ctx.log.with("project", project.identifier), ctx.plan_output};
-        work.outcomes[index] = co_await sync::sync_project(project_ctx, project, work.mirrors[project.identifier]);
+        auto outcome = co_await sync::sync_project(project_ctx, project, work.mirrors[project.identifier]);
+        if (work.letta && work.control && !ctx.settings.dry_run && !outcome.vibe_id.empty()) {
+            agents::project_facts facts{project.identifier, project.name, project.description, outcome.vibe_id,
+                                        "", outcome.repo_path};
+            agents::agent_context agent_ctx{work.letta->letta, work.letta->db, work.letta->settings,
+                                            work.letta->log.with("project", project.identifier)};
+            work.agent_outcomes[project.identifier] = co_await agents::sync_pm_agent(
+                agent_ctx, std::move(facts), outcome.links, outcome.previous_links, *work.control);
+        }
+        work.outcomes[index] = std::move(outcome);
     }
 }
 
@@ -85,14 +97,25 @@ net::task<bool> run_with_deadline(sync::sync_context& ctx, const cycle_options& 
 
 }  // namespace
 
-net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options options) {
+net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options options, agents::agent_context* letta) {
     cycle_outcome outcome;
     outcome.record.started_at = sync::now_iso8601();
     cycle_work work;
     work.stop_requested = options.stop_requested;
+    work.letta = letta;
     boost::json::array errors;
 
     auto world = co_await read_world(ctx, options, work);
+    if (world && letta && !ctx.settings.dry_run) {
+        // Once per cycle, before any project task: every PM agent step shares it.
+        auto control = co_await agents::ensure_control_agent(*letta);
+        if (control) {
+            work.control = std::move(*control);
+        } else {
+            outcome.letta_error = control.error().describe();
+            HVS_LOG(ctx.log, warning) << "Letta: " << outcome.letta_error << "; PM agents are not updated this cycle";
+        }
+    }
     if (!world) {
         outcome.error = world.error().describe();
         errors.push_back(boost::json::object{{"project", nullptr}, {"error", outcome.error}});
@@ -108,8 +131,9 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
                 result->project = work.projects[i].identifier;
                 result->error = outcome.interrupted ? "not reached before shutdown" : "not reached before the cycle deadline";
             }
-            outcome.projects.push_back(*result);
+            outcome.projects.push_back(std::move(*result));
         }
+        outcome.agents = std::move(work.agent_outcomes);
     }
 
     auto& r = outcome.record;

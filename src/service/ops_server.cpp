@@ -183,9 +183,9 @@ ops_server::ops_server(runtime& rt, scheduler& loop, service_status& status, con
 
 std::vector<upstream_view> ops_server::upstreams() const {
     std::vector<upstream_view> out;
-    for (auto* client : {&rt_.huly_http(), &rt_.vibe_http()}) {
-        out.push_back({client == &rt_.huly_http() ? "huly" : "vibe", client->stats(), client->pool(), client->limiter()});
-    }
+    out.push_back({"huly", rt_.huly_http().stats(), rt_.huly_http().pool(), rt_.huly_http().limiter()});
+    out.push_back({"vibe", rt_.vibe_http().stats(), rt_.vibe_http().pool(), rt_.vibe_http().limiter()});
+    if (auto* letta = rt_.letta_http()) out.push_back({"letta", letta->stats(), letta->pool(), letta->limiter()});
     return out;
 }
 

@@ -1,5 +1,6 @@
 #include "hvs/service/runtime.hpp"
 
+#include "hvs/letta/client.hpp"
 #include "hvs/store/migrations.hpp"
 
 #include <filesystem>
@@ -52,7 +53,9 @@ sync::sync_settings sync_settings_from(const core::config& cfg) {
 
 runtime::runtime(net::executor ex, const core::config& cfg)
     : executor_(std::move(ex)),
-      huly_limiter_(cfg.huly.rate, cfg.huly.burst), vibe_limiter_(cfg.vibe.rate, cfg.vibe.burst) {
+      huly_limiter_(cfg.huly.rate, cfg.huly.burst),
+      vibe_limiter_(cfg.vibe.rate, cfg.vibe.burst),
+      letta_limiter_(cfg.letta.rate, cfg.letta.burst) {
     cycle_.max_workers = cfg.max_workers;
     cycle_.include_archived = cfg.huly_include_archived;
     cycle_.deadline = cfg.sync_timeout.count() > 0 ? cfg.sync_timeout : std::chrono::milliseconds::max();
@@ -81,6 +84,25 @@ result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::c
     auto db = open_database(cfg.db_path);
     if (!db) return db.error();
     rt->db_ = std::make_unique<store::db_worker>(std::move(*db));
+    if (cfg.letta_enabled()) {
+        auto letta_url = net::parse_base_url(cfg.letta_base_url);
+        if (!letta_url) return letta_url.error();
+        auto letta_http =
+            net::http_client::create(ex, *letta_url, client_params_for("letta", cfg.letta, cfg), rt->letta_limiter_);
+        if (!letta_http) return letta_http.error();
+        rt->letta_http_ = std::move(*letta_http);
+        rt->letta_ = std::make_unique<letta::client>(*rt->letta_http_, cfg.letta_password);
+        agents::letta_settings settings;
+        settings.control_agent = cfg.letta_control_agent;
+        settings.control_tool_names = cfg.letta_control_tools;
+        settings.model = cfg.letta_model;
+        settings.embedding = cfg.letta_embedding;
+        settings.human_block_id = cfg.letta_human_block_id;
+        settings.sync_tools = cfg.letta_sync_tools_from_control;
+        settings.status_names = sync_settings_from(cfg).plan.names;
+        rt->letta_context_ = std::make_unique<agents::agent_context>(
+            agents::agent_context{*rt->letta_, *rt->db_, settings, log::logger("agents")});
+    }
     rt->context_ = std::make_unique<sync::sync_context>(
         sync::sync_context{*rt->huly_, *rt->vibe_, *rt->db_, sync_settings_from(cfg), log::logger("sync"), plan_output});
     return rt;
@@ -93,6 +115,7 @@ namespace hvs::service {
 void runtime::sweep_idle_connections() {
     huly_http_->sweep_idle();
     vibe_http_->sweep_idle();
+    if (letta_http_) letta_http_->sweep_idle();
 }
 
 }  // namespace hvs::service

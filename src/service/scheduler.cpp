@@ -24,6 +24,9 @@ void service_status::record(const cycle_outcome& outcome, double seconds) {
     for (const auto& p : outcome.projects) {
         if (!p.ok) failing_projects[p.project] = p.error;
     }
+    for (const auto& [project, agent] : outcome.agents) {
+        if (!agent.ok && !failing_projects.contains(project)) failing_projects[project] = "PM agent: " + agent.error;
+    }
     project_failures += failing_projects.size();
     if (outcome.ok) last_success = std::chrono::system_clock::now();
     if (!outcome.error.empty() || !failing_projects.empty()) {
@@ -54,7 +57,7 @@ net::task<int> scheduler::run() {
         status_.queued = false;
         auto began = std::chrono::steady_clock::now();
         auto outcome = co_await asio::co_spawn(co_await asio::this_coro::executor,
-                                               net::cancellation_as_values(run_cycle(rt_.context(), options)),
+                                               net::cancellation_as_values(run_cycle(rt_.context(), options, rt_.letta())),
                                                asio::bind_cancellation_slot(cancel_.slot(), asio::use_awaitable));
         status_.running = false;
         status_.record(outcome, std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());

@@ -7,7 +7,7 @@ namespace hvs::store {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 1> migrations = {
+constexpr std::array<std::string_view, 2> migrations = {
     // 1: projects, issue <-> task links with per-field bases, learned Huly statuses, history.
     R"sql(
 CREATE TABLE projects (
@@ -68,6 +68,32 @@ CREATE TABLE sync_history (
 CREATE TABLE meta (
     key    TEXT PRIMARY KEY,
     value  TEXT NOT NULL
+);
+)sql",
+    // 2: PM agents bound to projects (one each, never shared), their memory block hashes, and every
+    // Letta resource this service created (so cleanup touches only its own).
+    R"sql(
+CREATE TABLE agents (
+    project     TEXT PRIMARY KEY REFERENCES projects(identifier) ON DELETE CASCADE,
+    agent_id    TEXT NOT NULL UNIQUE,
+    agent_name  TEXT NOT NULL,
+    bound_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+CREATE TABLE agent_blocks (
+    agent_id  TEXT NOT NULL,
+    label     TEXT NOT NULL,
+    block_id  TEXT,
+    hash      TEXT NOT NULL,                     -- of the value Letta confirmed
+    PRIMARY KEY (agent_id, label)
+);
+
+CREATE TABLE letta_resources (
+    id          TEXT PRIMARY KEY,                -- agent-…, block-…, source-…, file-…
+    kind        TEXT NOT NULL,                   -- agent | block | folder | file
+    name        TEXT NOT NULL,
+    project     TEXT,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 )sql",
 };

@@ -334,14 +334,19 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
     std::vector<link> links;
     links.reserve(results.links.size());
     for (auto& [id, l] : results.links) links.push_back(std::move(l));
-    auto job = [row, links = std::move(links), learned = results.learned_statuses](store::database& db) {
+    auto job = [row, links, learned = results.learned_statuses](store::database& db) {
         return save_project_step(db, row, links, learned);
     };
     auto saved = co_await ctx.db.run(std::move(job));
     if (!saved) {
         outcome.ok = false;
         outcome.error = "saving state: " + saved.error().describe();
+        co_return outcome;
     }
+    outcome.previous_links = std::move(state->links);
+    outcome.links = std::move(links);
+    outcome.vibe_id = vibe_id;
+    outcome.repo_path = row.repo_path.value_or("");
     co_return outcome;
 }
 

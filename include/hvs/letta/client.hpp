@@ -26,10 +26,36 @@ struct agent {
     std::string created_at;
 };
 
+struct block {
+    std::string id;
+    std::string label;
+    std::string value;
+};
+
+struct new_block {
+    std::string label;
+    std::string value;
+    unsigned limit = 60'000;  // above the 50,000 characters the service writes at most
+};
+
+// What POST /v1/agents/ receives: tags, tools and blocks in the one request.
+struct agent_spec {
+    std::string name;
+    std::string model;
+    std::string embedding;
+    std::vector<std::string> tags;
+    std::vector<std::string> tool_ids;
+    std::vector<new_block> memory_blocks;
+    std::vector<std::string> block_ids;  // existing blocks to attach (the shared human block)
+};
+
 // Decoders, pure so they can be tested and fuzzed on their own.
 [[nodiscard]] result<agent> decode_agent(std::string_view body);
 [[nodiscard]] result<std::vector<agent>> decode_agents(std::string_view body);
 [[nodiscard]] result<std::vector<tool>> decode_tools(std::string_view body);
+[[nodiscard]] result<block> decode_block(std::string_view body);
+// The request body for an agent_spec (pure, for tests).
+[[nodiscard]] std::string encode_agent_spec(const agent_spec& spec);
 
 struct agent_query {
     std::optional<std::string> name;   // exact
@@ -52,6 +78,15 @@ public:
     net::task<result<void>> detach_tool(std::string agent_id, std::string tool_id);
     // Tools with exactly this name (Letta upserts tools by name, so at most one is expected).
     net::task<result<std::vector<tool>>> tools_named(std::string name);
+
+    // Not idempotent (names are not unique): after a failure, look the agent up before retrying.
+    net::task<result<agent>> create_agent(agent_spec spec);
+    // The agent's block with this label; error http_4xx 404 when it has none. (Never modify by
+    // label: Letta 0.13 overwrites another block when the label is missing.)
+    net::task<result<block>> agent_block(std::string agent_id, std::string label);
+    net::task<result<void>> modify_block(std::string block_id, std::string value);
+    net::task<result<block>> create_block(new_block spec);
+    net::task<result<void>> attach_block(std::string agent_id, std::string block_id);
 
 private:
     net::task<result<net::http_response>> call(net::http::verb verb, std::string target, std::string body,

@@ -2,9 +2,11 @@
 // One sync cycle: read the world once, then one task per project (at most `max_workers` at
 // once), under a deadline that cancels what is still running. Records the cycle in the history.
 
+#include "hvs/agents/pm_agent.hpp"
 #include "hvs/sync/project_sync.hpp"
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,9 +27,14 @@ struct cycle_outcome {
     bool timed_out = false;
     bool interrupted = false;           // shutdown stopped it before every project ran
     std::vector<sync::project_outcome> projects;
+    std::map<std::string, agents::agent_outcome> agents;  // by project, when Letta is enabled
+    std::string letta_error;            // the control agent could not be had: every PM agent step skipped
     sync::cycle_record record;
 };
 
-net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options options);
+// `letta` is null when Letta is not configured; otherwise each synced project's PM agent is
+// brought up to date after its issues and tasks.
+net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options options,
+                                   agents::agent_context* letta = nullptr);
 
 }  // namespace hvs::service

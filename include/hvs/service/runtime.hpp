@@ -22,6 +22,9 @@ public:
     store::db_worker& db() { return *db_; }
     net::http_client& huly_http() { return *huly_http_; }
     net::http_client& vibe_http() { return *vibe_http_; }
+    // Null when Letta is not configured (LETTA_BASE_URL and LETTA_PASSWORD).
+    net::http_client* letta_http() { return letta_http_.get(); }
+    agents::agent_context* letta() { return letta_context_.get(); }
     [[nodiscard]] cycle_options cycle_settings() const { return cycle_; }
     [[nodiscard]] const net::executor& executor() const { return executor_; }
     void sweep_idle_connections();
@@ -36,6 +39,10 @@ private:
     std::unique_ptr<net::http_client> vibe_http_;
     std::unique_ptr<huly::client> huly_;
     std::unique_ptr<vibe::client> vibe_;
+    net::rate_limiter letta_limiter_;
+    std::unique_ptr<net::http_client> letta_http_;
+    std::unique_ptr<letta::client> letta_;
+    std::unique_ptr<agents::agent_context> letta_context_;
     std::unique_ptr<store::db_worker> db_;
     std::unique_ptr<sync::sync_context> context_;
     cycle_options cycle_;

@@ -49,6 +49,11 @@ struct project_outcome {
     unsigned marked_deleted = 0;
     unsigned rejected = 0;    // writes the upstream refused (recorded, not retried blindly)
     unsigned planned_writes = 0;
+    // The project's stored state before and after this cycle (for the PM agent's memory blocks).
+    std::vector<link> previous_links;
+    std::vector<link> links;
+    std::string vibe_id;
+    std::string repo_path;
 };
 
 net::task<project_outcome> sync_project(sync_context& ctx, huly::project project, mirror_decision mirror);

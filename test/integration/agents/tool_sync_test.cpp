@@ -70,7 +70,13 @@ protected:
     }
 
     boost::asio::io_context ioc_;
-    sim::letta_simulator sim_{sim::letta_options{.password = "pw-123456"}};
+    static sim::letta_options with_password() {
+        sim::letta_options options;
+        options.password = "pw-123456";
+        return options;
+    }
+
+    sim::letta_simulator sim_{with_password()};
     std::unique_ptr<sim::host> host_;
     net::rate_limiter limiter_{0, 1};
     std::unique_ptr<net::http_client> http_;

@@ -24,6 +24,13 @@ void EngineTest::SetUp() {
         if (!real.skip_reason.empty()) GTEST_SKIP() << real.skip_reason;
         cfg_.vibe_api_url = "http://" + real.host + ":" + std::to_string(real.port) + "/api";
     }
+    if (use_letta_) {
+        letta_host_ = std::make_unique<sim::host>(ioc_.get_executor(), letta_, sim::host_options{});
+        auto letta_port = letta_host_->listen(0);
+        ASSERT_TRUE(letta_port);
+        cfg_.letta_base_url = "http://127.0.0.1:" + std::to_string(*letta_port) + "/v1";
+        cfg_.letta_password = letta_password;
+    }
     cfg_.db_path = (dir_ / "state.db").string();
     cfg_.stacks_dir = (dir_ / "stacks").string();
     cfg_.http_attempts = 2;
@@ -50,6 +57,7 @@ void EngineTest::TearDown() {
     observer_http_.reset();
     huly_host_->stop();
     vibe_host_->stop();
+    if (letta_host_) letta_host_->stop();
     ioc_.run_for(std::chrono::milliseconds(20));
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
@@ -63,7 +71,8 @@ void EngineTest::start_service() {
 }
 
 service::cycle_outcome EngineTest::cycle() {
-    return run_async(ioc_, service::run_cycle(rt_->context(), rt_->cycle_settings()), std::chrono::seconds(60));
+    return run_async(ioc_, service::run_cycle(rt_->context(), rt_->cycle_settings(), rt_->letta()),
+                     std::chrono::seconds(60));
 }
 
 std::vector<vibe::project> EngineTest::vibe_projects() {

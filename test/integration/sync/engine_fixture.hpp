@@ -5,6 +5,7 @@
 #include "hvs/service/runtime.hpp"
 #include "hvs/sim/host.hpp"
 #include "hvs/sim/huly_simulator.hpp"
+#include "hvs/sim/letta_simulator.hpp"
 #include "hvs/sim/vibe_simulator.hpp"
 
 #include "support/run_async.hpp"
@@ -46,14 +47,24 @@ protected:
     void reset_counts();
 
     bool use_real_vibe_ = false;  // set by a subclass: Vibe is the real 0.0.71 server (skipped if unavailable)
+    bool use_letta_ = false;      // set by a subclass: Letta (simulated, password-protected) is configured
     boost::asio::io_context ioc_;
     sim::huly_simulator huly_;
     sim::vibe_simulator vibe_;
     std::unique_ptr<sim::host> huly_host_;
     std::unique_ptr<sim::host> vibe_host_;
+    sim::letta_simulator letta_{letta_options()};
+    std::unique_ptr<sim::host> letta_host_;
     core::config cfg_;
     std::filesystem::path dir_;
     std::unique_ptr<service::runtime> rt_;
+
+    static constexpr const char* letta_password = "letta-test-password";
+    static sim::letta_options letta_options() {
+        sim::letta_options options;
+        options.password = letta_password;
+        return options;
+    }
 
 private:
     net::rate_limiter observer_limiter_{0, 1};

@@ -1,0 +1,262 @@
+#include "hvs/agents/pm_agent.hpp"
+
+#include "hvs/agents/state.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <set>
+
+namespace hvs::agents {
+namespace {
+
+constexpr std::string_view service_tag = "huly-vibe-sync";
+
+std::string project_tag(const std::string& identifier) { return "project:" + identifier; }
+
+bool has_tag(const letta::agent& a, const std::string& tag) {
+    return std::find(a.tags.begin(), a.tags.end(), tag) != a.tags.end();
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+const char* control_persona =
+    "You are the control agent of huly-vibe-sync: the template every project PM agent is made from. "
+    "Your tools are given to every PM agent; your persona becomes theirs.";
+
+// The lookup result: an agent to use (oldest match not bound elsewhere) and the other matches.
+struct lookup_result {
+    std::optional<letta::agent> chosen;
+    std::vector<std::string> duplicates;
+};
+
+net::task<result<lookup_result>> look_up(agent_context& ctx, const std::string& name, const std::string& identifier,
+                                         const std::string& control_id) {
+    letta::agent_query query;
+    query.name = name;
+    query.tags = {std::string(service_tag), project_tag(identifier)};
+    query.match_all_tags = true;
+    auto found = co_await ctx.letta.list_agents(std::move(query));
+    if (!found) co_return found.error();
+    lookup_result out;
+    for (auto& a : *found) {
+        if (a.id == control_id || a.name.ends_with("-sleeptime") || !has_tag(a, project_tag(identifier))) continue;
+        auto job = [id = a.id](store::database& db) { return project_of_agent(db, id); };
+        auto owner = co_await ctx.db.run(std::move(job));
+        if (!owner) co_return owner.error();
+        if (*owner && **owner != identifier) continue;  // bound to another project: never reused
+        if (out.chosen) {
+            out.duplicates.push_back(a.id);
+        } else {
+            out.chosen = std::move(a);
+        }
+    }
+    co_return out;
+}
+
+net::task<result<void>> write_block(agent_context& ctx, std::string agent_id, std::string project, memory_block b) {
+    auto existing = co_await ctx.letta.agent_block(agent_id, b.label);
+    std::optional<std::string> block_id;
+    if (existing) {
+        auto modified = co_await ctx.letta.modify_block(existing->id, b.value);
+        if (!modified) co_return modified.error();
+        block_id = existing->id;
+    } else if (existing.error().http_status == 404) {
+        letta::new_block spec{b.label, b.value};
+        auto created = co_await ctx.letta.create_block(std::move(spec));
+        if (!created) co_return created.error();
+        auto attached = co_await ctx.letta.attach_block(agent_id, created->id);
+        if (!attached) co_return attached.error();
+        block_id = created->id;
+        auto record = [id = created->id, label = b.label, project](store::database& db) {
+            return record_resource(db, id, "block", label, project);
+        };
+        if (auto recorded = co_await ctx.db.run(std::move(record)); !recorded) co_return recorded.error();
+    } else {
+        co_return existing.error();
+    }
+    // The hash moves only after Letta confirmed the value.
+    auto save = [agent_id, label = b.label, block_id, hash = b.hash](store::database& db) {
+        return save_block_hash(db, agent_id, label, block_id, hash);
+    };
+    co_return co_await ctx.db.run(std::move(save));
+}
+
+}  // namespace
+
+std::string pm_agent_name(std::string_view project_name) {
+    std::string name = "Huly - ";
+    for (unsigned char c : project_name) {
+        bool accepted = std::isalnum(c) || c == '_' || c == ' ' || c == '\'' || c == '-' || c >= 0x80;
+        name += accepted ? static_cast<char>(c) : '-';
+    }
+    return name;
+}
+
+net::task<result<control_agent>> ensure_control_agent(agent_context& ctx) {
+    letta::agent_query query;
+    query.name = ctx.settings.control_agent;
+    auto found = co_await ctx.letta.list_agents(std::move(query));
+    if (!found) co_return make_error(found.error().kind, "finding the control agent: " + found.error().message);
+    std::erase_if(*found, [](const letta::agent& a) { return a.name.ends_with("-sleeptime"); });
+    control_agent control;
+    if (!found->empty()) {
+        control.id = found->front().id;
+    } else {
+        letta::agent_spec spec;
+        spec.name = ctx.settings.control_agent;
+        spec.model = ctx.settings.model;
+        spec.embedding = ctx.settings.embedding;
+        spec.memory_blocks.push_back({"persona", control_persona});
+        for (const auto& tool_name : ctx.settings.control_tool_names) {
+            auto tools = co_await ctx.letta.tools_named(tool_name);
+            if (!tools) co_return tools.error();
+            if (tools->empty()) {
+                HVS_LOG(ctx.log, warning) << "control tool '" << tool_name << "' does not exist in Letta; skipped";
+                continue;
+            }
+            spec.tool_ids.push_back(tools->front().id);
+        }
+        auto created = co_await ctx.letta.create_agent(std::move(spec));
+        if (!created) co_return make_error(created.error().kind, "creating the control agent: " + created.error().message);
+        HVS_LOG(ctx.log, info) << "created the control agent " << created->id;
+        control.id = created->id;
+    }
+    auto tools = co_await ctx.letta.agent_tools(control.id);
+    if (!tools) co_return tools.error();
+    control.tools = std::move(*tools);
+    auto persona = co_await ctx.letta.agent_block(control.id, "persona");
+    if (persona) control.persona = persona->value;
+    co_return control;
+}
+
+net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project, std::vector<sync::link> links,
+                                       std::vector<sync::link> previous_links, control_agent control) {
+    agent_outcome outcome;
+    const std::string name = pm_agent_name(project.name);
+    auto fail = [&](std::string why) {
+        outcome.error = std::move(why);
+        HVS_LOG(ctx.log, warning) << "PM agent: " << outcome.error;
+        return outcome;
+    };
+
+    auto load = [id = project.identifier](store::database& db) { return load_binding(db, id); };
+    auto bound = co_await ctx.db.run(std::move(load));
+    if (!bound) co_return fail("reading the agent binding: " + bound.error().describe());
+
+    std::optional<letta::agent> agent;
+    if (*bound) {
+        auto stored = co_await ctx.letta.get_agent((*bound)->agent_id);
+        if (stored && has_tag(*stored, project_tag(project.identifier))) {
+            agent = std::move(*stored);
+        } else if (stored) {
+            co_return fail("agent " + stored->id + " bound to this project lacks the tag " +
+                           project_tag(project.identifier) + "; not writing to it");
+        } else if (stored.error().http_status == 404) {
+            auto drop = [id = project.identifier](store::database& db) { return unbind_agent(db, id); };
+            if (auto dropped = co_await ctx.db.run(std::move(drop)); !dropped) co_return fail(dropped.error().describe());
+        } else {
+            co_return fail("checking agent " + (*bound)->agent_id + ": " + stored.error().describe());
+        }
+    }
+
+    auto blocks = build_memory_blocks(project, links, previous_links, ctx.settings.status_names, now_ms());
+    if (!agent) {
+        auto found = co_await look_up(ctx, name, project.identifier, control.id);
+        if (!found) co_return fail("looking up the agent: " + found.error().describe());
+        outcome.duplicates = found->duplicates;
+        if (!outcome.duplicates.empty()) {
+            HVS_LOG(ctx.log, warning) << outcome.duplicates.size() << " duplicate agents named '" << name
+                                      << "'; using the oldest";
+        }
+        agent = std::move(found->chosen);
+    }
+    if (!agent) {
+        letta::agent_spec spec;
+        spec.name = name;
+        spec.model = ctx.settings.model;
+        spec.embedding = ctx.settings.embedding;
+        spec.tags = {std::string(service_tag), project_tag(project.identifier)};
+        if (ctx.settings.sync_tools) {
+            for (const auto& t : control.tools) spec.tool_ids.push_back(t.id);
+        }
+        spec.memory_blocks.push_back({"persona", control.persona.value_or(default_project_persona(project))});
+        spec.memory_blocks.push_back({"scratchpad", scratchpad_initial_value()});
+        for (const auto& b : blocks) spec.memory_blocks.push_back({b.label, b.value});
+        if (!ctx.settings.human_block_id.empty()) spec.block_ids.push_back(ctx.settings.human_block_id);
+        auto created = co_await ctx.letta.create_agent(std::move(spec));
+        // A failed or timed-out create is not repeated now: the next cycle looks the agent up first.
+        if (!created) co_return fail("creating agent '" + name + "': " + created.error().describe());
+        outcome.created = true;
+        agent = std::move(*created);
+        std::vector<memory_block> written = blocks;
+        auto remember = [identifier = project.identifier, id = agent->id, name, written](store::database& db) {
+            return db.transaction([&](store::database& tx) -> result<void> {
+                if (auto r = record_resource(tx, id, "agent", name, identifier); !r) return r;
+                for (const auto& b : written) {
+                    if (auto r = save_block_hash(tx, id, b.label, std::nullopt, b.hash); !r) return r;
+                }
+                return {};
+            });
+        };
+        if (auto saved = co_await ctx.db.run(std::move(remember)); !saved) co_return fail(saved.error().describe());
+        outcome.blocks_written = static_cast<unsigned>(blocks.size());
+        HVS_LOG(ctx.log, info) << "created PM agent " << agent->id;
+    }
+    outcome.agent_id = agent->id;
+    auto bind = [identifier = project.identifier, b = binding{agent->id, agent->name}](store::database& db) {
+        return bind_agent(db, identifier, b);
+    };
+    if (auto bound_now = co_await ctx.db.run(std::move(bind)); !bound_now) {
+        co_return fail("binding agent " + agent->id + ": " + bound_now.error().describe());
+    }
+
+    std::vector<net::task<void>> writes;
+    std::vector<std::string> failures;
+    if (!outcome.created && ctx.settings.sync_tools) {
+        std::set<std::string> has;
+        for (const auto& t : agent->tools) has.insert(t.id);
+        for (const auto& t : control.tools) {
+            if (has.contains(t.id)) continue;
+            writes.push_back([](agent_context& c, std::string agent_id, letta::tool tool, agent_outcome& out,
+                                std::vector<std::string>& errors) -> net::task<void> {
+                auto attached = co_await c.letta.attach_tool(agent_id, tool.id);
+                if (attached) {
+                    ++out.tools_attached;
+                } else {
+                    errors.push_back("attach " + tool.name + ": " + attached.error().describe());
+                }
+            }(ctx, agent->id, t, outcome, failures));
+        }
+    }
+    if (!outcome.created) {
+        auto hashes_job = [id = agent->id](store::database& db) { return load_block_hashes(db, id); };
+        auto hashes = co_await ctx.db.run(std::move(hashes_job));
+        if (!hashes) co_return fail(hashes.error().describe());
+        for (const auto& b : blocks) {
+            auto it = hashes->find(b.label);
+            if (it != hashes->end() && it->second == b.hash) continue;
+            writes.push_back([](agent_context& c, std::string agent_id, std::string identifier, memory_block block,
+                                agent_outcome& out, std::vector<std::string>& errors) -> net::task<void> {
+                auto label = block.label;
+                auto done = co_await write_block(c, std::move(agent_id), std::move(identifier), std::move(block));
+                if (done) {
+                    ++out.blocks_written;
+                } else {
+                    errors.push_back("block " + label + ": " + done.error().describe());
+                }
+            }(ctx, agent->id, project.identifier, b, outcome, failures));
+        }
+    }
+    co_await net::run_all(std::move(writes));
+    if (!failures.empty()) {
+        co_return fail(std::to_string(failures.size()) + " Letta writes failed, first: " + failures.front());
+    }
+    outcome.ok = true;
+    co_return outcome;
+}
+
+}  // namespace hvs::agents

@@ -1,0 +1,138 @@
+// PM agents inside the sync cycle, against the Huly, Vibe and Letta simulators (0.13 quirks on,
+// including modify-by-missing-label overwriting another block).
+
+#include "integration/sync/engine_fixture.hpp"
+
+#include <boost/json.hpp>
+
+namespace hvs::test {
+namespace {
+
+namespace json = boost::json;
+
+class PmAgents : public EngineTest {
+protected:
+    PmAgents() { use_letta_ = true; }
+
+    void SetUp() override {
+        json::array tools{json::object{{"name", "huly_query"}}, json::object{{"name", "huly_issue_ops"}}};
+        json::array control_tools{"huly_query", "huly_issue_ops"};
+        json::array agents{json::object{{"name", "Huly-PM-Control"},
+                                        {"tags", json::array{}},
+                                        {"tools", control_tools},
+                                        {"blocks", json::array{json::object{{"label", "persona"},
+                                                                            {"value", "control persona"}}}}}};
+        letta_.seed(json::object{{"tools", tools}, {"agents", agents}});
+        EngineTest::SetUp();
+        huly_.add_project("WEB", "Web Shop", "");
+        huly_.add_issue("WEB", "Checkout bug", "", "Todo", "High");
+        huly_.add_issue("WEB", "Apple Pay", "", "In Progress");
+    }
+
+    std::vector<json::object> agents_named(const std::string& name) {
+        std::vector<json::object> out;
+        for (auto& a : letta_.agents()) {
+            if (a.at("name").as_string() == name) out.push_back(a);
+        }
+        return out;
+    }
+
+    std::uint64_t letta_writes() const { return writes_to(*letta_host_); }
+
+    std::string block_value(const json::object& agent, const std::string& label) {
+        auto state = letta_.state();
+        for (const auto& a : state.at("agents").as_array()) {
+            if (a.at("id") != agent.at("id")) continue;
+            for (const auto& b : a.at("blocks").as_array()) {
+                if (b.at("label").as_string() == label) return std::string(b.at("value").as_string());
+            }
+        }
+        return {};
+    }
+};
+
+TEST_F(PmAgents, OneAgentPerProjectWithTagsToolsAndBlocksInOneCreate) {
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.ok) << outcome.error;
+    ASSERT_EQ(outcome.agents.size(), 1u);
+    EXPECT_TRUE(outcome.agents["WEB"].ok) << outcome.agents["WEB"].error;
+    EXPECT_TRUE(outcome.agents["WEB"].created);
+    auto agents = agents_named("Huly - Web Shop");
+    ASSERT_EQ(agents.size(), 1u);
+    auto tools = letta_.agent_tool_names(std::string(agents[0].at("id").as_string()));
+    EXPECT_NE(std::find(tools.begin(), tools.end(), "huly_query"), tools.end());
+    EXPECT_NE(std::find(tools.begin(), tools.end(), "huly_issue_ops"), tools.end());
+    EXPECT_EQ(block_value(agents[0], "persona"), "control persona");
+    EXPECT_NE(block_value(agents[0], "board_metrics").find("\"total_issues\":2"), std::string::npos);
+    EXPECT_FALSE(block_value(agents[0], "scratchpad").empty());
+    EXPECT_EQ(letta_host_->counts().by_route["POST /v1/agents/"], 1u);  // one create, no attach storm
+}
+
+TEST_F(PmAgents, AnIdleCycleWritesNothingToLetta) {
+    ASSERT_TRUE(cycle().ok);
+    // The second cycle's change_log no longer says "first sync": that one block is rewritten.
+    letta_host_->reset_counts();
+    auto second = cycle();
+    ASSERT_TRUE(second.ok);
+    EXPECT_EQ(second.agents["WEB"].blocks_written, 1u);
+    letta_host_->reset_counts();
+    auto idle = cycle();
+    ASSERT_TRUE(idle.ok);
+    EXPECT_EQ(idle.agents["WEB"].blocks_written, 0u);
+    EXPECT_EQ(letta_writes(), 0u);
+}
+
+TEST_F(PmAgents, AChangedIssueRewritesOnlyTheBlocksItChangesByBlockId) {
+    ASSERT_TRUE(cycle().ok);
+    auto before = agents_named("Huly - Web Shop")[0];
+    auto project_block = block_value(before, "project");
+    huly_.add_issue("WEB", "New issue", "", "Todo", "Urgent");
+    letta_host_->reset_counts();
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.ok);
+    EXPECT_GT(outcome.agents["WEB"].blocks_written, 0u);
+    EXPECT_EQ(letta_host_->counts().by_route["PATCH /v1/agents/{agent_id}/core-memory/blocks/{block_label}"], 0u);
+    auto after = agents_named("Huly - Web Shop")[0];
+    EXPECT_NE(block_value(after, "board_metrics").find("\"total_issues\":3"), std::string::npos);
+    EXPECT_EQ(block_value(after, "project"), project_block);
+    EXPECT_EQ(block_value(after, "persona"), "control persona");  // never overwritten by the 0.13 bug
+}
+
+TEST_F(PmAgents, ADeletedAgentIsFoundGoneAndCreatedAgainOnce) {
+    ASSERT_TRUE(cycle().ok);
+    auto id = std::string(agents_named("Huly - Web Shop")[0].at("id").as_string());
+    sim::request del{boost::beast::http::verb::delete_, "/v1/agents/" + id, 11};
+    del.set(boost::beast::http::field::authorization, std::string("Bearer ") + letta_password);
+    del.set(boost::beast::http::field::user_agent, "test");
+    ASSERT_EQ(letta_.handle(del).result_int(), 200u);
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.agents["WEB"].ok) << outcome.agents["WEB"].error;
+    EXPECT_TRUE(outcome.agents["WEB"].created);
+    ASSERT_TRUE(cycle().ok);
+    EXPECT_EQ(agents_named("Huly - Web Shop").size(), 1u);
+}
+
+TEST_F(PmAgents, ALostDatabaseFindsTheAgentAgainInsteadOfDuplicatingIt) {
+    ASSERT_TRUE(cycle().ok);
+    rt_.reset();
+    std::filesystem::remove(cfg_.db_path);
+    start_service();
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.agents["WEB"].ok) << outcome.agents["WEB"].error;
+    EXPECT_FALSE(outcome.agents["WEB"].created);
+    EXPECT_EQ(agents_named("Huly - Web Shop").size(), 1u);
+}
+
+TEST_F(PmAgents, LettaDownDegradesTheProjectButTheSyncCompletes) {
+    letta_host_->inject({.route = "*", .kind = sim::fault_kind::error, .count = 1000});
+    auto outcome = cycle();
+    EXPECT_TRUE(outcome.ok);  // issues and tasks are synced regardless
+    EXPECT_FALSE(outcome.letta_error.empty());
+    EXPECT_EQ(tasks_of("Web Shop").size(), 2u);
+    letta_host_->clear_faults();
+    auto recovered = cycle();
+    EXPECT_TRUE(recovered.agents["WEB"].ok) << recovered.agents["WEB"].error;
+}
+
+}  // namespace
+}  // namespace hvs::test
