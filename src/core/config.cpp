@@ -370,7 +370,8 @@ result<loaded_config> load_config(const env_lookup& env, const std::vector<std::
     loaded_config out;
     for (const auto& s : table()) {
         std::optional<std::string> value = env(s.info.env);
-        if (s.info.secret && !value) {
+        // An empty secret counts as unset, so compose files may list it while the _FILE form is used.
+        if (s.info.secret && (!value || value->empty())) {
             if (auto path = env(s.info.env + "_FILE"); path && !path->empty()) {
                 auto contents = read_secret_file(s.info.env, *path);
                 if (!contents) return contents.error();

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+
 namespace hvs::store {
 namespace {
 
@@ -102,9 +104,25 @@ result<database> database::open(const std::string& path) {
     return db;
 }
 
-result<database> database::open_read_only(const std::string& path) {
+result<database> database::open_read_only(const std::string& path, bool immutable) {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    std::string name = path;
+    int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+    if (immutable) {
+        std::string escaped;
+        for (char c : path) {
+            if (c == '%' || c == '?' || c == '#') {
+                char buf[4];
+                std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+                escaped += buf;
+            } else {
+                escaped += c;
+            }
+        }
+        name = "file:" + escaped + "?immutable=1";
+        flags |= SQLITE_OPEN_URI;
+    }
+    int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
     database db;
     db.db_.reset(raw);
     db.path_ = path;

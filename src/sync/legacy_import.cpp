@@ -16,6 +16,11 @@ result<store::database> open_legacy(const std::string& path) {
         return make_error(error_kind::invalid, "legacy database '" + path + "' does not exist");
     }
     auto db = store::database::open_read_only(path);
+    if (!db) {
+        // A WAL-mode file in a read-only directory cannot get its -shm index: read it as immutable
+        // (the original service must be stopped, which switching requires anyway).
+        db = store::database::open_read_only(path, true);
+    }
     if (!db) return db.error();
     auto probe = db->prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN ('projects','issues')");
     if (!probe) return probe.error();

@@ -57,7 +57,9 @@ public:
     // and a busy timeout. A file that is not a database, or is read-only, is an error here.
     static result<database> open(const std::string& path);
     // Opens an existing file for reading only; nothing about it (journal mode included) changes.
-    static result<database> open_read_only(const std::string& path);
+    // `immutable` also skips locking and the WAL index, for a file in a read-only directory
+    // whose writer is stopped (an uncheckpointed WAL would then be ignored).
+    static result<database> open_read_only(const std::string& path, bool immutable = false);
 
     result<void> exec(std::string_view sql);
     result<statement> prepare(std::string_view sql);

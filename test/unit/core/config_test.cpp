@@ -107,6 +107,15 @@ TEST(Config, SecretsComeFromEnvironmentOrFileAndAreNeverShown) {
     std::remove(path.c_str());
 }
 
+TEST(Config, AnEmptySecretVariableLetsTheFileFormSpeak) {
+    std::string path = ::testing::TempDir() + "api-token";
+    std::ofstream(path) << "token-from-file";
+    auto loaded = load_config(env_of({{"API_TOKEN", ""}, {"API_TOKEN_FILE", path}}), {});
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->values.api_token, "token-from-file");
+    std::remove(path.c_str());
+}
+
 TEST(Config, UnreadableSecretFileIsAnError) {
     auto loaded = load_config(env_of({{"API_TOKEN_FILE", "/nonexistent/token"}}), {});
     ASSERT_FALSE(loaded);
