@@ -22,9 +22,10 @@ int main(int argc, char** argv) {
         std::cout << boost::json::serialize(f.to_json()) << std::endl;
         all_correct = all_correct && f.state_correct && f.errors == 0;
     };
-    if (wanted.contains("s1")) report(tool_fanout(42, 10, 50, 50, 10, 16, "S1 tool fan-out"));
-    if (wanted.contains("s1-legacy")) report(tool_fanout(42, 10, 50, 5, 1, 1, "S1 legacy-equivalent"));
-    if (wanted.contains("s1-large")) report(tool_fanout(1000, 20, 50, 200, 20, 64, "S1-large"));
+    if (wanted.contains("s1")) report(tool_fanout(42, 10, 50, 50, 10, 50, 16, "S1 tool fan-out"));
+    // The original's pacing: one operation at a time, 5 per second, against the same simulator.
+    if (wanted.contains("s1-legacy")) report(tool_fanout(42, 10, 50, 50, 10, 5, 1, "S1 legacy-equivalent"));
+    if (wanted.contains("s1-large")) report(tool_fanout(1000, 20, 50, 200, 20, 200, 64, "S1-large"));
     if (wanted.contains("s2")) report(idle_cycle(1000, 100, 5));
     if (wanted.contains("s6")) report(agent_cold_start(42, 10, 50, 50, 10));
     return all_correct ? 0 : 1;

@@ -25,8 +25,10 @@ struct figures {
 // Resident set size of this process, in bytes (peak: VmHWM).
 [[nodiscard]] std::int64_t peak_rss_bytes();
 
+// The simulator admits `rate` per second with `burst`; the client paces itself at `client_rate`
+// (burst 1) over at most `connections` connections.
 figures tool_fanout(unsigned agents, unsigned tools, unsigned latency_ms, double rate, unsigned burst,
-                    unsigned connections, const std::string& name);
+                    double client_rate, unsigned connections, const std::string& name);
 figures idle_cycle(unsigned projects, unsigned issues_per_project, unsigned latency_ms);
 figures agent_cold_start(unsigned projects, unsigned tools, unsigned latency_ms, double rate, unsigned burst);
 

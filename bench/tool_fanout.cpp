@@ -16,7 +16,7 @@
 namespace hvs::bench {
 
 figures tool_fanout(unsigned agents, unsigned tools, unsigned latency_ms, double rate, unsigned burst,
-                    unsigned connections, const std::string& name) {
+                    double client_rate, unsigned connections, const std::string& name) {
     namespace json = boost::json;
     boost::asio::io_context ioc;
     sim::letta_options options;
@@ -43,7 +43,7 @@ figures tool_fanout(unsigned agents, unsigned tools, unsigned latency_ms, double
 
     // The client paces at the admitted rate but never bursts: the simulator's own burst then
     // absorbs the few milliseconds of jitter between leaving here and arriving there.
-    net::rate_limiter limiter(rate, 1);
+    net::rate_limiter limiter(client_rate, 1);
     net::client_params params;
     params.name = "letta";
     params.pool.max_connections = connections;
@@ -61,7 +61,7 @@ figures tool_fanout(unsigned agents, unsigned tools, unsigned latency_ms, double
     figures f;
     f.scenario = name;
     f.parameters = {{"agents", agents}, {"tools", tools}, {"latency_ms", latency_ms}, {"rate", rate},
-                    {"burst", burst}, {"connections", connections}};
+                    {"burst", burst}, {"client_rate", client_rate}, {"connections", connections}};
     f.requests = host.counts().total;
     f.rejected_429 = host.counts().rejected;
     f.rate = rate;

@@ -14,10 +14,14 @@ task<result<void>> rate_limiter::acquire() {
         ++stats_.waits;
         ++stats_.waiting;
         asio::steady_timer timer(co_await asio::this_coro::executor, wait);
+        auto epoch = pause_epoch_;
         auto [ec] = co_await timer.async_wait(use_nothrow);
-        // A Retry-After that arrived while we slept still holds us back.
-        while (!ec && bucket_.paused_until() > steady_clock::now()) {
-            timer.expires_at(bucket_.paused_until());
+        // A Retry-After that arrived while we waited: our slot was computed before it, and every
+        // waiter going at once when it ends would bring on the next 429. Queue again behind it,
+        // in the order we woke (the original order), so the rate is kept after the pause.
+        while (!ec && epoch != pause_epoch_) {
+            epoch = pause_epoch_;
+            timer.expires_after(bucket_.reserve(steady_clock::now()));
             std::tie(ec) = co_await timer.async_wait(use_nothrow);
         }
         --stats_.waiting;
@@ -35,6 +39,7 @@ void rate_limiter::pause_for(milliseconds delay) {
     auto now = steady_clock::now();
     if (delay <= milliseconds{0}) return;
     ++stats_.pauses;
+    ++pause_epoch_;
     bucket_.pause_until(now + delay, now);
 }
 

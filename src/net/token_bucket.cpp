@@ -57,7 +57,9 @@ void token_bucket::pause_until(time_point until, time_point now) {
     paused_until_ = until;
     if (rate_ <= 0) return;
     refill(now);
-    tokens_ = std::min(tokens_, 0.0);
+    // Outstanding reservations are void: their holders queue again (rate_limiter re-reserves
+    // them in their original order), so the debt they represented is dropped too.
+    tokens_ = 0;
     last_ = until;
 }
 

@@ -34,6 +34,7 @@ public:
 private:
     token_bucket bucket_;
     limiter_stats stats_;
+    std::uint64_t pause_epoch_ = 0;  // bumped by every pause: waiters queued before it re-queue
 };
 
 }  // namespace hvs::net

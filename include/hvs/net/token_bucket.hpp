@@ -24,7 +24,8 @@ public:
     [[nodiscard]] duration until_available(time_point now) const;
     // Gives back a token whose reservation was abandoned (cancelled waiter).
     void refund(time_point now);
-    // Issues no token before `until` (a Retry-After): the balance stops growing until then.
+    // Issues no token before `until` (a Retry-After): the balance drops to zero (reservations
+    // made before are void and must be made again) and grows again from `until`.
     void pause_until(time_point until, time_point now);
 
     // Tokens available now (negative while reservations are queued).

@@ -342,3 +342,46 @@ TEST_F(HttpClientTest, ABreakerOpensAfterRepeatedFailuresAndProbesAfterTheCooldo
 
 }  // namespace
 }  // namespace hvs::net
+
+namespace hvs::net {
+namespace {
+
+TEST_F(HttpClientTest, WaitersQueuedBeforeARetryAfterAreSpacedAfterItNotReleasedTogether) {
+    int calls = 0;
+    std::vector<steady_clock::time_point> arrivals;
+    serve([&](server_request) -> task<std::optional<server_response>> {
+        arrivals.push_back(steady_clock::now());
+        if (++calls == 1) {
+            auto res = text(http::status::too_many_requests, "slow down");
+            res.set(http::field::retry_after, "1");
+            co_return res;
+        }
+        co_return text(http::status::ok, "ok");
+    });
+    rate_limiter paced(20, 1);  // one request per 50 ms
+    auto where = parse_base_url("http://127.0.0.1:" + std::to_string(port_));
+    client_params params;
+    params.name = "paced";
+    params.retry.base = 1ms;
+    auto c = http_client::create(ioc_.get_executor(), *where, params, paced);
+    ASSERT_TRUE(c);
+    int ok = 0;
+    for (int i = 0; i < 6; ++i) {
+        asio::co_spawn(ioc_, [](http_client& sender, int& done) -> task<void> {
+            if (co_await sender.send(get("/"))) ++done;
+        }(**c, ok), asio::detached);
+    }
+    auto started = steady_clock::now();
+    while (ok < 6 && steady_clock::now() - started < 10s) ioc_.run_one_for(100ms);
+    ASSERT_EQ(ok, 6);
+    // After the pause, requests arrive spaced by the rate, not all at once.
+    std::sort(arrivals.begin(), arrivals.end());
+    int close_pairs = 0;
+    for (std::size_t i = 2; i < arrivals.size(); ++i) {
+        if (arrivals[i] - arrivals[i - 1] < 30ms) ++close_pairs;
+    }
+    EXPECT_EQ(close_pairs, 0);
+}
+
+}  // namespace
+}  // namespace hvs::net

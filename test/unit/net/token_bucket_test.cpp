@@ -57,6 +57,17 @@ TEST(TokenBucket, PauseHoldsEveryTokenUntilItEnds) {
     EXPECT_LE(bucket.available(t0 + 2s), 0.0);
 }
 
+TEST(TokenBucket, APauseVoidsQueuedReservationsSoTheyAreSpacedAfterIt) {
+    token_bucket bucket(10, 1, t0);
+    bucket.reserve(t0);
+    for (int i = 0; i < 5; ++i) bucket.reserve(t0);  // a queue of five
+    bucket.pause_until(t0 + 1s, t0);
+    // Re-reserving after the pause (as the limiter's waiters do) spaces them at the rate again.
+    EXPECT_NEAR(ms(bucket.reserve(t0 + 100ms)), 1000, 0.01);
+    EXPECT_NEAR(ms(bucket.reserve(t0 + 150ms)), 1050, 0.01);
+    EXPECT_NEAR(ms(bucket.reserve(t0 + 200ms)), 1100, 0.01);
+}
+
 TEST(TokenBucket, PauseNeverShortensAnEarlierOne) {
     token_bucket bucket(10, 1, t0);
     bucket.pause_until(t0 + 5s, t0);
