@@ -13,9 +13,15 @@
 
 #include <boost/json.hpp>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+
 #include <chrono>
 #include <filesystem>
+#include <future>
+#include <optional>
 #include <random>
+#include <thread>
 
 namespace hvs::bench {
 namespace {
@@ -23,8 +29,13 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
+// The simulators run on their own thread and io_context, as the real upstreams are separate
+// processes: the figures measure the service, not the simulators' CPU on the service's thread.
 struct workspace {
     boost::asio::io_context ioc;
+    boost::asio::io_context sim_ioc;
+    std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> sim_work;
+    std::thread sim_thread;
     sim::huly_simulator huly;
     sim::vibe_simulator vibe;
     sim::letta_simulator letta{[] {
@@ -41,10 +52,10 @@ struct workspace {
         net::server_params server;
         server.max_connections = 4096;
         sim::host_options plain{std::chrono::milliseconds(latency_ms), 0, 1};
-        huly_host = std::make_unique<sim::host>(ioc.get_executor(), huly, plain, server);
-        vibe_host = std::make_unique<sim::host>(ioc.get_executor(), vibe, plain, server);
+        huly_host = std::make_unique<sim::host>(sim_ioc.get_executor(), huly, plain, server);
+        vibe_host = std::make_unique<sim::host>(sim_ioc.get_executor(), vibe, plain, server);
         letta_host = std::make_unique<sim::host>(
-            ioc.get_executor(), letta,
+            sim_ioc.get_executor(), letta,
             sim::host_options{std::chrono::milliseconds(letta_latency_ms), letta_rate, letta_burst}, server);
         cfg.huly_api_url = "http://127.0.0.1:" + std::to_string(*huly_host->listen(0)) + "/api";
         cfg.vibe_api_url = "http://127.0.0.1:" + std::to_string(*vibe_host->listen(0)) + "/api";
@@ -53,10 +64,38 @@ struct workspace {
         cfg.stacks_dir = (dir / "stacks").string();
         cfg.huly.rate = cfg.vibe.rate = 0;
         cfg.max_workers = 16;
+        cfg.huly.connections = cfg.vibe.connections = 16;
     }
     ~workspace() {
+        stop_simulators();
         std::error_code ec;
         fs::remove_all(dir, ec);
+    }
+
+    // Seed first, then start serving; stop before reading the simulators' state or counters.
+    void start_simulators() {
+        sim_work.emplace(sim_ioc.get_executor());
+        sim_thread = std::thread([this] { sim_ioc.run(); });
+    }
+    void stop_simulators() {
+        if (!sim_thread.joinable()) return;
+        boost::asio::post(sim_ioc, [this] {
+            huly_host->stop();
+            vibe_host->stop();
+            letta_host->stop();
+            sim_work.reset();
+        });
+        sim_thread.join();
+    }
+    // Runs fn on the simulators' thread and waits for it.
+    template <class F>
+    void on_simulators(F fn) {
+        std::promise<void> done;
+        boost::asio::post(sim_ioc, [&] {
+            fn();
+            done.set_value();
+        });
+        done.get_future().wait();
     }
 
     std::uint64_t writes(const sim::host& h) const {
@@ -92,15 +131,19 @@ figures idle_cycle(unsigned projects, unsigned issues_per_project, unsigned late
     w.huly.seed(json::object{{"projects", huly_projects}});
     w.vibe.seed(json::object{{"projects", vibe_projects}});
     w.cfg.letta_base_url.clear();
+    w.start_simulators();
 
     auto rt = service::runtime::create(w.ioc.get_executor(), w.cfg);
     if (!rt) throw std::runtime_error(rt.error().describe());
     auto first = run(w.ioc, service::run_cycle((*rt)->context(), (*rt)->cycle_settings()));  // links by marker
-    w.huly_host->reset_counts();
-    w.vibe_host->reset_counts();
+    w.on_simulators([&] {
+        w.huly_host->reset_counts();
+        w.vibe_host->reset_counts();
+    });
     auto started = std::chrono::steady_clock::now();
     auto idle = run(w.ioc, service::run_cycle((*rt)->context(), (*rt)->cycle_settings()));
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    w.stop_simulators();
 
     figures f;
     f.scenario = "S2 idle cycle";
@@ -142,12 +185,14 @@ figures agent_cold_start(unsigned projects, unsigned tools, unsigned latency_ms,
     w.cfg.letta.rate = rate;
     w.cfg.letta.burst = 1;  // paced, never bursting: the simulator's burst absorbs the jitter
     w.cfg.letta.connections = 16;
+    w.start_simulators();
 
     auto rt = service::runtime::create(w.ioc.get_executor(), w.cfg);
     if (!rt) throw std::runtime_error(rt.error().describe());
     auto started = std::chrono::steady_clock::now();
     auto outcome = run(w.ioc, service::run_cycle((*rt)->context(), (*rt)->cycle_settings(), (*rt)->letta()));
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    w.stop_simulators();
 
     figures f;
     f.scenario = "S6 agent cold start";

@@ -248,10 +248,13 @@ bool vibe_simulator::path_taken(std::string_view path, std::string_view except_i
 }
 
 std::vector<const vibe_simulator::task_record*> vibe_simulator::sorted_tasks(std::string_view project_id) const {
-    std::vector<const task_record*> out;
-    for (const auto& [id, t] : tasks_) {
-        if (t.project_id == project_id) out.push_back(&t);
+    if (tasks_index_stale_) {
+        tasks_by_project_.clear();
+        for (const auto& [id, t] : tasks_) tasks_by_project_[t.project_id].push_back(&t);
+        tasks_index_stale_ = false;
     }
+    std::vector<const task_record*> out;
+    if (auto it = tasks_by_project_.find(project_id); it != tasks_by_project_.end()) out = it->second;
     std::sort(out.begin(), out.end(), [](const task_record* a, const task_record* b) {
         return a->created_at != b->created_at ? a->created_at > b->created_at : a->sequence > b->sequence;
     });
@@ -267,6 +270,7 @@ bool vibe_simulator::take_write_lock() {
 void vibe_simulator::erase_project(const std::string& id) {
     projects_.erase(id);
     std::erase_if(tasks_, [&](const auto& entry) { return entry.second.project_id == id; });
+    tasks_index_stale_ = true;
 }
 
 // --- routing
@@ -430,6 +434,7 @@ response vibe_simulator::create_task(const parsed_request& req) {
     task_record t{new_id(), v[0].text, v[1].text, opt_field(v[2]), "todo", std::nullopt, now(), {}, next_sequence_++};
     t.updated_at = t.created_at;
     auto& stored = tasks_[t.id] = std::move(t);
+    tasks_index_stale_ = true;
     // Images are attached after the insert: unknown ids fail, the task stays created.
     if (v[4].present && !v[4].list.empty()) return failure(status::internal_server_error, fk_failed);
     return envelope(status::ok, task_json(stored));
@@ -457,6 +462,7 @@ response vibe_simulator::update_task(const parsed_request& req, const std::strin
 response vibe_simulator::delete_task_route(const std::string& id) {
     if (take_write_lock()) return failure(status::internal_server_error, database_locked);
     tasks_.erase(id);
+    tasks_index_stale_ = true;
     return envelope(status::ok, nullptr);
 }
 
@@ -481,6 +487,7 @@ std::string vibe_simulator::add_task(std::string_view project_id, std::string ti
     t.updated_at = t.created_at;
     const std::string id = t.id;
     tasks_[id] = std::move(t);
+    tasks_index_stale_ = true;
     return id;
 }
 
@@ -511,6 +518,7 @@ bool vibe_simulator::delete_task(std::string_view task_id) {
     task_record* t = find_task(task_id);
     if (!t) return false;
     tasks_.erase(t->id);
+    tasks_index_stale_ = true;
     return true;
 }
 
@@ -640,6 +648,7 @@ void vibe_simulator::seed(const json::value& document) {
     }
     projects_ = std::move(projects);
     tasks_ = std::move(tasks);
+    tasks_index_stale_ = true;
     next_sequence_ = sequence;
 }
 

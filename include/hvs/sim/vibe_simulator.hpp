@@ -146,6 +146,10 @@ private:
     std::mt19937_64 rng_;
     std::map<std::string, project_record> projects_;  // by id
     std::map<std::string, task_record> tasks_;        // by id
+    // Task ids by project, rebuilt on the first list after any change to tasks_ (a list must not
+    // scan every task of every project: 1,000 projects would make an idle cycle quadratic).
+    mutable std::map<std::string, std::vector<const task_record*>, std::less<>> tasks_by_project_;
+    mutable bool tasks_index_stale_ = true;
     std::uint64_t next_sequence_ = 1;
     unsigned locked_writes_ = 0;
 };
