@@ -1,5 +1,6 @@
 #include "hvs/agents/pm_agent.hpp"
 
+#include "hvs/agents/repo_docs.hpp"
 #include "hvs/agents/state.hpp"
 
 #include <algorithm>
@@ -34,16 +35,12 @@ struct lookup_result {
 };
 
 net::task<result<lookup_result>> look_up(agent_context& ctx, const std::string& name, const std::string& identifier,
-                                         const std::string& control_id) {
-    letta::agent_query query;
-    query.name = name;
-    query.tags = {std::string(service_tag), project_tag(identifier)};
-    query.match_all_tags = true;
-    auto found = co_await ctx.letta.list_agents(std::move(query));
-    if (!found) co_return found.error();
+                                         const control_agent& control) {
     lookup_result out;
-    for (auto& a : *found) {
-        if (a.id == control_id || a.name.ends_with("-sleeptime") || !has_tag(a, project_tag(identifier))) continue;
+    auto tagged = control.agents_by_project.find(identifier);
+    if (tagged == control.agents_by_project.end()) co_return out;
+    for (const auto& a : tagged->second) {
+        if (a.name != name) continue;
         auto job = [id = a.id](store::database& db) { return project_of_agent(db, id); };
         auto owner = co_await ctx.db.run(std::move(job));
         if (!owner) co_return owner.error();
@@ -51,10 +48,19 @@ net::task<result<lookup_result>> look_up(agent_context& ctx, const std::string& 
         if (out.chosen) {
             out.duplicates.push_back(a.id);
         } else {
-            out.chosen = std::move(a);
+            out.chosen = a;
         }
     }
     co_return out;
+}
+
+const letta::agent* find_listed(const control_agent& control, const std::string& identifier, const std::string& id) {
+    auto tagged = control.agents_by_project.find(identifier);
+    if (tagged == control.agents_by_project.end()) return nullptr;
+    for (const auto& a : tagged->second) {
+        if (a.id == id) return &a;
+    }
+    return nullptr;
 }
 
 net::task<result<void>> write_block(agent_context& ctx, std::string agent_id, std::string project, memory_block b) {
@@ -130,6 +136,18 @@ net::task<result<control_agent>> ensure_control_agent(agent_context& ctx) {
     control.tools = std::move(*tools);
     auto persona = co_await ctx.letta.agent_block(control.id, "persona");
     if (persona) control.persona = persona->value;
+
+    letta::agent_query tagged;
+    tagged.tags.push_back(std::string(service_tag));
+    tagged.limit = 0;  // no limit: every PM agent in one answer
+    auto listed = co_await ctx.letta.list_agents(std::move(tagged));
+    if (!listed) co_return make_error(listed.error().kind, "listing PM agents: " + listed.error().message);
+    for (auto& a : *listed) {
+        if (a.id == control.id || a.name.ends_with("-sleeptime")) continue;
+        for (const auto& tag : a.tags) {
+            if (tag.starts_with("project:")) control.agents_by_project[tag.substr(8)].push_back(a);
+        }
+    }
     co_return control;
 }
 
@@ -149,6 +167,9 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
 
     std::optional<letta::agent> agent;
     if (*bound) {
+        if (const auto* listed = find_listed(control, project.identifier, (*bound)->agent_id)) agent = *listed;
+    }
+    if (*bound && !agent) {
         auto stored = co_await ctx.letta.get_agent((*bound)->agent_id);
         if (stored && has_tag(*stored, project_tag(project.identifier))) {
             agent = std::move(*stored);
@@ -165,7 +186,7 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
 
     auto blocks = build_memory_blocks(project, links, previous_links, ctx.settings.status_names, now_ms());
     if (!agent) {
-        auto found = co_await look_up(ctx, name, project.identifier, control.id);
+        auto found = co_await look_up(ctx, name, project.identifier, control);
         if (!found) co_return fail("looking up the agent: " + found.error().describe());
         outcome.duplicates = found->duplicates;
         if (!outcome.duplicates.empty()) {
@@ -252,9 +273,13 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
         }
     }
     co_await net::run_all(std::move(writes));
+    // Documents go after the blocks, and also when a block failed: they depend only on the agent.
+    auto docs = co_await sync_repo_docs(ctx, project, agent->id);
+    if (docs) outcome.files_uploaded = docs->uploaded;
     if (!failures.empty()) {
         co_return fail(std::to_string(failures.size()) + " Letta writes failed, first: " + failures.front());
     }
+    if (!docs) co_return fail("repository documents: " + docs.error().describe());
     outcome.ok = true;
     co_return outcome;
 }

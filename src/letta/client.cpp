@@ -1,5 +1,6 @@
 #include "hvs/letta/client.hpp"
 
+#include "hvs/core/hash.hpp"
 #include "hvs/core/json.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -95,6 +96,78 @@ std::string attach_block_target(const std::string& base, const std::string& agen
     return net::build_target(base, {"agents", agent_id, "core-memory", "blocks", "attach", block_id});
 }
 
+std::string folder_by_name_target(const std::string& base, const std::string& name) {
+    return net::build_target(base, {"folders", "name", name});
+}
+
+std::string folder_target(const std::string& base, const std::string& folder_id) {
+    return net::build_target(base, {"folders", folder_id});
+}
+
+std::string folder_files_target(const std::string& base, const std::string& folder_id) {
+    return net::build_target(base, {"folders", folder_id, "files"}, {{"limit", "1000"}});
+}
+
+std::string folder_file_target(const std::string& base, const std::string& folder_id, const std::string& file_id) {
+    return net::build_target(base, {"folders", folder_id, file_id});
+}
+
+std::string upload_target(const std::string& base, const std::string& folder_id) {
+    return net::build_target(base, {"folders", folder_id, "upload"}, {{"duplicate_handling", "replace"}});
+}
+
+std::string attach_folder_target(const std::string& base, const std::string& agent_id, const std::string& folder_id) {
+    return net::build_target(base, {"agents", agent_id, "folders", "attach", folder_id});
+}
+
+std::string agent_folders_target(const std::string& base, const std::string& agent_id) {
+    return net::build_target(base, {"agents", agent_id, "folders"}, {{"limit", "1000"}});
+}
+
+result<folder> decode_folder_value(const boost::json::value& v) {
+    constexpr std::string_view what = "letta folder";
+    auto obj = core::object_of(v, what);
+    if (!obj) return obj.error();
+    auto id = core::string_field(**obj, "id", what);
+    if (!id) return id.error();
+    auto name = core::string_field(**obj, "name", what);
+    if (!name) return name.error();
+    return folder{*id, *name};
+}
+
+result<file_info> decode_file_value(const boost::json::value& v) {
+    constexpr std::string_view what = "letta file";
+    auto obj = core::object_of(v, what);
+    if (!obj) return obj.error();
+    file_info f;
+    auto id = core::string_field(**obj, "id", what);
+    if (!id) return id.error();
+    f.id = *id;
+    auto original = core::optional_string_field(**obj, "original_file_name", what);
+    if (!original) return original.error();
+    if (*original) {
+        f.original_file_name = **original;
+    } else {
+        // Older answers may lack it: the stored name without the "<folder>/" prefix.
+        auto name = core::string_field(**obj, "file_name", what);
+        if (!name) return name.error();
+        auto slash = name->rfind('/');
+        f.original_file_name = slash == std::string::npos ? *name : name->substr(slash + 1);
+    }
+    auto status = core::optional_string_field(**obj, "processing_status", what);
+    if (!status) return status.error();
+    f.processing_status = status->value_or("");
+    return f;
+}
+
+// A filename inside a quoted header parameter: nothing that could end the quote or the header.
+std::string quoted_filename(std::string_view name) {
+    std::string out;
+    out.reserve(name.size());
+    for (char c : name) out += (c == '"' || c == '\\' || c == '\r' || c == '\n') ? '_' : c;
+    return out;
+}
+
 std::string block_value_body(const std::string& value) {
     return boost::json::serialize(boost::json::object{{"value", value}});
 }
@@ -143,6 +216,82 @@ result<block> decode_block(std::string_view body) {
     return b;
 }
 
+std::string encode_folder_spec(const std::string& name, const std::string& embedding) {
+    return boost::json::serialize(boost::json::object{{"name", name}, {"embedding", embedding}});
+}
+
+std::string multipart_boundary(std::string_view content) {
+    std::string boundary = "hvs-boundary-" + core::content_hash(content);
+    for (unsigned n = 0; content.find(boundary) != std::string_view::npos; ++n) {
+        boundary = "hvs-boundary-" + core::content_hash(content) + "-" + std::to_string(n);
+    }
+    return boundary;
+}
+
+std::string encode_upload(const upload& file, std::string_view boundary) {
+    std::string body;
+    body.reserve(file.content.size() + 256);
+    body += "--";
+    body += boundary;
+    body += "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"";
+    body += quoted_filename(file.file_name);
+    body += "\"\r\nContent-Type: ";
+    body += file.content_type;
+    body += "\r\n\r\n";
+    body += file.content;
+    body += "\r\n--";
+    body += boundary;
+    body += "--\r\n";
+    return body;
+}
+
+result<std::string> decode_folder_id(std::string_view body) {
+    auto doc = core::parse_json(body, "letta folder id");
+    if (!doc) return doc.error();
+    if (!doc->is_string()) return make_error(error_kind::parse, "letta folder id: expected a JSON string");
+    return std::string(doc->as_string());
+}
+
+result<folder> decode_folder(std::string_view body) {
+    auto doc = core::parse_json(body, "letta folder");
+    if (!doc) return doc.error();
+    return decode_folder_value(*doc);
+}
+
+result<std::vector<folder>> decode_folders(std::string_view body) {
+    auto doc = core::parse_json(body, "letta folders");
+    if (!doc) return doc.error();
+    auto items = core::array_of(*doc, "letta folders");
+    if (!items) return items.error();
+    std::vector<folder> out;
+    for (const auto& item : **items) {
+        auto f = decode_folder_value(item);
+        if (!f) return f.error();
+        out.push_back(std::move(*f));
+    }
+    return out;
+}
+
+result<file_info> decode_file(std::string_view body) {
+    auto doc = core::parse_json(body, "letta file");
+    if (!doc) return doc.error();
+    return decode_file_value(*doc);
+}
+
+result<std::vector<file_info>> decode_files(std::string_view body) {
+    auto doc = core::parse_json(body, "letta files");
+    if (!doc) return doc.error();
+    auto items = core::array_of(*doc, "letta files");
+    if (!items) return items.error();
+    std::vector<file_info> out;
+    for (const auto& item : **items) {
+        auto f = decode_file_value(item);
+        if (!f) return f.error();
+        out.push_back(std::move(*f));
+    }
+    return out;
+}
+
 std::string v1_path(const net::base_url& where) {
     std::string path = where.path;
     if (path.size() >= 3 && path.compare(path.size() - 3, 3, "/v1") == 0) return path;
@@ -184,12 +333,12 @@ result<std::vector<tool>> decode_tools(std::string_view body) {
 }
 
 net::task<result<net::http_response>> client::call(net::http::verb verb, std::string target, std::string body,
-                                                   bool idempotent) {
+                                                   bool idempotent, std::string content_type) {
     net::http_request req{verb, std::move(target), 11};
     req.set(net::http::field::accept, "application/json");
     req.set(net::http::field::authorization, "Bearer " + password_);
     if (!body.empty()) {
-        req.set(net::http::field::content_type, "application/json");
+        req.set(net::http::field::content_type, content_type);
         req.body() = std::move(body);
     }
     net::request_options options;
@@ -271,6 +420,77 @@ net::task<result<void>> client::attach_block(std::string agent_id, std::string b
     auto res = co_await call(net::http::verb::patch, attach_block_target(v1_path(http_.where()), agent_id, block_id),
                              {}, true);
     if (!res && !(res.error().http_status == 409)) co_return res.error();  // 409: already attached
+    co_return result<void>{};
+}
+
+net::task<result<std::optional<std::string>>> client::folder_id_by_name(std::string name) {
+    auto res = co_await call(net::http::verb::get, folder_by_name_target(v1_path(http_.where()), name), {}, true);
+    if (!res) {
+        if (res.error().http_status == 404) co_return std::optional<std::string>{};
+        co_return res.error();
+    }
+    auto id = decode_folder_id(res->body());
+    if (!id) co_return id.error();
+    co_return std::optional<std::string>(std::move(*id));
+}
+
+net::task<result<folder>> client::create_folder(std::string name, std::string embedding) {
+    auto body = encode_folder_spec(name, embedding);
+    auto res = co_await call(net::http::verb::post, collection_target(v1_path(http_.where()), "folders"),
+                             std::move(body), false);
+    if (!res) co_return res.error();
+    co_return decode_folder(res->body());
+}
+
+net::task<result<void>> client::attach_folder(std::string agent_id, std::string folder_id) {
+    auto res = co_await call(net::http::verb::patch, attach_folder_target(v1_path(http_.where()), agent_id, folder_id),
+                             {}, true);
+    if (!res) co_return res.error();
+    co_return result<void>{};
+}
+
+net::task<result<std::vector<std::string>>> client::agent_folder_ids(std::string agent_id) {
+    auto res = co_await call(net::http::verb::get, agent_folders_target(v1_path(http_.where()), agent_id), {}, true);
+    if (!res) co_return res.error();
+    auto folders = decode_folders(res->body());
+    if (!folders) co_return folders.error();
+    std::vector<std::string> ids;
+    for (auto& f : *folders) ids.push_back(std::move(f.id));
+    co_return ids;
+}
+
+net::task<result<std::vector<file_info>>> client::folder_files(std::string folder_id) {
+    auto res = co_await call(net::http::verb::get, folder_files_target(v1_path(http_.where()), folder_id), {}, true);
+    if (!res) co_return res.error();
+    co_return decode_files(res->body());
+}
+
+net::task<result<file_info>> client::upload_file(std::string folder_id, upload file) {
+    if (file.content.size() > max_upload_bytes) {
+        co_return make_error(error_kind::invalid, "file '" + file.file_name + "' has " +
+                                                      std::to_string(file.content.size()) + " bytes, more than " +
+                                                      std::to_string(max_upload_bytes) + " allowed for an upload");
+    }
+    auto boundary = multipart_boundary(file.content);
+    auto body = encode_upload(file, boundary);
+    std::string content_type = "multipart/form-data; boundary=" + boundary;
+    // Replace semantics make a repeat harmless: the second upload replaces the first.
+    auto res = co_await call(net::http::verb::post, upload_target(v1_path(http_.where()), folder_id), std::move(body),
+                             true, std::move(content_type));
+    if (!res) co_return res.error();
+    co_return decode_file(res->body());
+}
+
+net::task<result<void>> client::delete_file(std::string folder_id, std::string file_id) {
+    auto res = co_await call(net::http::verb::delete_, folder_file_target(v1_path(http_.where()), folder_id, file_id),
+                             {}, true);
+    if (!res) co_return res.error();
+    co_return result<void>{};
+}
+
+net::task<result<void>> client::delete_folder(std::string folder_id) {
+    auto res = co_await call(net::http::verb::delete_, folder_target(v1_path(http_.where()), folder_id), {}, true);
+    if (!res) co_return res.error();
     co_return result<void>{};
 }
 

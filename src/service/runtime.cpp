@@ -99,6 +99,11 @@ result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::c
         settings.embedding = cfg.letta_embedding;
         settings.human_block_id = cfg.letta_human_block_id;
         settings.sync_tools = cfg.letta_sync_tools_from_control;
+        settings.attach_repo_docs = cfg.letta_attach_repo_docs;
+        settings.upload_project_files = cfg.letta_upload_project_files;
+        settings.max_files = cfg.letta_max_files;
+        settings.allowed_repo_roots = cfg.allowed_repo_roots;
+        settings.allowed_repo_roots.push_back(cfg.stacks_dir);  // the same roots the sync accepts
         settings.status_names = sync_settings_from(cfg).plan.names;
         rt->letta_context_ = std::make_unique<agents::agent_context>(
             agents::agent_context{*rt->letta_, *rt->db_, settings, log::logger("agents")});

@@ -7,7 +7,7 @@ namespace hvs::store {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 2> migrations = {
+constexpr std::array<std::string_view, 3> migrations = {
     // 1: projects, issue <-> task links with per-field bases, learned Huly statuses, history.
     R"sql(
 CREATE TABLE projects (
@@ -94,6 +94,17 @@ CREATE TABLE letta_resources (
     name        TEXT NOT NULL,
     project     TEXT,
     created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+)sql",
+    // 3: files uploaded into Letta folders, by the hash of the content Letta accepted, so a file is
+    // uploaded again only when it changed (or its folder was re-created: the key has the folder id).
+    R"sql(
+CREATE TABLE letta_files (
+    folder_id  TEXT NOT NULL,                    -- source-…
+    file_name  TEXT NOT NULL,                    -- original_file_name in Letta
+    hash       TEXT NOT NULL,                    -- core::content_hash of the uploaded content
+    file_id    TEXT NOT NULL,                    -- file-… (replace semantics give a new one per upload)
+    PRIMARY KEY (folder_id, file_name)
 );
 )sql",
 };

@@ -334,8 +334,16 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
     std::vector<link> links;
     links.reserve(results.links.size());
     for (auto& [id, l] : results.links) links.push_back(std::move(l));
-    auto job = [row, links, learned = results.learned_statuses](store::database& db) {
-        return save_project_step(db, row, links, learned);
+    // Only links that changed are written: an idle project costs its row, not one write per issue.
+    std::map<std::string, const link*> stored_links;
+    for (const auto& l : state->links) stored_links[l.issue_id] = &l;
+    std::vector<link> changed;
+    for (const auto& l : links) {
+        auto it = stored_links.find(l.issue_id);
+        if (it == stored_links.end() || !(*it->second == l)) changed.push_back(l);
+    }
+    auto job = [row, changed = std::move(changed), learned = results.learned_statuses](store::database& db) {
+        return save_project_step(db, row, changed, learned);
     };
     auto saved = co_await ctx.db.run(std::move(job));
     if (!saved) {

@@ -3,13 +3,15 @@
 // project's tag), else looked up by exact name and tags (oldest of duplicates, never one bound to
 // another project, never the control agent or a -sleeptime twin), else created in one request
 // carrying its tags, the control agent's tools and its memory blocks. Then its tools and memory
-// blocks are brought up to date, each block written only when its hash changed.
+// blocks are brought up to date, each block written only when its hash changed, and its repository
+// documents uploaded when they changed (repo_docs.hpp).
 
 #include "hvs/agents/memory_blocks.hpp"
 #include "hvs/core/log.hpp"
 #include "hvs/letta/client.hpp"
 #include "hvs/store/db_worker.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +25,10 @@ struct letta_settings {
     std::string embedding = "letta/letta-free";
     std::string human_block_id;                    // shared block attached to new agents; empty = none
     bool sync_tools = true;                        // LETTA_SYNC_TOOLS_FROM_CONTROL (additive in the cycle)
+    bool attach_repo_docs = false;                 // LETTA_ATTACH_REPO_DOCS: README.md into Huly-<ID>
+    bool upload_project_files = false;             // LETTA_UPLOAD_PROJECT_FILES: tracked files into Huly-<ID>-root
+    unsigned max_files = 50;                       // LETTA_MAX_FILES
+    std::vector<std::string> allowed_repo_roots;   // repositories read or written only under these
     sync::huly_status_names status_names;
 };
 
@@ -30,6 +36,9 @@ struct control_agent {
     std::string id;
     std::vector<letta::tool> tools;
     std::optional<std::string> persona;
+    // Every agent tagged huly-vibe-sync, by its project:<ID> tag, oldest first (control and
+    // -sleeptime agents left out): read in one call per cycle instead of one look-up per project.
+    std::map<std::string, std::vector<letta::agent>> agents_by_project;
 };
 
 struct agent_context {
@@ -43,7 +52,8 @@ struct agent_context {
 [[nodiscard]] std::string pm_agent_name(std::string_view project_name);
 
 // Finds the control agent (the oldest of that name) or creates it with a persona and the tools
-// named in the settings; reads its tools and persona. Run once per cycle.
+// named in the settings; reads its tools and persona, and lists the tagged PM agents. Run once
+// per cycle, before any project task.
 net::task<result<control_agent>> ensure_control_agent(agent_context& ctx);
 
 struct agent_outcome {
@@ -53,6 +63,7 @@ struct agent_outcome {
     bool created = false;
     unsigned tools_attached = 0;
     unsigned blocks_written = 0;
+    unsigned files_uploaded = 0;            // README and project files sent to Letta this cycle
     std::vector<std::string> duplicates;    // other agents that matched the lookup
 };
 

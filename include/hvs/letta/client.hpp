@@ -6,6 +6,7 @@
 
 #include "hvs/net/http_client.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,13 +50,48 @@ struct agent_spec {
     std::vector<std::string> block_ids;  // existing blocks to attach (the shared human block)
 };
 
+// A folder (the same entity as a "source"; ids are "source-…"). Names are unique per organisation
+// across folders and sources alike.
+struct folder {
+    std::string id;
+    std::string name;
+};
+
+// A file inside a folder. Keyed on original_file_name: file_name may carry a "<folder>/" prefix.
+struct file_info {
+    std::string id;
+    std::string original_file_name;
+    std::string processing_status;  // pending | parsing | embedding | completed | error ("" if absent)
+};
+
+// One file to upload. Content above max_upload_bytes is refused before anything is sent.
+struct upload {
+    std::string file_name;                   // becomes original_file_name: no '/', no leading '.'
+    std::string content;
+    std::string content_type = "text/plain"; // must be a type Letta accepts (else it guesses from the name)
+};
+inline constexpr std::size_t max_upload_bytes = 1024 * 1024;
+
 // Decoders, pure so they can be tested and fuzzed on their own.
 [[nodiscard]] result<agent> decode_agent(std::string_view body);
 [[nodiscard]] result<std::vector<agent>> decode_agents(std::string_view body);
 [[nodiscard]] result<std::vector<tool>> decode_tools(std::string_view body);
 [[nodiscard]] result<block> decode_block(std::string_view body);
+// GET /v1/folders/name/{name} answers the id as a bare JSON string.
+[[nodiscard]] result<std::string> decode_folder_id(std::string_view body);
+[[nodiscard]] result<folder> decode_folder(std::string_view body);
+[[nodiscard]] result<std::vector<folder>> decode_folders(std::string_view body);
+[[nodiscard]] result<file_info> decode_file(std::string_view body);
+[[nodiscard]] result<std::vector<file_info>> decode_files(std::string_view body);
 // The request body for an agent_spec (pure, for tests).
 [[nodiscard]] std::string encode_agent_spec(const agent_spec& spec);
+// POST /v1/folders/ body: SourceCreate forbids unknown fields, so only name and embedding.
+[[nodiscard]] std::string encode_folder_spec(const std::string& name, const std::string& embedding);
+// A boundary that occurs nowhere in `content` (deterministic, so tests can predict it).
+[[nodiscard]] std::string multipart_boundary(std::string_view content);
+// The multipart/form-data body with the one part `file` Letta reads. The filename is quoted with
+// '"', '\\', CR and LF replaced by '_' (they would end the header).
+[[nodiscard]] std::string encode_upload(const upload& file, std::string_view boundary);
 
 struct agent_query {
     std::optional<std::string> name;   // exact
@@ -88,9 +124,28 @@ public:
     net::task<result<block>> create_block(new_block spec);
     net::task<result<void>> attach_block(std::string agent_id, std::string block_id);
 
+    // Folders. The id of the folder with exactly this name (GET /v1/folders/name/{name}; the list's
+    // ?name= is a substring match), or none on 404.
+    net::task<result<std::optional<std::string>>> folder_id_by_name(std::string name);
+    // An existing name (folders and sources share one namespace) fails with http_status 409: look
+    // the folder up by name again. Not repeated after a timeout (the next lookup finds it).
+    net::task<result<folder>> create_folder(std::string name, std::string embedding);
+    // Idempotent on the server; a missing folder is a 404 error.
+    net::task<result<void>> attach_folder(std::string agent_id, std::string folder_id);
+    // The ids of the folders attached to the agent (Letta's default page is 100; asked for 1000).
+    net::task<result<std::vector<std::string>>> agent_folder_ids(std::string agent_id);
+    // Every file of the folder (up to 1000, the endpoint's default).
+    net::task<result<std::vector<file_info>>> folder_files(std::string folder_id);
+    // Uploads with duplicate_handling=replace: a file of the same name is replaced (new file id).
+    // Content above max_upload_bytes is an `invalid` error and nothing is sent.
+    net::task<result<file_info>> upload_file(std::string folder_id, upload file);
+    // 404 (already gone) comes back as an error with http_status 404; callers decide.
+    net::task<result<void>> delete_file(std::string folder_id, std::string file_id);
+    net::task<result<void>> delete_folder(std::string folder_id);
+
 private:
     net::task<result<net::http_response>> call(net::http::verb verb, std::string target, std::string body,
-                                               bool idempotent);
+                                               bool idempotent, std::string content_type = "application/json");
     net::http_client& http_;
     std::string password_;
 };

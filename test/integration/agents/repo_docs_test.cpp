@@ -1,0 +1,420 @@
+// Repository documents for PM agents inside the sync cycle, against the Huly, Vibe and Letta
+// simulators, with a real git repository under the fixture's stacks directory: README and project
+// files uploaded only when their content changed, folders found by exact name (409 = exists), the
+// Letta Code hand-off file, and nothing read or written outside the allowed roots.
+
+#include "integration/sync/engine_fixture.hpp"
+
+#include "hvs/agents/repo_docs.hpp"
+#include "hvs/store/sqlite.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace hvs::test {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+constexpr const char* upload_route = "POST /v1/folders/{folder_id}/upload";
+constexpr const char* create_folder_route = "POST /v1/folders/";
+constexpr const char* attach_folder_route = "PATCH /v1/agents/{agent_id}/folders/attach/{folder_id}";
+
+void write(const fs::path& path, const std::string& content) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+}
+
+std::string read(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Hides a folder from the first `misses` exact-name lookups: what Letta answers when another
+// writer creates the folder between our lookup and our create.
+class lookup_race : public sim::simulator {
+public:
+    lookup_race(sim::letta_simulator& inner, int misses) : inner_(inner), misses_(misses) {}
+    [[nodiscard]] std::string_view name() const override { return inner_.name(); }
+    [[nodiscard]] std::string route_of(const sim::request& req) const override { return inner_.route_of(req); }
+    sim::response handle(const sim::request& req) override {
+        if (inner_.route_of(req) == "GET /v1/folders/name/{folder_name}" && misses_ > 0) {
+            --misses_;
+            sim::response res{boost::beast::http::status::not_found, req.version()};
+            res.set(boost::beast::http::field::content_type, "application/json");
+            res.body() = R"({"detail":"Source with name=x not found."})";
+            res.prepare_payload();
+            return res;
+        }
+        return inner_.handle(req);
+    }
+    void seed(const json::value& document) override { inner_.seed(document); }
+    [[nodiscard]] json::value state() const override { return inner_.state(); }
+
+private:
+    sim::letta_simulator& inner_;
+    int misses_;
+};
+
+class RepoDocs : public EngineTest {
+protected:
+    RepoDocs() {
+        use_letta_ = true;
+        cfg_.letta_attach_repo_docs = true;
+    }
+
+    void SetUp() override {
+        json::array tools{json::object{{"name", "huly_query"}}};
+        json::array control_tools{"huly_query"};
+        json::array agents{json::object{{"name", "Huly-PM-Control"},
+                                        {"tags", json::array{}},
+                                        {"tools", control_tools},
+                                        {"blocks", json::array{json::object{{"label", "persona"},
+                                                                            {"value", "control persona"}}}}}};
+        json::object seed{{"tools", tools}, {"agents", agents}};
+        if (!seed_folders_.empty()) seed["folders"] = seed_folders_;
+        letta_.seed(seed);
+        EngineTest::SetUp();
+        repo_ = dir_ / "stacks" / "web";
+        write(repo_ / "README.md", "# Web Shop\n\nThe shop.\n");
+    }
+
+    void TearDown() override {
+        EngineTest::TearDown();
+        letta_host_.reset();  // before a wrapping simulator goes away
+    }
+
+    // `git init` + `git add -A` in `repo`; then the Huly project naming it.
+    void make_repository(const fs::path& repo) {
+        std::string command = "git init -q '" + repo.string() + "' && git -C '" + repo.string() + "' add -A";
+        ASSERT_EQ(std::system(command.c_str()), 0);
+    }
+    void add_project(const fs::path& repo) {
+        huly_.add_project("WEB", "Web Shop", "The shop.\nPath: " + repo.string() + "\n");
+        huly_.add_issue("WEB", "Checkout bug", "", "Todo", "High");
+    }
+
+    // Serves Letta through a lookup_race from now on (a new port; the service is restarted on it).
+    void race_name_lookups(int misses) {
+        race_ = std::make_unique<lookup_race>(letta_, misses);
+        letta_host_->stop();
+        letta_host_ = std::make_unique<sim::host>(ioc_.get_executor(), *race_, sim::host_options{});
+        auto port = letta_host_->listen(0);
+        ASSERT_TRUE(port);
+        cfg_.letta_base_url = "http://127.0.0.1:" + std::to_string(*port) + "/v1";
+        start_service();
+    }
+
+    std::uint64_t count(const char* route) { return letta_host_->counts().by_route[route]; }
+
+    std::optional<json::object> folder_named(const std::string& name) {
+        std::optional<json::object> found;
+        for (auto& f : letta_.folders()) {
+            if (f.at("name").as_string() == name) {
+                EXPECT_FALSE(found) << "two folders named " << name;
+                found = f;
+            }
+        }
+        return found;
+    }
+
+    // original_file_name -> content, as Letta holds them.
+    std::map<std::string, std::string> files_in(const std::string& folder_name) {
+        auto folder = folder_named(folder_name);
+        if (!folder) return {};
+        sim::request req{boost::beast::http::verb::get,
+                         "/v1/folders/" + std::string(folder->at("id").as_string()) + "/files?include_content=true", 11};
+        req.set(boost::beast::http::field::authorization, std::string("Bearer ") + letta_password);
+        req.set(boost::beast::http::field::user_agent, "test");
+        auto res = letta_.handle(req);
+        EXPECT_EQ(res.result_int(), 200u) << res.body();
+        std::map<std::string, std::string> out;
+        auto listed = json::parse(res.body());
+        for (const auto& f : listed.as_array()) {
+            const auto& o = f.as_object();
+            std::string name(o.at("original_file_name").as_string());
+            EXPECT_FALSE(out.contains(name)) << "two files named " << name;
+            out[name] = o.at("content").is_string() ? std::string(o.at("content").as_string()) : "";
+        }
+        return out;
+    }
+
+    std::string agent_id() {
+        for (auto& a : letta_.agents()) {
+            if (a.at("name").as_string() == "Huly - Web Shop") return std::string(a.at("id").as_string());
+        }
+        return {};
+    }
+
+    bool attached(const std::string& folder_name) {
+        auto folder = folder_named(folder_name);
+        if (!folder) return false;
+        auto state = letta_.state();
+        for (const auto& a : state.at("agents").as_array()) {
+            if (a.at("name").as_string() != "Huly - Web Shop") continue;
+            for (const auto& id : a.at("folders").as_array()) {
+                if (id == folder->at("id")) return true;
+            }
+        }
+        return false;
+    }
+
+    std::int64_t resources_of_kind(const std::string& kind) {
+        auto db = store::database::open_read_only(cfg_.db_path);
+        EXPECT_TRUE(db);
+        auto s = db->prepare("SELECT COUNT(*) FROM letta_resources WHERE kind = ?1");
+        EXPECT_TRUE(s);
+        s->bind(1, kind);
+        EXPECT_TRUE(s->step());
+        return s->integer(0);
+    }
+
+    agents::agent_outcome web_cycle() {
+        auto outcome = cycle();
+        EXPECT_TRUE(outcome.ok) << outcome.error;
+        return outcome.agents["WEB"];
+    }
+
+    json::array seed_folders_;
+    fs::path repo_;
+    std::unique_ptr<lookup_race> race_;
+};
+
+TEST_F(RepoDocs, ReadmeUploadedOnceThenOnlyWhenItChanges) {
+    make_repository(repo_);
+    add_project(repo_);
+    auto first = web_cycle();
+    ASSERT_TRUE(first.ok) << first.error;
+    EXPECT_EQ(first.files_uploaded, 1u);
+    EXPECT_EQ(count(upload_route), 1u);
+    EXPECT_EQ(files_in("Huly-WEB"), (std::map<std::string, std::string>{{"WEB-README.md", "# Web Shop\n\nThe shop.\n"}}));
+    EXPECT_TRUE(attached("Huly-WEB"));
+    EXPECT_EQ(resources_of_kind("folder"), 1);
+    EXPECT_EQ(resources_of_kind("file"), 1);
+
+    letta_host_->reset_counts();
+    auto idle = web_cycle();
+    ASSERT_TRUE(idle.ok) << idle.error;
+    EXPECT_EQ(idle.files_uploaded, 0u);
+    EXPECT_EQ(count(upload_route), 0u);
+    EXPECT_EQ(count(create_folder_route), 0u);
+    EXPECT_EQ(count(attach_folder_route), 0u);
+
+    write(repo_ / "README.md", "# Web Shop\n\nNow with Apple Pay.\n");
+    letta_host_->reset_counts();
+    auto changed = web_cycle();
+    ASSERT_TRUE(changed.ok) << changed.error;
+    EXPECT_EQ(count(upload_route), 1u);
+    // Replaced, not suffixed: one file with the new content.
+    EXPECT_EQ(files_in("Huly-WEB"),
+              (std::map<std::string, std::string>{{"WEB-README.md", "# Web Shop\n\nNow with Apple Pay.\n"}}));
+    EXPECT_EQ(resources_of_kind("file"), 1);  // the replaced file is no longer recorded as ours
+}
+
+TEST_F(RepoDocs, AFileDeletedInLettaIsUploadedAgain) {
+    make_repository(repo_);
+    add_project(repo_);
+    ASSERT_TRUE(web_cycle().ok);
+    auto folder = folder_named("Huly-WEB");
+    ASSERT_TRUE(folder);
+    auto files = letta_.files_of(std::string(folder->at("id").as_string()));
+    ASSERT_EQ(files.size(), 1u);
+    sim::request del{boost::beast::http::verb::delete_,
+                     "/v1/folders/" + std::string(folder->at("id").as_string()) + "/" +
+                         std::string(files[0].at("id").as_string()),
+                     11};
+    del.set(boost::beast::http::field::authorization, std::string("Bearer ") + letta_password);
+    del.set(boost::beast::http::field::user_agent, "test");
+    ASSERT_EQ(letta_.handle(del).result_int(), 204u);
+    letta_host_->reset_counts();
+    ASSERT_TRUE(web_cycle().ok);
+    EXPECT_EQ(count(upload_route), 1u);
+    EXPECT_EQ(files_in("Huly-WEB").size(), 1u);
+}
+
+class RepoDocsExistingFolder : public RepoDocs {
+protected:
+    RepoDocsExistingFolder() { seed_folders_.push_back(json::object{{"name", "Huly-WEB"}}); }
+};
+
+TEST_F(RepoDocsExistingFolder, AFolderOfThatNameIsReusedNotDuplicated) {
+    make_repository(repo_);
+    add_project(repo_);
+    auto outcome = web_cycle();
+    ASSERT_TRUE(outcome.ok) << outcome.error;
+    EXPECT_EQ(count(create_folder_route), 0u);
+    EXPECT_EQ(files_in("Huly-WEB").size(), 1u);
+    EXPECT_TRUE(attached("Huly-WEB"));
+    EXPECT_EQ(resources_of_kind("folder"), 0);  // not created by this service
+}
+
+TEST_F(RepoDocsExistingFolder, A409OnCreateLooksTheFolderUpAgainByExactName) {
+    race_name_lookups(1);
+    make_repository(repo_);
+    add_project(repo_);
+    auto outcome = web_cycle();
+    ASSERT_TRUE(outcome.ok) << outcome.error;
+    EXPECT_EQ(count(create_folder_route), 1u);  // answered 409
+    EXPECT_EQ(letta_.folders().size(), 1u);
+    EXPECT_EQ(files_in("Huly-WEB").size(), 1u);
+    EXPECT_TRUE(attached("Huly-WEB"));
+}
+
+TEST_F(RepoDocsExistingFolder, A409WithoutAFolderToFindDegradesTheProjectNoPlaceholder) {
+    race_name_lookups(2);
+    make_repository(repo_);
+    add_project(repo_);
+    auto outcome = web_cycle();
+    EXPECT_FALSE(outcome.ok);
+    EXPECT_NE(outcome.error.find("409"), std::string::npos) << outcome.error;
+    EXPECT_EQ(count(upload_route), 0u);
+    // The next cycle finds it and catches up.
+    auto next = web_cycle();
+    ASSERT_TRUE(next.ok) << next.error;
+    EXPECT_EQ(files_in("Huly-WEB").size(), 1u);
+}
+
+class ProjectFiles : public RepoDocs {
+protected:
+    ProjectFiles() {
+        cfg_.letta_attach_repo_docs = false;
+        cfg_.letta_upload_project_files = true;
+    }
+};
+
+TEST_F(ProjectFiles, TrackedTextFilesUploadedByHash) {
+    write(repo_ / "src" / "main.cpp", "int main() {}\n");
+    write(repo_ / "docs" / "guide.md", "guide\n");
+    write(repo_ / ".github" / "ci.yml", "on: push\n");
+    write(repo_ / "Dockerfile", "FROM debian\n");
+    write(repo_ / "logo.png", "\x89PNG");
+    write(repo_ / "big.json", "[" + std::string(agents::max_project_file_bytes, ' ') + "]");
+    make_repository(repo_);
+    write(repo_ / "untracked.md", "not in git\n");
+    add_project(repo_);
+
+    auto first = web_cycle();
+    ASSERT_TRUE(first.ok) << first.error;
+    auto files = files_in("Huly-WEB-root");
+    EXPECT_EQ(files, (std::map<std::string, std::string>{{"Dockerfile", "FROM debian\n"},
+                                                         {"README.md", "# Web Shop\n\nThe shop.\n"},
+                                                         {"_github_ci.yml", "on: push\n"},
+                                                         {"docs_guide.md", "guide\n"},
+                                                         {"src_main.cpp", "int main() {}\n"}}));
+    EXPECT_EQ(count(upload_route), 5u);
+    EXPECT_TRUE(attached("Huly-WEB-root"));
+    EXPECT_FALSE(folder_named("Huly-WEB"));  // README folder not asked for
+
+    letta_host_->reset_counts();
+    ASSERT_TRUE(web_cycle().ok);
+    EXPECT_EQ(count(upload_route), 0u);
+
+    write(repo_ / "src" / "main.cpp", "int main() { return 1; }\n");
+    letta_host_->reset_counts();
+    auto changed = web_cycle();
+    ASSERT_TRUE(changed.ok) << changed.error;
+    EXPECT_EQ(changed.files_uploaded, 1u);
+    EXPECT_EQ(count(upload_route), 1u);
+    EXPECT_EQ(files_in("Huly-WEB-root")["src_main.cpp"], "int main() { return 1; }\n");
+    EXPECT_EQ(files_in("Huly-WEB-root").size(), 5u);
+}
+
+TEST_F(ProjectFiles, AtMostMaxFiles) {
+    cfg_.letta_max_files = 2;
+    start_service();
+    for (int i = 0; i < 5; ++i) write(repo_ / ("f" + std::to_string(i) + ".md"), "file " + std::to_string(i));
+    make_repository(repo_);
+    add_project(repo_);
+    ASSERT_TRUE(web_cycle().ok);
+    EXPECT_EQ(files_in("Huly-WEB-root").size(), 2u);
+}
+
+TEST_F(ProjectFiles, AGitFailureDegradesTheProjectAndSaysWhy) {
+    fs::create_directories(repo_ / ".git");  // looks like a repository; git disagrees
+    add_project(repo_);
+    auto outcome = web_cycle();
+    EXPECT_FALSE(outcome.ok);
+    EXPECT_NE(outcome.error.find("git ls-files failed"), std::string::npos) << outcome.error;
+    EXPECT_EQ(count(upload_route), 0u);
+}
+
+TEST_F(RepoDocs, LettaCodeHandOffWrittenBesideAGitignore) {
+    write(repo_ / ".letta" / "settings.local.json", R"j({"permissions":{"allow":["Bash(ls)"]}})j");
+    make_repository(repo_);
+    add_project(repo_);
+    ASSERT_TRUE(web_cycle().ok);
+    auto id = agent_id();
+    ASSERT_FALSE(id.empty());
+    auto settings = json::parse(read(repo_ / ".letta" / "settings.local.json")).as_object();
+    EXPECT_EQ(settings.at("lastAgent"), id.c_str());
+    EXPECT_TRUE(settings.contains("permissions"));  // the user's own settings are kept
+    EXPECT_EQ(read(repo_ / ".letta" / ".gitignore"), "settings.local.json\n");
+}
+
+TEST_F(RepoDocs, APathOutsideTheAllowedRootsIsNeitherReadNorWritten) {
+    auto outside = dir_ / "outside" / "web";
+    write(outside / "README.md", "# secret\n");
+    make_repository(outside);
+    add_project(outside);
+    auto first = web_cycle();
+    ASSERT_TRUE(first.ok) << first.error;
+    EXPECT_EQ(count(upload_route), 0u);
+    EXPECT_FALSE(fs::exists(outside / ".letta"));
+
+    // Even when the stored repository path names it (an imported legacy row).
+    rt_.reset();
+    {
+        auto db = store::database::open(cfg_.db_path);
+        ASSERT_TRUE(db);
+        auto s = db->prepare("UPDATE projects SET repo_path = ?1 WHERE identifier = 'WEB'");
+        ASSERT_TRUE(s);
+        ASSERT_TRUE(s->bind(1, outside.string()).run());
+    }
+    start_service();
+    auto second = web_cycle();
+    ASSERT_TRUE(second.ok) << second.error;
+    EXPECT_EQ(count(upload_route), 0u);
+    EXPECT_FALSE(folder_named("Huly-WEB"));
+    EXPECT_FALSE(fs::exists(outside / ".letta"));
+}
+
+TEST(RepoDocsRules, FileTypesNamesAndSettings) {
+    using namespace agents;
+    EXPECT_TRUE(is_project_file("src/main.cpp"));
+    EXPECT_TRUE(is_project_file("deploy/Dockerfile"));
+    EXPECT_TRUE(is_project_file("CMakeLists.txt"));
+    EXPECT_TRUE(is_project_file(".github/workflows/ci.yml"));
+    EXPECT_FALSE(is_project_file("notes.txt"));
+    EXPECT_FALSE(is_project_file("logo.png"));
+    EXPECT_FALSE(is_project_file("src/.md"));  // a dotfile, not an extension
+    EXPECT_FALSE(is_project_file("Makefile.am"));
+    EXPECT_EQ(upload_name("src/app/main.cpp"), "src_app_main.cpp");
+    EXPECT_EQ(upload_name(".github/ci.yml"), "_github_ci.yml");
+    EXPECT_EQ(upload_name("..weird.md"), "__weird.md");
+    EXPECT_EQ(upload_content_type("a/b.md"), "text/markdown");
+    EXPECT_EQ(upload_content_type("Dockerfile"), "text/plain");
+    EXPECT_EQ(upload_content_type("x.proto"), "text/plain");
+    EXPECT_EQ(split_nul_list(std::string("a\0b c\0\0d", 8)), (std::vector<std::string>{"a", "b c", "d"}));
+    EXPECT_TRUE(split_nul_list("").empty());
+    EXPECT_EQ(readme_folder_name("WEB"), "Huly-WEB");
+    EXPECT_EQ(files_folder_name("WEB"), "Huly-WEB-root");
+    EXPECT_EQ(readme_upload_name("WEB"), "WEB-README.md");
+
+    EXPECT_EQ(letta_settings_content("", "agent-1"), std::optional<std::string>("{\"lastAgent\":\"agent-1\"}\n"));
+    std::string same = "{ \"lastAgent\": \"agent-1\" }";
+    EXPECT_EQ(letta_settings_content(same, "agent-1"), std::optional<std::string>(same));  // untouched
+    auto merged = letta_settings_content(R"({"lastAgent":"agent-0","x":1})", "agent-1");
+    ASSERT_TRUE(merged);
+    EXPECT_EQ(json::parse(*merged), (json::object{{"lastAgent", "agent-1"}, {"x", 1}}));
+    EXPECT_FALSE(letta_settings_content("[1]", "agent-1"));
+    EXPECT_FALSE(letta_settings_content("{broken", "agent-1"));
+}
+
+}  // namespace
+}  // namespace hvs::test
