@@ -41,6 +41,8 @@ const command commands[] = {
      "  --db FILE    the original service's sync-state.db (read only, never modified)\n", import_command},
     {"check", "Validate the configuration and probe each configured upstream and the local HTTP stack",
      "  (no flags of its own)\n", check_command},
+    {"status", "Show what the database (DB_PATH, read only) knows: projects, links, agents, the last 10 cycles",
+     "  --json    one JSON document instead of tables\n", status_command},
 };
 
 void print_settings(std::ostream& out) {

@@ -22,5 +22,6 @@ int once_command(const core::config& cfg, const std::vector<std::string>& args);
 int run_command(const core::config& cfg, const std::vector<std::string>& args);
 int import_command(const core::config& cfg, const std::vector<std::string>& args);
 int tools_command(const core::config& cfg, const std::vector<std::string>& args);
+int status_command(const core::config& cfg, const std::vector<std::string>& args);
 
 }  // namespace hvs::app

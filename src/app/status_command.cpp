@@ -1,0 +1,316 @@
+// `huly-vibe-sync status [--json]`: what the database at DB_PATH knows — projects with their
+// watermark, last success, last error and link counts, the PM agents bound to them, and the last
+// cycles — as aligned tables or one JSON document. Opens the file read-only, so it is safe next to
+// a running service and never creates or migrates a database.
+
+#include "app/cli.hpp"
+
+#include "hvs/core/json.hpp"
+#include "hvs/store/migrations.hpp"
+#include "hvs/sync/state.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+namespace hvs::app {
+namespace {
+
+namespace json = boost::json;
+
+constexpr int shown_cycles = 10;
+
+struct link_counts {
+    std::int64_t total = 0;
+    std::int64_t with_task = 0;
+    std::int64_t deleted_in_huly = 0;
+    std::int64_t deleted_in_vibe = 0;
+};
+
+struct project_status {
+    sync::project_row row;
+    link_counts links;
+};
+
+struct agent_status {
+    std::string project;
+    std::string agent_id;
+    std::string agent_name;
+    std::string bound_at;
+    std::int64_t blocks = 0;  // memory blocks whose value Letta confirmed
+};
+
+struct status_report {
+    std::string database;
+    int schema_version = 0;
+    std::vector<project_status> projects;
+    std::vector<agent_status> agents;
+    std::vector<sync::cycle_record> cycles;  // newest first
+};
+
+// ---- reading (the only part that touches the database) ----
+
+result<int> schema_version(store::database& db) {
+    auto s = db.prepare("PRAGMA user_version");
+    if (!s) return s.error();
+    auto row = s->step();
+    if (!row) return row.error();
+    return static_cast<int>(s->integer(0));
+}
+
+result<std::map<std::string, link_counts>> read_link_counts(store::database& db) {
+    auto s = db.prepare(
+        "SELECT project, count(*), count(task_id), sum(deleted_in_huly != 0), sum(deleted_in_vibe != 0) "
+        "FROM links GROUP BY project");
+    if (!s) return s.error();
+    std::map<std::string, link_counts> out;
+    for (;;) {
+        auto row = s->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        out[s->text(0)] = {s->integer(1), s->integer(2), s->integer(3), s->integer(4)};
+    }
+    return out;
+}
+
+result<std::vector<agent_status>> read_agents(store::database& db) {
+    auto s = db.prepare(
+        "SELECT a.project, a.agent_id, a.agent_name, a.bound_at, "
+        "(SELECT count(*) FROM agent_blocks b WHERE b.agent_id = a.agent_id) "
+        "FROM agents a ORDER BY a.project");
+    if (!s) return s.error();
+    std::vector<agent_status> out;
+    for (;;) {
+        auto row = s->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        out.push_back({s->text(0), s->text(1), s->text(2), s->text(3), s->integer(4)});
+    }
+    return out;
+}
+
+result<status_report> read_status(store::database& db) {
+    status_report report;
+    report.database = db.path();
+    auto version = schema_version(db);
+    if (!version) return version.error();
+    if (*version == 0) {
+        return make_error(error_kind::io, "'" + db.path() + "' is not a huly-vibe-sync database (no schema); "
+                                                           "check DB_PATH");
+    }
+    report.schema_version = *version;
+    auto projects = sync::load_projects(db);
+    if (!projects) return projects.error();
+    auto counts = read_link_counts(db);
+    if (!counts) return counts.error();
+    for (auto& row : *projects) {
+        project_status p{std::move(row), {}};
+        if (auto it = counts->find(p.row.identifier); it != counts->end()) p.links = it->second;
+        report.projects.push_back(std::move(p));
+    }
+    if (*version >= 2) {  // agents arrived with schema 2; an older file simply has none
+        auto agents = read_agents(db);
+        if (!agents) return agents.error();
+        report.agents = std::move(*agents);
+    }
+    auto cycles = sync::load_cycles(db, shown_cycles);
+    if (!cycles) return cycles.error();
+    report.cycles = std::move(*cycles);
+    return report;
+}
+
+// ---- rendering (pure) ----
+
+json::array cycle_errors(const sync::cycle_record& c) {
+    boost::system::error_code ec;
+    auto parsed = json::parse(c.errors_json, ec);
+    if (ec || !parsed.is_array()) return {};
+    return parsed.as_array();
+}
+
+json::value optional_json(const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); }
+
+json::value to_json(const status_report& r) {
+    json::array projects;
+    for (const auto& p : r.projects) {
+        json::object o;
+        o["identifier"] = p.row.identifier;
+        o["name"] = p.row.name;
+        o["vibe_id"] = optional_json(p.row.vibe_id);
+        o["repo_path"] = optional_json(p.row.repo_path);
+        o["issue_count"] = p.row.issue_count;
+        o["watermark"] = p.row.watermark_ms ? json::value(core::iso8601_ms(*p.row.watermark_ms)) : json::value(nullptr);
+        o["watermark_ms"] = p.row.watermark_ms ? json::value(*p.row.watermark_ms) : json::value(nullptr);
+        o["cycles_since_full_read"] = p.row.cycles_since_full;
+        o["last_success_at"] = optional_json(p.row.last_success_at);
+        o["last_error"] = optional_json(p.row.last_error);
+        o["links"] = json::object{{"total", p.links.total},
+                                  {"with_task", p.links.with_task},
+                                  {"deleted_in_huly", p.links.deleted_in_huly},
+                                  {"deleted_in_vibe", p.links.deleted_in_vibe}};
+        projects.push_back(std::move(o));
+    }
+    json::array agents;
+    for (const auto& a : r.agents) {
+        agents.push_back(json::object{{"project", a.project},
+                                      {"agent_id", a.agent_id},
+                                      {"agent_name", a.agent_name},
+                                      {"bound_at", a.bound_at},
+                                      {"blocks", a.blocks}});
+    }
+    json::array cycles;
+    for (const auto& c : r.cycles) {
+        cycles.push_back(json::object{{"started_at", c.started_at},
+                                      {"finished_at", c.finished_at},
+                                      {"outcome", c.outcome},
+                                      {"projects_ok", c.projects_ok},
+                                      {"projects_failed", c.projects_failed},
+                                      {"tasks_created", c.tasks_created},
+                                      {"tasks_updated", c.tasks_updated},
+                                      {"issues_updated", c.issues_updated},
+                                      {"conflicts", c.conflicts},
+                                      {"errors", cycle_errors(c)}});
+    }
+    return json::object{{"database", r.database},
+                        {"schema_version", r.schema_version},
+                        {"projects", std::move(projects)},
+                        {"agents", std::move(agents)},
+                        {"cycles", std::move(cycles)}};
+}
+
+std::string or_dash(const std::optional<std::string>& v) { return v && !v->empty() ? *v : "-"; }
+
+// One line of text per cell: a multi-line error would break the table.
+std::string one_line(std::string text, std::size_t max = 100) {
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    std::replace(text.begin(), text.end(), '\r', ' ');
+    if (text.size() > max) text = text.substr(0, max - 3) + "...";
+    return text;
+}
+
+// Columns padded to their widest cell, two spaces apart; the last column is not padded.
+void print_table(std::ostream& out, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width(header.size());
+    for (std::size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
+    for (const auto& row : rows) {
+        for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    }
+    auto line = [&](const std::vector<std::string>& cells) {
+        std::string text;
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            text += cells[i];
+            if (i + 1 < cells.size()) text += std::string(width[i] - cells[i].size() + 2, ' ');
+        }
+        out << text << "\n";
+    };
+    line(header);
+    for (const auto& row : rows) line(row);
+}
+
+void print_report(std::ostream& out, const status_report& r) {
+    out << "Database " << r.database << " (schema " << r.schema_version << ")\n\n";
+
+    out << "Projects (" << r.projects.size() << ")\n";
+    if (!r.projects.empty()) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& p : r.projects) {
+            rows.push_back({p.row.identifier, one_line(p.row.name, 40), or_dash(p.row.vibe_id), or_dash(p.row.repo_path),
+                            p.row.watermark_ms ? core::iso8601_ms(*p.row.watermark_ms) : "-",
+                            or_dash(p.row.last_success_at), std::to_string(p.links.total),
+                            std::to_string(p.links.with_task), std::to_string(p.links.deleted_in_huly),
+                            std::to_string(p.links.deleted_in_vibe),
+                            p.row.last_error ? one_line(*p.row.last_error) : "-"});
+        }
+        print_table(out,
+                    {"PROJECT", "NAME", "VIBE ID", "REPO", "WATERMARK", "LAST SUCCESS", "LINKS", "TASKS",
+                     "DEL HULY", "DEL VIBE", "LAST ERROR"},
+                    rows);
+    }
+
+    out << "\nAgents (" << r.agents.size() << ")\n";
+    if (!r.agents.empty()) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& a : r.agents) {
+            rows.push_back({a.project, a.agent_id, a.agent_name, std::to_string(a.blocks), a.bound_at});
+        }
+        print_table(out, {"PROJECT", "AGENT ID", "AGENT NAME", "BLOCKS", "BOUND AT"}, rows);
+    }
+
+    out << "\nLast cycles (" << r.cycles.size() << ", newest first)\n";
+    if (!r.cycles.empty()) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& c : r.cycles) {
+            auto errors = cycle_errors(c);
+            std::string first_error = "-";
+            if (!errors.empty() && errors[0].is_object()) {
+                const auto& e = errors[0].as_object();
+                std::string project = e.contains("project") && e.at("project").is_string()
+                                          ? std::string(e.at("project").as_string()) + ": "
+                                          : "";
+                std::string message = e.contains("error") && e.at("error").is_string()
+                                          ? std::string(e.at("error").as_string())
+                                          : "";
+                first_error = one_line(project + message);
+            }
+            rows.push_back({c.started_at, c.finished_at.empty() ? "-" : c.finished_at, c.outcome.empty() ? "-" : c.outcome,
+                            std::to_string(c.projects_ok), std::to_string(c.projects_failed),
+                            std::to_string(c.tasks_created), std::to_string(c.tasks_updated),
+                            std::to_string(c.issues_updated), std::to_string(c.conflicts),
+                            std::to_string(errors.size()), first_error});
+        }
+        print_table(out,
+                    {"STARTED", "FINISHED", "OUTCOME", "OK", "FAILED", "CREATED", "UPDATED", "HULY UPD", "CONFLICTS",
+                     "ERRORS", "FIRST ERROR"},
+                    rows);
+    }
+}
+
+}  // namespace
+
+int status_command(const core::config& cfg, const std::vector<std::string>& args) {
+    bool as_json = false;
+    for (const auto& arg : args) {
+        if (arg == "--json") {
+            as_json = true;
+        } else {
+            std::cerr << "huly-vibe-sync status: unknown argument '" << arg << "'\n";
+            return exit_usage;
+        }
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(cfg.db_path, ec)) {
+        // Opening would fail anyway; say what to do instead of SQLite's "unable to open".
+        std::cerr << "huly-vibe-sync status: no database at '" << cfg.db_path
+                  << "' (DB_PATH); run a sync first or point DB_PATH at the service's database\n";
+        return exit_failed;
+    }
+    auto db = store::database::open_read_only(cfg.db_path);
+    if (!db) {
+        std::cerr << "huly-vibe-sync status: " << db.error().message << "\n";
+        return exit_failed;
+    }
+    auto report = read_status(*db);
+    if (!report) {
+        std::cerr << "huly-vibe-sync status: reading '" << cfg.db_path << "': " << report.error().message << "\n";
+        return exit_failed;
+    }
+    if (report->schema_version > store::latest_schema_version()) {
+        std::cerr << "huly-vibe-sync status: note: the database has schema " << report->schema_version
+                  << ", newer than this binary's " << store::latest_schema_version() << "\n";
+    }
+    if (as_json) {
+        std::cout << json::serialize(to_json(*report)) << "\n";
+    } else {
+        print_report(std::cout, *report);
+    }
+    return exit_ok;
+}
+
+}  // namespace hvs::app
