@@ -5,6 +5,7 @@
 #include "app/cli.hpp"
 
 #include "hvs/agents/tool_sync.hpp"
+#include "hvs/service/runtime.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -118,14 +119,7 @@ int tools_command(const core::config& cfg, const std::vector<std::string>& args)
     }
     asio::io_context ioc;
     net::rate_limiter limiter(cfg.letta.rate, cfg.letta.burst);
-    net::client_params params;
-    params.name = "letta";
-    params.pool.max_connections = cfg.letta.connections;
-    params.retry = {cfg.http_attempts, cfg.retry_base, cfg.retry_max};
-    params.timeout = cfg.http_timeout;
-    params.tls = {cfg.tls_verify, cfg.tls_ca_file};
-    params.breaker_failures = cfg.breaker_failures;
-    params.breaker_cooldown = cfg.breaker_cooldown;
+    auto params = service::client_params_for("letta", cfg.letta, cfg);
     auto http = net::http_client::create(ioc.get_executor(), *where, params, limiter);
     if (!http) {
         std::cerr << "huly-vibe-sync tools: " << http.error().message << "\n";

@@ -8,17 +8,6 @@
 namespace hvs::service {
 namespace {
 
-net::client_params client_params_for(std::string name, const core::upstream_limits& limits, const core::config& cfg) {
-    net::client_params params;
-    params.name = std::move(name);
-    params.pool.max_connections = limits.connections;
-    params.retry = {cfg.http_attempts, cfg.retry_base, cfg.retry_max};
-    params.timeout = cfg.http_timeout;
-    params.tls = {cfg.tls_verify, cfg.tls_ca_file};
-    params.breaker_failures = cfg.breaker_failures;
-    params.breaker_cooldown = cfg.breaker_cooldown;
-    return params;
-}
 
 result<store::database> open_database(const std::string& path) {
     auto parent = std::filesystem::path(path).parent_path();
@@ -35,6 +24,18 @@ result<store::database> open_database(const std::string& path) {
 }
 
 }  // namespace
+
+net::client_params client_params_for(std::string name, const core::upstream_limits& limits, const core::config& cfg) {
+    net::client_params params;
+    params.name = std::move(name);
+    params.pool.max_connections = limits.connections;
+    params.retry = {cfg.http_attempts, cfg.retry_base, cfg.retry_max};
+    params.timeout = cfg.http_timeout;
+    params.tls = {cfg.tls_verify, cfg.tls_ca_file};
+    params.breaker_failures = cfg.breaker_failures;
+    params.breaker_cooldown = cfg.breaker_cooldown;
+    return params;
+}
 
 sync::sync_settings sync_settings_from(const core::config& cfg) {
     sync::sync_settings s;

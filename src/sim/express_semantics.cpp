@@ -1,6 +1,7 @@
 // What Express 4 adds around the Huly server's handlers; see express_semantics.hpp.
 
 #include "express_semantics.hpp"
+#include "utf8.hpp"
 
 #include "js_semantics.hpp"
 
@@ -253,7 +254,7 @@ std::string replace_lone_surrogates(std::string_view text) {
             out.append(text.substr(i, 12));
             i += 12;
         } else {
-            js::append_utf8(out, static_cast<char32_t>(cp));
+            utf8::append(out, static_cast<char32_t>(cp));
             i += 6;
         }
     }

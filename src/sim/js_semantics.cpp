@@ -1,6 +1,7 @@
 // JavaScript's own semantics as the Huly REST server (Node) exhibits them; see js_semantics.hpp.
 
 #include "js_semantics.hpp"
+#include "utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -467,34 +468,16 @@ std::optional<unsigned char> escaped_byte(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 std::string sanitize_utf8(std::string_view s) {
     std::string out;
     out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size();) append_utf8(out, next_code_point(s, i));
+    for (std::size_t i = 0; i < s.size();) utf8::append(out, next_code_point(s, i));
     return out;
 }
 
 std::string latin1_to_utf8(std::string_view s) {
     std::string out;
-    for (char c : s) append_utf8(out, static_cast<unsigned char>(c));
+    for (char c : s) utf8::append(out, static_cast<unsigned char>(c));
     return out;
 }
 
@@ -520,7 +503,7 @@ std::string js_lower(std::string_view s) {
         } else if (cp >= 0x400 && cp <= 0x40F) {
             cp += 0x50;
         }
-        append_utf8(out, cp);
+        utf8::append(out, cp);
     }
     return out;
 }
@@ -536,7 +519,7 @@ std::optional<std::string> decode_uri_component(std::string_view s) {
     std::string out;
     for (std::size_t i = 0; i < s.size();) {
         if (s[i] != '%') {
-            append_utf8(out, static_cast<unsigned char>(s[i++]));
+            utf8::append(out, static_cast<unsigned char>(s[i++]));
             continue;
         }
         auto lead = escaped_byte(s, i);
@@ -558,7 +541,7 @@ std::optional<std::string> decode_uri_component(std::string_view s) {
             cp = (cp << 6) | (*next & 0x3F);
         }
         if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
-        append_utf8(out, cp);
+        utf8::append(out, cp);
     }
     return out;
 }
@@ -581,9 +564,9 @@ std::string encode_url(std::string_view s) {
             out += static_cast<char>(c);
             continue;
         }
-        std::string utf8;
-        append_utf8(utf8, c);
-        for (unsigned char b : utf8) (out += '%', out += hex[b >> 4], out += hex[b & 0xF]);
+        std::string bytes;
+        utf8::append(bytes, c);
+        for (unsigned char b : bytes) (out += '%', out += hex[b >> 4], out += hex[b & 0xF]);
     }
     return out;
 }

@@ -32,7 +32,6 @@ std::optional<std::int64_t> parse_js_date(std::string_view text);
 // Text: UTF-8, JS string functions, URL escaping.
 
 char ascii_lower(char c);
-void append_utf8(std::string& out, char32_t cp);
 // The text with each invalid UTF-8 sequence replaced by U+FFFD, as Node's decoder reads a body.
 std::string sanitize_utf8(std::string_view s);
 // Node's req.url holds the request line's bytes as Latin-1 characters.

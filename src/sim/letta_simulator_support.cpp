@@ -2,6 +2,7 @@
 // query parameters (shared by every route file).
 
 #include "letta_state.hpp"
+#include "utf8.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/stream_parser.hpp>
@@ -38,24 +39,6 @@ long decode_utf8(std::string_view s, std::size_t& i) {
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return ++i, -1;
     i += len;
     return cp;
-}
-
-void append_utf8(std::string& out, long cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
 }
 
 std::vector<long> code_point_list(std::string_view s) {
@@ -374,7 +357,7 @@ std::string py_repr(std::string_view s) {
         else if (cp == '\r') out += "\\r";
         else if (cp == '\t') out += "\\t";
         else if (!printable(cp)) out += hex_escape(cp);
-        else append_utf8(out, cp);
+        else utf8::append(out, static_cast<char32_t>(cp));
     }
     return out + quote;
 }

@@ -1,5 +1,6 @@
 #include "serde_json_reader.hpp"
 
+#include "utf8.hpp"
 #include "vibe_format.hpp"
 
 #include <algorithm>
@@ -12,7 +13,6 @@
 namespace hvs::sim::serde {
 namespace {
 
-using vibe_format::append_utf8;
 using vibe_format::hex_value;
 using vibe_format::rust_debug;
 using vibe_format::rust_float;
@@ -191,7 +191,7 @@ private:
         if (!decode_hex_escape(n)) return false;
         if (n >= 0xDC00 && n <= 0xDFFF) return fail(error("lone leading surrogate in hex escape"));
         if (n < 0xD800 || n > 0xDBFF) {
-            append_utf8(out, n);
+            utf8::append(out, static_cast<char32_t>(n));
             return true;
         }
         if (peek() < 0) return fail(error("EOF while parsing a string"));
@@ -209,7 +209,7 @@ private:
         std::uint16_t n2 = 0;
         if (!decode_hex_escape(n2)) return false;
         if (n2 < 0xDC00 || n2 > 0xDFFF) return fail(error("lone leading surrogate in hex escape"));
-        append_utf8(out, 0x10000 + ((static_cast<char32_t>(n - 0xD800) << 10) | static_cast<char32_t>(n2 - 0xDC00)));
+        utf8::append(out, 0x10000 + ((static_cast<char32_t>(n - 0xD800) << 10) | static_cast<char32_t>(n2 - 0xDC00)));
         return true;
     }
 

@@ -33,7 +33,6 @@ using timestamp = std::chrono::sys_time<std::chrono::milliseconds>;
 int hex_value(char c);
 // Rust's str::from_utf8 rules (no surrogates, no overlongs, nothing above U+10FFFF).
 bool valid_utf8(std::string_view s);
-void append_utf8(std::string& out, char32_t cp);
 // Rust's `format!("{:?}", s)` for a valid UTF-8 string.
 std::string rust_debug(std::string_view s);
 // Rust's `{:?}` for a finite f64, which serde's Unexpected::Float prints: shortest round-trip

@@ -48,6 +48,10 @@ private:
     cycle_options cycle_;
 };
 
+// The HTTP client settings for one upstream, from the configuration.
+[[nodiscard]] net::client_params client_params_for(std::string name, const core::upstream_limits& limits,
+                                                   const core::config& cfg);
+
 // The sync settings a configuration asks for.
 [[nodiscard]] sync::sync_settings sync_settings_from(const core::config& cfg);
 
