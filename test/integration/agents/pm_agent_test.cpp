@@ -134,5 +134,49 @@ TEST_F(PmAgents, LettaDownDegradesTheProjectButTheSyncCompletes) {
     EXPECT_TRUE(recovered.agents["WEB"].ok) << recovered.agents["WEB"].error;
 }
 
+TEST_F(PmAgents, ColdStartOf42ProjectsWithTimedOutCreatesMakesExactlyOneAgentEach) {
+    for (int i = 0; i < 41; ++i) {
+        auto id = "C" + std::to_string(i);
+        huly_.add_project(id, "Cold " + std::to_string(i), "");
+        huly_.add_issue(id, "Only issue", "", "Todo");
+    }
+    cfg_.http_timeout = std::chrono::milliseconds(300);
+    start_service();
+    // Five creates are applied by Letta only after the client has given up on them.
+    letta_host_->inject({.route = "POST /v1/agents/", .kind = sim::fault_kind::stall, .count = 5,
+                         .stall = std::chrono::milliseconds(600)});
+    auto first = cycle();
+    EXPECT_TRUE(first.ok);  // issues and tasks are synced regardless
+    ioc_.run_for(std::chrono::milliseconds(400));  // the stalled creates land meanwhile
+    ioc_.restart();
+    auto second = cycle();
+    for (const auto& [project, agent] : second.agents) EXPECT_TRUE(agent.ok) << project << ": " << agent.error;
+    std::map<std::string, int> per_project;
+    for (const auto& a : letta_.agents()) {
+        for (const auto& tag : a.at("tags").as_array()) {
+            if (tag.as_string().starts_with("project:")) ++per_project[std::string(tag.as_string())];
+        }
+    }
+    EXPECT_EQ(per_project.size(), 42u);
+    for (const auto& [tag, count] : per_project) EXPECT_EQ(count, 1) << tag;
+    for (const auto& a : letta_.agents()) {
+        if (a.at("name").as_string() == "Huly-PM-Control" || a.at("name").as_string().ends_with("-sleeptime")) continue;
+        auto tools = letta_.agent_tool_names(std::string(a.at("id").as_string()));
+        EXPECT_NE(std::find(tools.begin(), tools.end(), "huly_query"), tools.end()) << a.at("name").as_string();
+    }
+}
+
+TEST_F(PmAgents, AfterARestartAnIdleCycleStillWritesNoBlock) {
+    ASSERT_TRUE(cycle().ok);
+    ASSERT_TRUE(cycle().ok);  // change_log settles after the first sync
+    rt_.reset();
+    start_service();  // same database: the block hashes survive
+    letta_host_->reset_counts();
+    auto idle = cycle();
+    ASSERT_TRUE(idle.ok);
+    EXPECT_EQ(idle.agents["WEB"].blocks_written, 0u);
+    EXPECT_EQ(letta_writes(), 0u);
+}
+
 }  // namespace
 }  // namespace hvs::test
