@@ -287,7 +287,7 @@ TEST_P(VibeContract, UnknownGetPathsServeTheSpaAndWrongMethodsAre405) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, VibeContract, ::testing::Values("simulator", "real"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace hvs::test
