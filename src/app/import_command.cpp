@@ -48,7 +48,8 @@ int import_command(const core::config& cfg, const std::vector<std::string>& args
         std::cerr << "huly-vibe-sync import-legacy: " << report.error().message << "\n";
         return report.error().kind == error_kind::invalid ? exit_usage : exit_failed;
     }
-    std::cout << "imported " << report->projects << " projects and " << report->links << " issue-task links into "
+    std::cout << "imported " << report->projects << " projects, " << report->links << " issue-task links and "
+              << report->agents << " agent bindings into "
               << cfg.db_path << "; " << report->skipped_links << " issues had no task; " << report->kept_existing
               << " entries were already known and left unchanged\n";
     return exit_ok;

@@ -47,7 +47,13 @@ result<import_report> import_legacy(store::database& db, const std::string& lega
     if (!legacy) return legacy.error();
 
     std::vector<project_row> projects;
-    auto p = legacy->prepare("SELECT identifier, name, vibe_id, filesystem_path, issue_count FROM projects");
+    std::vector<std::pair<std::string, std::string>> agent_bindings;  // project, agent id
+    bool has_agents = false;
+    if (auto cols = legacy->prepare("SELECT count(*) FROM pragma_table_info('projects') WHERE name='letta_agent_id'")) {
+        if (auto row = cols->step(); row && *row) has_agents = cols->integer(0) == 1;
+    }
+    auto p = legacy->prepare(std::string("SELECT identifier, name, vibe_id, filesystem_path, issue_count, ") +
+                             (has_agents ? "letta_agent_id" : "NULL") + " FROM projects");
     if (!p) return p.error();
     for (;;) {
         auto row = p->step();
@@ -59,6 +65,7 @@ result<import_report> import_legacy(store::database& db, const std::string& lega
         r.vibe_id = id_text(*p, 2);
         r.repo_path = p->optional_text(3);
         r.issue_count = p->is_null(4) ? 0 : p->integer(4);
+        if (auto agent = id_text(*p, 5)) agent_bindings.emplace_back(r.identifier, *agent);
         projects.push_back(std::move(r));  // no watermark: the first cycle reads every issue
     }
 
@@ -120,6 +127,16 @@ result<import_report> import_legacy(store::database& db, const std::string& lega
             } else {
                 ++report.kept_existing;
             }
+        }
+        // The original's project -> agent ids become bindings: the first cycle checks that each agent
+        // still exists and carries its project tag before using it, and never creates a second one.
+        auto bind = tx.prepare(
+            "INSERT OR IGNORE INTO agents (project, agent_id, agent_name) SELECT ?1, ?2, '' "
+            "WHERE EXISTS (SELECT 1 FROM projects WHERE identifier = ?1)");
+        if (!bind) return bind.error();
+        for (const auto& [project, agent] : agent_bindings) {
+            if (auto done = bind->bind(1, project).bind(2, agent).run(); !done) return done.error();
+            if (tx.changes() == 1) ++report.agents;
         }
         return {};
     });

@@ -24,8 +24,9 @@ CREATE TABLE issues (identifier TEXT PRIMARY KEY, project_identifier TEXT NOT NU
   title TEXT NOT NULL, description TEXT, status TEXT, priority TEXT, last_sync_at INTEGER, created_at INTEGER,
   updated_at INTEGER, FOREIGN KEY (project_identifier) REFERENCES projects(identifier));
 INSERT INTO sync_metadata VALUES ('last_sync', '1762000000000', 1762000000000);
-INSERT INTO projects (identifier, name, vibe_id, filesystem_path, issue_count)
-  VALUES ('APP', 'App', '6f1d6c52-4a5b-4c1e-9f0a-2b3c4d5e6f70', '/opt/stacks/app', 3);
+INSERT INTO projects (identifier, name, vibe_id, filesystem_path, issue_count, letta_agent_id)
+  VALUES ('APP', 'App', '6f1d6c52-4a5b-4c1e-9f0a-2b3c4d5e6f70', '/opt/stacks/app', 3,
+          'agent-0b2d6f1e-1111-4222-8333-444455556666');
 INSERT INTO issues VALUES ('APP-1', 'APP', 'h1', 'a1b2c3d4-0000-4000-8000-000000000001', 'Login page', 'Fix it',
   'In Progress', 'high', 0, 0, 0);
 INSERT INTO issues VALUES ('APP-2', 'APP', 'h2', 'a1b2c3d4-0000-4000-8000-000000000002', 'APP-2', '', 'unknown',
@@ -61,6 +62,11 @@ TEST_F(LegacyImport, ProjectsAndLinksComeOverWithTrustworthyBasesOnly) {
     EXPECT_EQ(report->projects, 1);
     EXPECT_EQ(report->links, 2);
     EXPECT_EQ(report->skipped_links, 1);
+    EXPECT_EQ(report->agents, 1);
+    auto bound = db.prepare("SELECT agent_id FROM agents WHERE project = 'APP'");
+    ASSERT_TRUE(bound);
+    ASSERT_TRUE(*bound->step());
+    EXPECT_EQ(bound->text(0), "agent-0b2d6f1e-1111-4222-8333-444455556666");
 
     auto project = load_project(db, "APP");
     ASSERT_TRUE(project && *project);
