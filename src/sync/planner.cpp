@@ -46,14 +46,13 @@ public:
 
     project_plan run() {
         std::set<std::string> linked_issues;
-        std::set<std::string> linked_tasks;
         for (const auto& stored : in_.links) {
             linked_issues.insert(stored.issue_id);
-            if (stored.task_id) linked_tasks.insert(*stored.task_id);
+            if (stored.task_id) linked_tasks_.insert(*stored.task_id);
         }
         for (const auto& stored : in_.links) plan_linked(stored);
         for (const auto& issue : in_.issues) {
-            if (!linked_issues.contains(issue.id)) plan_unlinked(issue, linked_tasks);
+            if (!linked_issues.contains(issue.id)) plan_unlinked(issue);
         }
         return std::move(plan_);
     }
@@ -68,7 +67,13 @@ private:
             plan_.links.push_back(l);
             return;
         }
-        const vibe_task* task = l.task_id ? find_task(*l.task_id) : nullptr;
+        if (!l.task_id) {
+            // A create was intended (its bases were written first) but never confirmed: the
+            // task is found by its marker, keeping the bases, or created again.
+            plan_pending_create(l, issue_it == issues_.end() ? nullptr : issue_it->second);
+            return;
+        }
+        const vibe_task* task = find_task(*l.task_id);
         if (in_.complete_issue_list && issue_it == issues_.end()) {
             l.deleted_in_huly = true;
             ++plan_.marked_deleted;
@@ -95,14 +100,29 @@ private:
         merge_pair(l, task->description.value_or(""));
     }
 
-    void plan_unlinked(const huly_issue& issue, const std::set<std::string>& linked_tasks) {
+    void plan_pending_create(const link& pending, const huly_issue* issue) {
+        auto marked = markers_.find(pending.issue_id);
+        if (marked != markers_.end() && !linked_tasks_.contains(marked->second->id)) {
+            link l = observe_vibe(pending, *marked->second);
+            ++plan_.relinked;
+            merge_pair(l, marked->second->description.value_or(""));
+            return;
+        }
+        if (!issue) {
+            plan_.links.push_back(pending);  // wait for a read that includes the issue
+            return;
+        }
+        plan_create(*issue);
+    }
+
+    void plan_unlinked(const huly_issue& issue) {
         link l;
         l.issue_id = issue.id;
         l.project = in_.project;
         l = observe_huly(l, issue);
         auto marked = markers_.find(issue.id);
         if (marked != markers_.end()) {
-            if (linked_tasks.contains(marked->second->id)) {
+            if (linked_tasks_.contains(marked->second->id)) {
                 plan_.duplicate_markers.push_back(marked->second->id);
                 return;
             }
@@ -112,6 +132,14 @@ private:
             merge_pair(l, marked->second->description.value_or(""));
             return;
         }
+        plan_create(issue);
+    }
+
+    void plan_create(const huly_issue& issue) {
+        link l;
+        l.issue_id = issue.id;
+        l.project = in_.project;
+        l = observe_huly(l, issue);
         task_create create;
         create.issue_id = issue.id;
         create.title = issue.title;
@@ -203,6 +231,7 @@ private:
     std::map<std::string, const huly_issue*> issues_;
     std::map<std::string, const vibe_task*> tasks_;
     std::map<std::string, const vibe_task*> markers_;
+    std::set<std::string> linked_tasks_;
     project_plan plan_;
 };
 

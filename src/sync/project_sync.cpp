@@ -305,6 +305,26 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
         co_return outcome;
     }
 
+    if (!plan.creates.empty()) {
+        // Intent first: each create's link, with its bases, is stored before the request goes
+        // out. A crash after Vibe applied the create then re-links the task by its marker with
+        // these bases, so a change made in Vibe meanwhile is merged, not overwritten.
+        std::vector<link> intents;
+        for (const auto& create : plan.creates) {
+            link intent = create.on_success;
+            intent.task_id.reset();
+            intents.push_back(std::move(intent));
+        }
+        // The project row goes with them (its Vibe id, its unchanged watermark): links need it.
+        auto write_intents = [row, intents = std::move(intents)](store::database& db) {
+            return save_project_step(db, row, intents, {});
+        };
+        if (auto written = co_await ctx.db.run(std::move(write_intents)); !written) {
+            outcome.error = "saving create intents: " + written.error().describe();
+            co_return outcome;
+        }
+    }
+
     write_results results;
     for (const auto& l : plan.links) results.links[l.issue_id] = l;
     std::vector<net::task<void>> writes;

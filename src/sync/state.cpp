@@ -65,6 +65,32 @@ result<std::vector<Row>> read_all(store::statement& s, Read read) {
     return rows;
 }
 
+result<void> upsert_links(store::database& tx, const std::vector<link>& links) {
+    auto upsert = tx.prepare(
+        "INSERT INTO links (" + std::string(link_columns) +
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+        "ON CONFLICT(issue_id) DO UPDATE SET project = excluded.project, task_id = excluded.task_id, "
+        "base_title = excluded.base_title, base_description = excluded.base_description, "
+        "base_status = excluded.base_status, huly_title = excluded.huly_title, "
+        "huly_description = excluded.huly_description, huly_status = excluded.huly_status, "
+        "huly_priority = excluded.huly_priority, huly_modified_ms = excluded.huly_modified_ms, "
+        "vibe_title = excluded.vibe_title, vibe_description = excluded.vibe_description, "
+        "vibe_status = excluded.vibe_status, deleted_in_huly = excluded.deleted_in_huly, "
+        "deleted_in_vibe = excluded.deleted_in_vibe, rejected_status = excluded.rejected_status, "
+        "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+    if (!upsert) return upsert.error();
+    for (const auto& l : links) {
+        upsert->bind(1, l.issue_id).bind(2, l.project).bind(3, l.task_id).bind(4, l.base_title);
+        upsert->bind(5, l.base_description).bind(6, l.base_status).bind(7, l.huly_title);
+        upsert->bind(8, l.huly_description).bind(9, l.huly_status).bind(10, l.huly_priority);
+        upsert->bind(11, l.huly_modified_ms).bind(12, l.vibe_title).bind(13, l.vibe_description);
+        upsert->bind(14, l.vibe_status).bind(15, l.deleted_in_huly).bind(16, l.deleted_in_vibe);
+        upsert->bind(17, l.rejected_status);
+        if (auto done = upsert->run(); !done) return done.error();
+    }
+    return {};
+}
+
 }  // namespace
 
 std::string now_iso8601() {
@@ -120,28 +146,7 @@ result<void> save_project_step(store::database& db, const project_row& row, cons
         project->bind(8, row.cycles_since_full).bind(9, row.last_success_at).bind(10, row.last_error);
         if (auto done = project->run(); !done) return done.error();
 
-        auto upsert = tx.prepare(
-            "INSERT INTO links (" + std::string(link_columns) +
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
-            "ON CONFLICT(issue_id) DO UPDATE SET project = excluded.project, task_id = excluded.task_id, "
-            "base_title = excluded.base_title, base_description = excluded.base_description, "
-            "base_status = excluded.base_status, huly_title = excluded.huly_title, "
-            "huly_description = excluded.huly_description, huly_status = excluded.huly_status, "
-            "huly_priority = excluded.huly_priority, huly_modified_ms = excluded.huly_modified_ms, "
-            "vibe_title = excluded.vibe_title, vibe_description = excluded.vibe_description, "
-            "vibe_status = excluded.vibe_status, deleted_in_huly = excluded.deleted_in_huly, "
-            "deleted_in_vibe = excluded.deleted_in_vibe, rejected_status = excluded.rejected_status, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
-        if (!upsert) return upsert.error();
-        for (const auto& l : links) {
-            upsert->bind(1, l.issue_id).bind(2, l.project).bind(3, l.task_id).bind(4, l.base_title);
-            upsert->bind(5, l.base_description).bind(6, l.base_status).bind(7, l.huly_title);
-            upsert->bind(8, l.huly_description).bind(9, l.huly_status).bind(10, l.huly_priority);
-            upsert->bind(11, l.huly_modified_ms).bind(12, l.vibe_title).bind(13, l.vibe_description);
-            upsert->bind(14, l.vibe_status).bind(15, l.deleted_in_huly).bind(16, l.deleted_in_vibe);
-            upsert->bind(17, l.rejected_status);
-            if (auto done = upsert->run(); !done) return done.error();
-        }
+        if (auto written = upsert_links(tx, links); !written) return written;
 
         auto learned = tx.prepare("INSERT OR IGNORE INTO huly_statuses (name) VALUES (?1)");
         if (!learned) return learned.error();

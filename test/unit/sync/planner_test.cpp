@@ -253,6 +253,38 @@ TEST(Planner, AFailedWriteIsPlannedAgainNotReverted) {
     EXPECT_TRUE(retry.issue_updates.empty());  // never flips Huly back
 }
 
+TEST(Planner, AnUnconfirmedCreateIsRelinkedWithItsBasesSoVibeChangesSurvive) {
+    // The create's intent (bases from Huly, no task id) was stored, then the process died after
+    // Vibe applied the create; meanwhile someone moved the task to done in Vibe.
+    link intent;
+    intent.issue_id = "P-1";
+    intent.project = "P";
+    intent.base_title = intent.huly_title = "T";
+    intent.base_description = intent.huly_description = "";
+    intent.huly_status = "Todo";
+    intent.base_status = "todo";
+    auto moved = task("t1", "T", "done", with_marker("", "P-1"));
+    plan_inputs in{"P", {issue("P-1", "T", "Todo")}, false, {moved}, {intent}};
+    auto plan = plan_project(in, defaults());
+    EXPECT_TRUE(plan.creates.empty());
+    EXPECT_EQ(plan.relinked, 1u);
+    ASSERT_EQ(plan.issue_updates.size(), 1u);
+    EXPECT_EQ(plan.issue_updates[0].value, "Done");  // Vibe's change goes to Huly, not the reverse
+    EXPECT_TRUE(plan.task_updates.empty());
+}
+
+TEST(Planner, AnUnconfirmedCreateThatNeverLandedIsCreatedAgain) {
+    link intent;
+    intent.issue_id = "P-1";
+    intent.project = "P";
+    intent.base_title = intent.huly_title = "T";
+    intent.base_status = "todo";
+    plan_inputs in{"P", {issue("P-1", "T", "Todo")}, false, {}, {intent}};
+    auto plan = plan_project(in, defaults());
+    ASSERT_EQ(plan.creates.size(), 1u);
+    EXPECT_EQ(plan.creates[0].issue_id, "P-1");
+}
+
 TEST(Planner, ARemovedMarkerIsRestored) {
     auto a = synced("P-1", "t1", "T", "Todo", "text");
     auto stripped = task_of(a);
