@@ -5,8 +5,3 @@ if(HVS_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
-# GCC 12 at -O1 reports false positives inside Asio's coroutine frame allocator and
-# boost::variant2 storage; they drown real warnings in the sanitizer build.
-if(HVS_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-  add_compile_options(-Wno-maybe-uninitialized -Wno-mismatched-new-delete)
-endif()
