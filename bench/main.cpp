@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
     if (wanted.contains("s1-legacy")) report(tool_fanout(42, 10, 50, 50, 10, 5, 1, "S1 legacy-equivalent"));
     if (wanted.contains("s1-large")) report(tool_fanout(1000, 20, 50, 200, 20, 200, 64, "S1-large"));
     if (wanted.contains("s2")) report(idle_cycle(1000, 100, 5));
-    if (wanted.contains("s2-small")) report(idle_cycle(200, 100, 5));
+    if (wanted.contains("s2-100")) report(idle_cycle(100, 100, 5));  // issue 4: 100 projects x 100 issues
     if (wanted.contains("s6")) report(agent_cold_start(42, 10, 50, 50, 10));
     return all_correct ? 0 : 1;
 }
