@@ -1,6 +1,7 @@
 // JavaScript's own semantics as the Huly REST server (Node) exhibits them; see js_semantics.hpp.
 
 #include "js_semantics.hpp"
+#include "calendar.hpp"
 #include "utf8.hpp"
 
 #include <algorithm>
@@ -28,23 +29,6 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
     const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-struct civil_date {
-    std::int64_t year;
-    unsigned month, day;
-};
-
-civil_date civil_from_days(std::int64_t z) {
-    z += 719468;
-    const std::int64_t era = floor_div(z, 146097);
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
 }
 
 constexpr std::array<std::string_view, 12> month_names = {"jan", "feb", "mar", "apr", "may", "jun",
@@ -382,7 +366,7 @@ private:
 std::string iso_string(std::int64_t ms) {
     const std::int64_t days = floor_div(ms, 86'400'000);
     const std::int64_t in_day = ms - days * 86'400'000;
-    const auto date = civil_from_days(days);
+    const auto date = calendar::civil_from_days(days);
     char year[24];
     if (date.year >= 0 && date.year <= 9999) {
         std::snprintf(year, sizeof year, "%04lld", static_cast<long long>(date.year));
@@ -400,7 +384,7 @@ std::string iso_string(std::int64_t ms) {
 std::string http_date(std::int64_t ms) {
     const std::int64_t days = floor_div(ms, 86'400'000);
     const std::int64_t secs = (ms - days * 86'400'000) / 1000;
-    const auto date = civil_from_days(days);
+    const auto date = calendar::civil_from_days(days);
     std::string weekday(weekday_names[static_cast<std::size_t>(days + 4 - floor_div(days + 4, 7) * 7)]);
     std::string month(month_names[date.month - 1]);
     weekday[0] = static_cast<char>(weekday[0] - 'a' + 'A');

@@ -2,6 +2,7 @@
 // query parameters (shared by every route file).
 
 #include "letta_state.hpp"
+#include "calendar.hpp"
 #include "utf8.hpp"
 
 #include <boost/beast/http/field.hpp>
@@ -292,16 +293,7 @@ std::string iso_time(micros t) {
     micros days = t / per_day;
     micros in_day = t % per_day;
     if (in_day < 0) in_day += per_day, --days;
-    // civil_from_days (Howard Hinnant)
-    const micros z = days + 719468;
-    const micros era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    const micros y = static_cast<micros>(yoe) + era * 400 + (m <= 2);
+    const auto [y, m, d] = calendar::civil_from_days(days);
     const micros secs = in_day / 1'000'000, us = in_day % 1'000'000;
     char buf[64];
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(y), m, d,

@@ -1,4 +1,5 @@
 #include "vibe_format.hpp"
+#include "utf8.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/string.hpp>
@@ -25,18 +26,8 @@ namespace {
 // Length of the valid UTF-8 sequence at s[i] (Rust's str::from_utf8 rules), 0 when invalid.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char lead = byte(i);
-    if (lead < 0x80) return 1;
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) n = 2;
-    else if (lead == 0xE0) n = 3, lo = 0xA0;
-    else if (lead == 0xED) n = 3, hi = 0x9F;
-    else if (lead >= 0xE1 && lead <= 0xEF) n = 3;
-    else if (lead == 0xF0) n = 4, lo = 0x90;
-    else if (lead >= 0xF1 && lead <= 0xF3) n = 4;
-    else if (lead == 0xF4) n = 4, hi = 0x8F;
-    else return 0;
+    const auto [n, lo, hi] = utf8::shape_of(byte(i));
+    if (n <= 1) return n;
     if (i + n > s.size()) return 0;
     if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
     for (std::size_t k = 2; k < n; ++k) {
@@ -366,16 +357,8 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
 
 // Bytes of the "maximal subpart" of an invalid sequence at s[i] (what one U+FFFD replaces).
 std::size_t invalid_prefix_length(std::string_view s, std::size_t i) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    unsigned char lo = 0x80, hi = 0xBF;
-    std::size_t n = 1;
-    if (lead >= 0xC2 && lead <= 0xDF) n = 2;
-    else if (lead == 0xE0) n = 3, lo = 0xA0;
-    else if (lead == 0xED) n = 3, hi = 0x9F;
-    else if (lead >= 0xE1 && lead <= 0xEF) n = 3;
-    else if (lead == 0xF0) n = 4, lo = 0x90;
-    else if (lead >= 0xF1 && lead <= 0xF3) n = 4;
-    else if (lead == 0xF4) n = 4, hi = 0x8F;
+    auto [n, lo, hi] = utf8::shape_of(static_cast<unsigned char>(s[i]));
+    if (n == 0) n = 1;
     std::size_t count = 1;
     while (count < n && i + count < s.size()) {
         const auto b = static_cast<unsigned char>(s[i + count]);
