@@ -147,21 +147,30 @@ net::task<result<stored_state>> load_state(sync_context& ctx, std::string identi
     co_return co_await ctx.db.run(std::move(job));
 }
 
-// The repository a new Vibe project gets, and whether it already exists as a git repository.
-std::pair<std::string, bool> choose_repository(sync_context& ctx, const huly::project& project) {
-    std::vector<std::string> roots = ctx.settings.allowed_repo_roots;
-    roots.push_back(ctx.settings.stacks_dir);
+// The repository a new Vibe project gets, whether it already exists as a git repository, and why
+// a described path was refused (empty when it was not). Reads the filesystem: runs on the
+// database thread, never on the I/O thread.
+struct repository_choice {
+    std::string path;
+    bool existing = false;
+    std::string refused;
+};
+
+repository_choice choose_repository(std::vector<std::string> roots, const std::string& stacks_dir,
+                                    const huly::project& project) {
+    roots.push_back(stacks_dir);
+    repository_choice choice;
     if (auto described = described_path(project.description)) {
         auto check = check_repo_path(*described, roots);
-        if (check.verdict == path_verdict::allowed) return {check.resolved, true};
-        HVS_LOG(ctx.log, warning) << "ignoring repository path '" << *described << "' from the Huly description: "
-                                  << to_string(check.verdict) << "; using a placeholder";
+        if (check.verdict == path_verdict::allowed) return {check.resolved, true, {}};
+        choice.refused = "ignoring repository path '" + *described + "' from the Huly description: " +
+                         std::string(to_string(check.verdict)) + "; using a placeholder";
     }
-    auto placeholder = placeholder_path(ctx.settings.stacks_dir, project.identifier);
+    choice.path = placeholder_path(stacks_dir, project.identifier);
     std::error_code ec;
-    bool exists = std::filesystem::exists(std::filesystem::path(placeholder) / ".git", ec);
     // When it does not exist, Vibe creates it (mkdir -p, git init) for use_existing_repo=false.
-    return {placeholder, exists};
+    choice.existing = std::filesystem::exists(std::filesystem::path(choice.path) / ".git", ec);
+    return choice;
 }
 
 net::task<result<std::string>> ensure_vibe_project(sync_context& ctx, const huly::project& project,
@@ -174,9 +183,16 @@ net::task<result<std::string>> ensure_vibe_project(sync_context& ctx, const huly
                                                        " mapped to this project no longer exists; nothing is "
                                                        "re-created (remove the project's row to start over)");
     }
-    auto [path, existing] = choose_repository(ctx, project);
+    auto choose = [roots = ctx.settings.allowed_repo_roots, stacks = ctx.settings.stacks_dir,
+                   project](store::database&) -> result<repository_choice> {
+        return choose_repository(roots, stacks, project);
+    };
+    auto choice = co_await ctx.db.run(std::move(choose));
+    if (!choice) co_return choice.error();
+    if (!choice->refused.empty()) HVS_LOG(ctx.log, warning) << choice->refused;
+    const std::string path = choice->path;
     repo_path = path;
-    auto created = co_await ctx.vibe.create_project(project.name, path, existing);
+    auto created = co_await ctx.vibe.create_project(project.name, path, choice->existing);
     if (created) co_return created->id;
     // A project with this repository exists already (an earlier create that timed out, or a
     // placeholder reused): adopt it rather than fail forever.
