@@ -6,13 +6,8 @@
 set -euo pipefail
 bin=$1
 seed=${2:-20261124}
-work=$(mktemp -d)
-sim_pid=""
-cleanup() {
-  [[ -n $sim_pid ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=../../scripts/simulators.sh
+source "$(dirname "$0")/../../scripts/simulators.sh"
 
 python3 - "$work/seed.json" <<'PY'
 import json, sys
@@ -24,16 +19,8 @@ for p in range(10):
 json.dump({"huly": {"projects": projects}, "vibe": {"projects": []}}, open(sys.argv[1], "w"))
 PY
 
-"$bin" simulate --seed "$work/seed.json" --latency-ms 2 >"$work/urls" 2>"$work/simulate.log" &
-sim_pid=$!
-for _ in $(seq 1 100); do
-  [[ $(grep -c '_URL=' "$work/urls" 2>/dev/null) -ge 3 ]] && break
-  sleep 0.1
-done
-HULY_API_URL=$(sed -n 's/^HULY_API_URL=//p' "$work/urls")
-VIBE_API_URL=$(sed -n 's/^VIBE_API_URL=//p' "$work/urls")
-export HULY_API_URL VIBE_API_URL DB_PATH="$work/state.db" STACKS_DIR="$work/stacks" HTTP_TIMEOUT=2000 LOG_LEVEL=error
-mkdir -p "$STACKS_DIR"
+start_simulators "$bin" --seed "$work/seed.json" --latency-ms 2
+export HTTP_TIMEOUT=2000 LOG_LEVEL=error
 
 # A person's edits between runs: a Huly title, then a Vibe status, each on a different issue.
 edit() {

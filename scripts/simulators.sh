@@ -1,0 +1,28 @@
+# Sourced, not run: starts `huly-vibe-sync simulate` in the background for the calling script,
+# waits for its URLs, exports HULY_API_URL, VIBE_API_URL, DB_PATH and STACKS_DIR under a fresh
+# work directory, and stops everything on exit.
+#   start_simulators BINARY [simulate flags...]     (sets $work and $sim_pid)
+
+work=$(mktemp -d)
+sim_pid=""
+stop_simulators() {
+  [[ -n $sim_pid ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap stop_simulators EXIT
+
+start_simulators() {
+  local bin=$1
+  shift
+  "$bin" simulate "$@" >"$work/urls" 2>"$work/simulate.log" &
+  sim_pid=$!
+  for _ in $(seq 1 100); do
+    [[ $(grep -c '_URL=' "$work/urls" 2>/dev/null) -ge 3 ]] && break
+    sleep 0.1
+  done
+  HULY_API_URL=$(sed -n 's/^HULY_API_URL=//p' "$work/urls")
+  VIBE_API_URL=$(sed -n 's/^VIBE_API_URL=//p' "$work/urls")
+  [[ -n $HULY_API_URL && -n $VIBE_API_URL ]] || { cat "$work/simulate.log" >&2; return 1; }
+  export HULY_API_URL VIBE_API_URL DB_PATH="$work/sync-state.db" STACKS_DIR="$work/stacks"
+  mkdir -p "$STACKS_DIR"
+}
