@@ -106,7 +106,7 @@ net::task<std::vector<agent_tool_result>> apply_tool_plan(letta::client& letta, 
 }
 
 unsigned tool_sync_report::errors() const {
-    unsigned n = 0;
+    auto n = static_cast<unsigned>(read_failures.size());
     for (const auto& r : results) n += r.errors;
     return n;
 }
@@ -137,14 +137,45 @@ net::task<result<tool_sync_report>> sync_tools_from_control(letta::client& letta
     pm_query.tags.push_back("huly-vibe-sync");
     auto listed = co_await letta.list_agents(pm_query);
     if (!listed) co_return make_error(listed.error().kind, "listing PM agents: " + listed.error().message);
+    std::erase_if(*listed, [&](const letta::agent& a) {
+        return a.id == report.control.id || a.name.ends_with("-sleeptime");
+    });
     std::vector<agent_tools> pm_agents;
-    for (auto& a : *listed) {
-        if (a.id == report.control.id || a.name.ends_with("-sleeptime")) continue;
-        bool wanted = request.projects.empty() ||
-                      std::any_of(a.tags.begin(), a.tags.end(), [&](const std::string& tag) {
-                          return tag.starts_with("project:") && request.projects.contains(tag.substr(8));
-                      });
-        if (wanted) pm_agents.push_back({a.id, a.name, std::move(a.tools)});
+    if (request.bindings.empty()) {
+        report.source = "letta tags";
+        for (auto& a : *listed) {
+            bool wanted = request.projects.empty() ||
+                          std::any_of(a.tags.begin(), a.tags.end(), [&](const std::string& tag) {
+                              return tag.starts_with("project:") && request.projects.contains(tag.substr(8));
+                          });
+            if (wanted) pm_agents.push_back({a.id, a.name, std::move(a.tools)});
+        }
+    } else {
+        report.source = "database";
+        for (const auto& b : request.bindings) {
+            if (!request.projects.empty() && !request.projects.contains(b.project)) continue;
+            if (b.agent_id == report.control.id) {
+                report.notes.push_back("project " + b.project + " is bound to the control agent; skipped");
+                continue;
+            }
+            auto it = std::find_if(listed->begin(), listed->end(),
+                                   [&](const letta::agent& a) { return a.id == b.agent_id; });
+            if (it != listed->end()) {
+                pm_agents.push_back({it->id, it->name, std::move(it->tools)});
+                continue;
+            }
+            // Bound but not tagged (an imported agent, say): read on its own.
+            auto tools = co_await letta.agent_tools(b.agent_id);
+            if (tools) {
+                pm_agents.push_back({b.agent_id, b.agent_name, std::move(*tools)});
+            } else if (tools.error().http_status == 404) {
+                report.notes.push_back("agent " + b.agent_id + " bound to project " + b.project +
+                                       " no longer exists in Letta; skipped (the next cycle creates it again)");
+            } else {
+                report.read_failures.push_back(b.agent_name + " (" + b.agent_id + "): reading its tools: " +
+                                               tools.error().describe());
+            }
+        }
     }
     auto plan = plan_tool_sync(report.control_tools, pm_agents, request.force);
     if (!plan) co_return plan.error();

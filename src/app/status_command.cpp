@@ -56,14 +56,6 @@ struct status_report {
 
 // ---- reading (the only part that touches the database) ----
 
-result<int> schema_version(store::database& db) {
-    auto s = db.prepare("PRAGMA user_version");
-    if (!s) return s.error();
-    auto row = s->step();
-    if (!row) return row.error();
-    return static_cast<int>(s->integer(0));
-}
-
 result<std::map<std::string, link_counts>> read_link_counts(store::database& db) {
     auto s = db.prepare(
         "SELECT project, count(*), count(task_id), sum(deleted_in_huly != 0), sum(deleted_in_vibe != 0) "
@@ -98,7 +90,7 @@ result<std::vector<agent_status>> read_agents(store::database& db) {
 result<status_report> read_status(store::database& db) {
     status_report report;
     report.database = db.path();
-    auto version = schema_version(db);
+    auto version = store::schema_version(db);
     if (!version) return version.error();
     if (*version == 0) {
         return make_error(error_kind::io, "'" + db.path() + "' is not a huly-vibe-sync database (no schema); "

@@ -1,9 +1,11 @@
 // `huly-vibe-sync tools sync [--dry-run] [--force] [--project ID ...]`: gives every PM agent the
-// control agent's tools. Prints the plan as a table, a progress bar on a terminal (plain lines
+// control agent's tools. The PM agents are the database's bindings (DB_PATH, read-only), or those
+// tagged huly-vibe-sync in Letta when the database has none. Prints the plan as a table, a progress bar on a terminal (plain lines
 // otherwise) and a summary; exits 1 when any operation failed.
 
 #include "app/cli.hpp"
 
+#include "hvs/agents/state.hpp"
 #include "hvs/agents/tool_sync.hpp"
 #include "hvs/service/runtime.hpp"
 
@@ -73,8 +75,10 @@ std::function<void(std::size_t, std::size_t)> progress_printer() {
     };
 }
 
-net::task<int> sync_tools(letta::client& letta, core::config cfg, tools_flags flags) {
-    agents::tool_sync_request request{cfg.letta_control_agent, flags.force, cfg.dry_run, flags.projects};
+net::task<int> sync_tools(letta::client& letta, core::config cfg, tools_flags flags,
+                          std::vector<agents::bound_agent> bindings) {
+    agents::tool_sync_request request{cfg.letta_control_agent, flags.force, cfg.dry_run, flags.projects,
+                                      std::move(bindings)};
     auto began = net::steady_clock::now();
     auto report = co_await agents::sync_tools_from_control(letta, request, progress_printer());
     if (!report) {
@@ -82,11 +86,13 @@ net::task<int> sync_tools(letta::client& letta, core::config cfg, tools_flags fl
         co_return report.error().kind == error_kind::invalid ? exit_usage : exit_failed;
     }
     for (const auto& note : report->notes) std::cerr << "note: " << note << "\n";
+    for (const auto& failure : report->read_failures) std::cerr << "error: " << failure << "\n";
     std::cout << "control agent " << report->control.name << " (" << report->control.id << ") has "
-              << report->control_tools.size() << " tools; " << report->plan.size() << " PM agents; mode "
+              << report->control_tools.size() << " tools; " << report->plan.size() << " PM agents (from the "
+              << report->source << "); mode "
               << (flags.force ? "force" : "additive") << (cfg.dry_run ? ", dry run" : "") << "\n";
     print_plan(report->plan);
-    if (cfg.dry_run) co_return exit_ok;
+    if (cfg.dry_run) co_return report->read_failures.empty() ? exit_ok : exit_failed;
     unsigned attached = 0, detached = 0, skipped = 0;
     for (const auto& r : report->results) {
         attached += r.attached;
@@ -117,6 +123,13 @@ int tools_command(const core::config& cfg, const std::vector<std::string>& args)
         std::cerr << "huly-vibe-sync tools: " << where.error().message << "\n";
         return exit_usage;
     }
+    auto bound = agents::read_bindings_file(cfg.db_path);
+    if (!bound) {
+        std::cerr << "huly-vibe-sync tools: reading the agent bindings: " << bound.error().message << "\n";
+        return exit_failed;
+    }
+    std::vector<agents::bound_agent> bindings;
+    for (const auto& [project, b] : *bound) bindings.push_back({project, b.agent_id, b.agent_name});
     asio::io_context ioc;
     net::rate_limiter limiter(cfg.letta.rate, cfg.letta.burst);
     auto params = service::client_params_for("letta", cfg.letta, cfg);
@@ -127,7 +140,7 @@ int tools_command(const core::config& cfg, const std::vector<std::string>& args)
     }
     letta::client letta(**http, cfg.letta_password);
     int code = exit_failed;
-    asio::co_spawn(ioc, net::cancellation_as_values(sync_tools(letta, cfg, *flags)), [&](std::exception_ptr e, int c) {
+    asio::co_spawn(ioc, net::cancellation_as_values(sync_tools(letta, cfg, *flags, std::move(bindings))), [&](std::exception_ptr e, int c) {
         code = e ? exit_failed : c;
     });
     ioc.run();

@@ -71,6 +71,10 @@ void host::set_rate(double rate, unsigned burst) {
 std::optional<fault> host::take_fault(const std::string& route) {
     for (auto it = faults_.begin(); it != faults_.end(); ++it) {
         if (it->route != "*" && it->route != route) continue;
+        if (it->skip > 0) {
+            --it->skip;
+            return std::nullopt;
+        }
         fault taken = *it;
         if (--it->count == 0) faults_.erase(it);
         return taken;
@@ -159,6 +163,12 @@ std::optional<response> host::admin(const request& req) {
                 return admin_error("count must be an integer from 1 to 1000000");
             }
             f.count = static_cast<unsigned>(count->as_int64());
+        }
+        if (auto* skip = obj.if_contains("skip")) {
+            if (!skip->is_int64() || skip->as_int64() < 0 || skip->as_int64() > 1'000'000) {
+                return admin_error("skip must be an integer from 0 to 1000000");
+            }
+            f.skip = static_cast<unsigned>(skip->as_int64());
         }
         if (auto* stall = obj.if_contains("stall_ms")) {
             if (!stall->is_int64() || stall->as_int64() < 0 || stall->as_int64() > 600'000) {

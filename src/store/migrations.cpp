@@ -109,7 +109,11 @@ CREATE TABLE letta_files (
 )sql",
 };
 
-result<int> user_version(database& db) {
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(migrations.size()); }
+
+result<int> schema_version(database& db) {
     auto stmt = db.prepare("PRAGMA user_version");
     if (!stmt) return stmt.error();
     auto row = stmt->step();
@@ -117,12 +121,8 @@ result<int> user_version(database& db) {
     return static_cast<int>(stmt->integer(0));
 }
 
-}  // namespace
-
-int latest_schema_version() { return static_cast<int>(migrations.size()); }
-
 result<int> migrate(database& db) {
-    auto found = user_version(db);
+    auto found = schema_version(db);
     if (!found) return found.error();
     if (*found > latest_schema_version()) {
         return make_error(error_kind::io, "database '" + db.path() + "' has schema version " + std::to_string(*found) +

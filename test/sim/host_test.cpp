@@ -101,6 +101,15 @@ TEST_F(HostTest, InjectedFaultsHitTheirRouteTheGivenNumberOfTimes) {
     EXPECT_EQ(sim_.state().at("value").as_int64(), 1);  // failed requests changed nothing
 }
 
+TEST_F(HostTest, AFaultCanLetTheFirstMatchingRequestsThrough) {
+    start();
+    host_->inject({.route = "GET /count", .kind = fault_kind::error, .count = 1, .skip = 2});
+    EXPECT_TRUE(send(http::verb::get, "/count"));
+    EXPECT_TRUE(send(http::verb::get, "/count"));
+    EXPECT_FALSE(send(http::verb::get, "/count"));
+    EXPECT_TRUE(send(http::verb::get, "/count"));
+}
+
 TEST_F(HostTest, CloseAndMalformedFaults) {
     start();
     host_->inject({.route = "*", .kind = fault_kind::close, .count = 1});
@@ -137,7 +146,8 @@ TEST_F(HostTest, AdminApiSeedsReadsCountsAndInjects) {
     ASSERT_TRUE(send(http::verb::delete_, "/__admin/requests"));
     EXPECT_EQ(host_->counts().total, 0u);
 
-    ASSERT_TRUE(send(http::verb::post, "/__admin/faults", R"({"route":"GET /count","kind":"error","count":1})"));
+    ASSERT_TRUE(send(http::verb::post, "/__admin/faults", R"({"route":"GET /count","kind":"error","count":1,"skip":1})"));
+    EXPECT_TRUE(send(http::verb::get, "/count"));
     EXPECT_FALSE(send(http::verb::get, "/count"));
     EXPECT_TRUE(send(http::verb::get, "/count"));
 

@@ -49,11 +49,20 @@ using progress_fn = std::function<void(std::size_t done, std::size_t total)>;
 net::task<std::vector<agent_tool_result>> apply_tool_plan(letta::client& letta, std::vector<agent_tool_plan> plan,
                                                          progress_fn on_progress);
 
+// A PM agent as the database binds it to its project.
+struct bound_agent {
+    std::string project;
+    std::string agent_id;
+    std::string agent_name;
+};
+
 struct tool_sync_request {
     std::string control_agent;          // LETTA_CONTROL_AGENT
     bool force = false;
     bool dry_run = false;
-    std::set<std::string> projects;     // only agents tagged project:<ID>; empty = all
+    std::set<std::string> projects;     // only these projects' agents; empty = all
+    // The database's bindings. Empty: the PM agents are found by their tags in Letta instead.
+    std::vector<bound_agent> bindings;
 };
 
 struct tool_sync_report {
@@ -61,14 +70,19 @@ struct tool_sync_report {
     std::vector<letta::tool> control_tools;
     std::vector<agent_tool_plan> plan;
     std::vector<agent_tool_result> results;  // empty on a dry run
-    std::vector<std::string> notes;          // e.g. duplicate control agents
+    std::vector<std::string> notes;          // e.g. duplicate control agents, bound agents gone
+    std::vector<std::string> read_failures;  // bound agents whose tools could not be read: not planned
+    std::string source;                      // where the PM agents came from: "database" or "letta tags"
 
+    // Failed operations plus agents that could not be read.
     [[nodiscard]] unsigned errors() const;
 };
 
-// Finds the control agent (the oldest of that name), reads its tools, lists the PM agents by
-// their huly-vibe-sync tag (never the control agent, never a -sleeptime agent) with their tools
-// in the same call, plans, and (unless dry_run) applies the plan.
+// Finds the control agent (the oldest of that name), reads its tools, takes the PM agents from
+// the bindings (or, with none, from their huly-vibe-sync tag; never the control agent, never a
+// -sleeptime agent) with their tools read in one list call, plans, and (unless dry_run) applies
+// the plan. A bound agent missing from the tagged list is read on its own; one Letta no longer has
+// is noted and skipped (the next cycle re-creates it).
 net::task<result<tool_sync_report>> sync_tools_from_control(letta::client& letta, tool_sync_request request,
                                                             progress_fn on_progress);
 

@@ -35,6 +35,7 @@ struct fault {
     std::string route = "*";               // a route template from simulator::route_of, or "*"
     fault_kind kind = fault_kind::error;
     unsigned count = 1;                    // how many matching requests it affects
+    unsigned skip = 0;                     // matching requests let through before the first affected
     std::chrono::milliseconds stall{0};    // for stall: the delay before the normal answer
 };
 

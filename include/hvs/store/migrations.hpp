@@ -9,6 +9,9 @@ namespace hvs::store {
 // The schema version this binary writes.
 [[nodiscard]] int latest_schema_version();
 
+// The version the database is at (0: no schema yet).
+result<int> schema_version(database& db);
+
 // Brings the database up to latest_schema_version(); returns the version it found.
 result<int> migrate(database& db);
 

@@ -37,6 +37,9 @@ protected:
         // A sleeptime twin carrying the tag must never be touched.
         agents.push_back(json::object{{"name", "Huly - P0-sleeptime"}, {"tags", json::array{"huly-vibe-sync"}},
                                       {"tools", json::array{}}});
+        // An agent the database binds but Letta does not tag (imported from the original service).
+        agents.push_back(json::object{{"name", "Legacy PM"}, {"tags", json::array{}},
+                                      {"tools", json::array{"conversation_search"}}});
         sim_.seed(json::object{{"tools", tools}, {"agents", agents}});
         host_ = std::make_unique<sim::host>(ioc_.get_executor(), sim_, sim::host_options{});
         auto port = host_->listen(0);
@@ -54,8 +57,21 @@ protected:
 
     result<tool_sync_report> sync(bool force, bool dry_run = false, std::set<std::string> projects = {}) {
         return hvs::test::run_async(
-            ioc_, sync_tools_from_control(*letta_, {"Huly-PM-Control", force, dry_run, std::move(projects)}, {}),
+            ioc_, sync_tools_from_control(*letta_, {"Huly-PM-Control", force, dry_run, std::move(projects), {}}, {}),
             std::chrono::seconds(30));
+    }
+
+    result<tool_sync_report> sync_bound(std::vector<bound_agent> bindings, std::set<std::string> projects = {}) {
+        tool_sync_request request{"Huly-PM-Control", false, false, std::move(projects), std::move(bindings)};
+        return hvs::test::run_async(ioc_, sync_tools_from_control(*letta_, std::move(request), {}),
+                                    std::chrono::seconds(30));
+    }
+
+    std::string id_of(const std::string& name) {
+        for (const auto& a : sim_.agents()) {
+            if (a.at("name").as_string() == name) return std::string(a.at("id").as_string());
+        }
+        return {};
     }
 
     std::vector<std::string> tools_of(const std::string& name) {
@@ -125,6 +141,38 @@ TEST_F(ToolSync, DryRunChangesNothingAndProjectsFilterTheAgents) {
     EXPECT_EQ(tools_of("Huly - P2").size(), 1u);
 }
 
+TEST_F(ToolSync, TheDatabasesBindingsChooseTheAgentsTaggedOrNot) {
+    std::vector<bound_agent> bindings{{"P1", id_of("Huly - P1"), "Huly - P1"},
+                                      {"LEG", id_of("Legacy PM"), "Legacy PM"},
+                                      {"GONE", "agent-00000000-0000-4000-8000-000000000000", "Huly - Gone"}};
+    auto report = sync_bound(bindings);
+    ASSERT_TRUE(report) << report.error().describe();
+    EXPECT_EQ(report->source, "database");
+    ASSERT_EQ(report->plan.size(), 2u);
+    EXPECT_EQ(report->errors(), 0u);
+    EXPECT_EQ(tools_of("Huly - P1").size(), 11u);
+    EXPECT_EQ(tools_of("Legacy PM").size(), 11u);   // untagged, but bound: included
+    EXPECT_EQ(tools_of("Huly - P2").size(), 1u);    // tagged, but not bound: left alone
+    ASSERT_EQ(report->notes.size(), 1u);            // the bound agent Letta no longer has
+    EXPECT_NE(report->notes[0].find("GONE"), std::string::npos);
+
+    auto filtered = sync_bound(bindings, {"P3"});
+    ASSERT_TRUE(filtered);
+    EXPECT_TRUE(filtered->plan.empty());
+}
+
+TEST_F(ToolSync, ABoundAgentThatCannotBeReadIsAnErrorNotSkippedSilently) {
+    std::vector<bound_agent> bindings{{"LEG", id_of("Legacy PM"), "Legacy PM"}};
+    // The first read of that route is the control agent's; the second, the bound agent's.
+    host_->inject({.route = "GET /v1/agents/{agent_id}/tools", .kind = sim::fault_kind::error, .count = 1, .skip = 1});
+    auto report = sync_bound(bindings);
+    ASSERT_TRUE(report) << report.error().describe();
+    EXPECT_TRUE(report->plan.empty());
+    EXPECT_EQ(report->errors(), 1u);
+    ASSERT_EQ(report->read_failures.size(), 1u);
+    EXPECT_NE(report->read_failures[0].find("Legacy PM"), std::string::npos);
+}
+
 TEST_F(ToolSync, FailedOperationsAreCountedPerAgent) {
     host_->inject({.route = "PATCH /v1/agents/{agent_id}/tools/attach/{tool_id}", .kind = sim::fault_kind::error,
                    .count = 3});
@@ -140,7 +188,7 @@ TEST_F(ToolSync, FailedOperationsAreCountedPerAgent) {
 }
 
 TEST_F(ToolSync, AMissingControlAgentIsAClearError) {
-    auto report = hvs::test::run_async(ioc_, sync_tools_from_control(*letta_, {"No-Such-Control", false, false, {}}, {}));
+    auto report = hvs::test::run_async(ioc_, sync_tools_from_control(*letta_, {"No-Such-Control", false, false, {}, {}}, {}));
     ASSERT_FALSE(report);
     EXPECT_NE(report.error().message.find("No-Such-Control"), std::string::npos);
 }
