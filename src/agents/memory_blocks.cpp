@@ -459,6 +459,8 @@ std::string scratchpad_initial_value() {
     return json::serialize(o);
 }
 
+memory_block persona_block(std::string persona) { return make_block("persona", std::move(persona)); }
+
 std::string default_project_persona(const project_facts& project) {
     std::string persona;
     persona += "You are the project manager and senior developer for the Huly project \"" + project.name + "\" (" +

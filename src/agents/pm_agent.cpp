@@ -185,6 +185,8 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
     }
 
     auto blocks = build_memory_blocks(project, links, previous_links, ctx.settings.status_names, now_ms());
+    // Written like the other blocks: only when the control's persona changed since the last write.
+    if (ctx.settings.sync_persona && control.persona) blocks.push_back(persona_block(*control.persona));
     if (!agent) {
         auto found = co_await look_up(ctx, name, project.identifier, control);
         if (!found) co_return fail("looking up the agent: " + found.error().describe());
@@ -204,7 +206,10 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
         if (ctx.settings.sync_tools) {
             for (const auto& t : control.tools) spec.tool_ids.push_back(t.id);
         }
-        spec.memory_blocks.push_back({"persona", control.persona.value_or(default_project_persona(project))});
+        bool persona_synced = ctx.settings.sync_persona && control.persona;  // then it is among the blocks
+        if (!persona_synced) {
+            spec.memory_blocks.push_back({"persona", control.persona.value_or(default_project_persona(project))});
+        }
         spec.memory_blocks.push_back({"scratchpad", scratchpad_initial_value()});
         for (const auto& b : blocks) spec.memory_blocks.push_back({b.label, b.value});
         if (!ctx.settings.human_block_id.empty()) spec.block_ids.push_back(ctx.settings.human_block_id);

@@ -45,6 +45,9 @@ struct memory_block {
 // usage_guide}. The agent owns it afterwards; the sync never rewrites it.
 [[nodiscard]] std::string scratchpad_initial_value();
 
+// The persona block kept equal to the control agent's persona (LETTA_SYNC_PERSONA).
+[[nodiscard]] memory_block persona_block(std::string persona);
+
 // Plain-text persona for a project PM agent, used when the control agent has none.
 [[nodiscard]] std::string default_project_persona(const project_facts& project);
 

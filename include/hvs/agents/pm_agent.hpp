@@ -25,6 +25,7 @@ struct letta_settings {
     std::string embedding = "letta/letta-free";
     std::string human_block_id;                    // shared block attached to new agents; empty = none
     bool sync_tools = true;                        // LETTA_SYNC_TOOLS_FROM_CONTROL (additive in the cycle)
+    bool sync_persona = false;                     // LETTA_SYNC_PERSONA: existing agents keep the control's persona
     bool attach_repo_docs = false;                 // LETTA_ATTACH_REPO_DOCS: README.md into Huly-<ID>
     bool upload_project_files = false;             // LETTA_UPLOAD_PROJECT_FILES: tracked files into Huly-<ID>-root
     unsigned max_files = 50;                       // LETTA_MAX_FILES

@@ -39,6 +39,24 @@ protected:
 
     std::uint64_t letta_writes() const { return writes_to(*letta_host_); }
 
+    // Sets the agent's block through the simulator's API, as a person in the Letta UI would.
+    void set_block(const std::string& agent_id, const std::string& label, const std::string& value) {
+        namespace http = boost::beast::http;
+        sim::request get{http::verb::get, "/v1/agents/" + agent_id + "/core-memory/blocks/" + label, 11};
+        get.set(http::field::authorization, std::string("Bearer ") + letta_password);
+        get.set(http::field::user_agent, "test");
+        auto found = letta_.handle(get);
+        ASSERT_EQ(found.result_int(), 200u);
+        auto block_id = std::string(json::parse(found.body()).at("id").as_string());
+        sim::request patch{http::verb::patch, "/v1/blocks/" + block_id, 11};
+        patch.set(http::field::authorization, std::string("Bearer ") + letta_password);
+        patch.set(http::field::user_agent, "test");
+        patch.set(http::field::content_type, "application/json");
+        patch.body() = json::serialize(json::object{{"value", value}});
+        patch.prepare_payload();
+        ASSERT_EQ(letta_.handle(patch).result_int(), 200u);
+    }
+
     std::string block_value(const json::object& agent, const std::string& label) {
         auto state = letta_.state();
         for (const auto& a : state.at("agents").as_array()) {
@@ -96,6 +114,53 @@ TEST_F(PmAgents, AChangedIssueRewritesOnlyTheBlocksItChangesByBlockId) {
     EXPECT_NE(block_value(after, "board_metrics").find("\"total_issues\":3"), std::string::npos);
     EXPECT_EQ(block_value(after, "project"), project_block);
     EXPECT_EQ(block_value(after, "persona"), "control persona");  // never overwritten by the 0.13 bug
+}
+
+TEST_F(PmAgents, WithPersonaSyncExistingAgentsFollowTheControlsPersonaWrittenOnlyWhenItChanges) {
+    ASSERT_TRUE(cycle().ok);
+    auto control_id = std::string(agents_named("Huly-PM-Control")[0].at("id").as_string());
+    set_block(control_id, "persona", "control persona, second edition");
+    ASSERT_TRUE(cycle().ok);
+    auto agent = agents_named("Huly - Web Shop")[0];
+    EXPECT_EQ(block_value(agent, "persona"), "control persona");  // off by default: left alone
+
+    rt_.reset();
+    cfg_.letta_sync_persona = true;
+    start_service();
+    ASSERT_TRUE(cycle().ok);
+    EXPECT_EQ(block_value(agent, "persona"), "control persona, second edition");
+    EXPECT_NE(block_value(agent, "board_metrics").find("\"total_issues\":2"), std::string::npos);  // untouched
+    letta_host_->reset_counts();
+    auto idle = cycle();
+    ASSERT_TRUE(idle.ok);
+    EXPECT_EQ(idle.agents["WEB"].blocks_written, 0u);
+    EXPECT_EQ(letta_writes(), 0u);
+
+    set_block(control_id, "persona", "control persona, third edition");
+    auto changed = cycle();
+    ASSERT_TRUE(changed.ok);
+    EXPECT_EQ(changed.agents["WEB"].blocks_written, 1u);
+    EXPECT_EQ(block_value(agent, "persona"), "control persona, third edition");
+}
+
+TEST_F(PmAgents, WithPersonaSyncANewAgentGetsOnePersonaBlock) {
+    rt_.reset();
+    cfg_.letta_sync_persona = true;
+    start_service();
+    ASSERT_TRUE(cycle().ok);
+    auto agent = agents_named("Huly - Web Shop")[0];
+    EXPECT_EQ(block_value(agent, "persona"), "control persona");
+    unsigned personas = 0;
+    auto state = letta_.state();
+    for (const auto& a : state.at("agents").as_array()) {
+        if (a.at("id") != agent.at("id")) continue;
+        for (const auto& b : a.at("blocks").as_array()) personas += b.at("label") == "persona" ? 1 : 0;
+    }
+    EXPECT_EQ(personas, 1u);
+    ASSERT_TRUE(cycle().ok);  // the change_log's "first sync" goes
+    letta_host_->reset_counts();
+    ASSERT_TRUE(cycle().ok);
+    EXPECT_EQ(letta_writes(), 0u);  // the persona's hash was stored at create
 }
 
 TEST_F(PmAgents, ADeletedAgentIsFoundGoneAndCreatedAgainOnce) {
