@@ -19,6 +19,10 @@ bool has_tag(const letta::agent& a, const std::string& tag) {
     return std::find(a.tags.begin(), a.tags.end(), tag) != a.tags.end();
 }
 
+bool tagged_for_another_project(const letta::agent& a) {
+    return std::any_of(a.tags.begin(), a.tags.end(), [](const std::string& t) { return t.starts_with("project:"); });
+}
+
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -173,9 +177,20 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
         auto stored = co_await ctx.letta.get_agent((*bound)->agent_id);
         if (stored && has_tag(*stored, project_tag(project.identifier))) {
             agent = std::move(*stored);
+        } else if (stored && tagged_for_another_project(*stored)) {
+            co_return fail("agent " + stored->id + " bound to this project is tagged for another project; "
+                           "not writing to it");
         } else if (stored) {
-            co_return fail("agent " + stored->id + " bound to this project lacks the tag " +
-                           project_tag(project.identifier) + "; not writing to it");
+            // Bound without tags (imported from the original service): it becomes findable by them.
+            const std::string service = std::string(service_tag);
+            const std::string own = project_tag(project.identifier);
+            if (!has_tag(*stored, service)) stored->tags.push_back(service);
+            if (!has_tag(*stored, own)) stored->tags.push_back(own);
+            auto tagged = co_await ctx.letta.set_agent_tags(stored->id, stored->tags);
+            if (!tagged) co_return fail("tagging agent " + stored->id + ": " + tagged.error().describe());
+            HVS_LOG(ctx.log, info) << "tagged the bound agent " << stored->id << " with "
+                                   << project_tag(project.identifier);
+            agent = std::move(*stored);
         } else if (stored.error().http_status == 404) {
             auto drop = [id = project.identifier](store::database& db) { return unbind_agent(db, id); };
             if (auto dropped = co_await ctx.db.run(std::move(drop)); !dropped) co_return fail(dropped.error().describe());

@@ -216,6 +216,12 @@ result<block> decode_block(std::string_view body) {
     return b;
 }
 
+std::string encode_agent_tags(const std::vector<std::string>& tags) {
+    boost::json::array list;
+    for (const auto& t : tags) list.emplace_back(t);
+    return boost::json::serialize(boost::json::object{{"tags", std::move(list)}});
+}
+
 std::string encode_folder_spec(const std::string& name, const std::string& embedding) {
     return boost::json::serialize(boost::json::object{{"name", name}, {"embedding", embedding}});
 }
@@ -356,6 +362,14 @@ net::task<result<agent>> client::get_agent(std::string agent_id) {
     auto res = co_await call(net::http::verb::get, agent_target(v1_path(http_.where()), agent_id), {}, true);
     if (!res) co_return res.error();
     co_return decode_agent(res->body());
+}
+
+net::task<result<void>> client::set_agent_tags(std::string agent_id, std::vector<std::string> tags) {
+    auto body = encode_agent_tags(tags);
+    auto res = co_await call(net::http::verb::patch, agent_target(v1_path(http_.where()), agent_id), std::move(body),
+                             true);
+    if (!res) co_return res.error();
+    co_return result<void>{};
 }
 
 net::task<result<std::vector<tool>>> client::agent_tools(std::string agent_id) {

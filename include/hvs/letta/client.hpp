@@ -85,6 +85,8 @@ inline constexpr std::size_t max_upload_bytes = 1024 * 1024;
 [[nodiscard]] result<std::vector<file_info>> decode_files(std::string_view body);
 // The request body for an agent_spec (pure, for tests).
 [[nodiscard]] std::string encode_agent_spec(const agent_spec& spec);
+// PATCH /v1/agents/{id} body that sets the tags and nothing else.
+[[nodiscard]] std::string encode_agent_tags(const std::vector<std::string>& tags);
 // POST /v1/folders/ body: SourceCreate forbids unknown fields, so only name and embedding.
 [[nodiscard]] std::string encode_folder_spec(const std::string& name, const std::string& embedding);
 // A boundary that occurs nowhere in `content` (deterministic, so tests can predict it).
@@ -108,6 +110,8 @@ public:
 
     net::task<result<std::vector<agent>>> list_agents(agent_query query);
     net::task<result<agent>> get_agent(std::string agent_id);
+    // Replaces the agent's tags (PATCH /v1/agents/{id} with {"tags": [...]}); idempotent.
+    net::task<result<void>> set_agent_tags(std::string agent_id, std::vector<std::string> tags);
     // Every tool of the agent in one call (the endpoint's default page is 10).
     net::task<result<std::vector<tool>>> agent_tools(std::string agent_id);
     net::task<result<void>> attach_tool(std::string agent_id, std::string tool_id);

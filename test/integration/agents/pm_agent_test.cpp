@@ -3,6 +3,8 @@
 
 #include "integration/sync/engine_fixture.hpp"
 
+#include "hvs/agents/state.hpp"
+
 #include <boost/json.hpp>
 
 namespace hvs::test {
@@ -21,7 +23,10 @@ protected:
                                         {"tags", json::array{}},
                                         {"tools", control_tools},
                                         {"blocks", json::array{json::object{{"label", "persona"},
-                                                                            {"value", "control persona"}}}}}};
+                                                                            {"value", "control persona"}}}}},
+                           // What the original service left: untagged, or tagged for some project.
+                           json::object{{"name", "Legacy WEB PM"}, {"tags", json::array{"pm"}}},
+                           json::object{{"name", "Other PM"}, {"tags", json::array{"project:OTHER"}}}};
         letta_.seed(json::object{{"tools", tools}, {"agents", agents}});
         EngineTest::SetUp();
         huly_.add_project("WEB", "Web Shop", "");
@@ -38,6 +43,17 @@ protected:
     }
 
     std::uint64_t letta_writes() const { return writes_to(*letta_host_); }
+
+    // Binds the project to another agent, as an import of the original service's database does.
+    void rebind(const std::string& project, const std::string& agent_id, const std::string& agent_name) {
+        rt_.reset();
+        {
+            auto db = store::database::open(cfg_.db_path);
+            ASSERT_TRUE(db);
+            ASSERT_TRUE(agents::bind_agent(*db, project, {agent_id, agent_name}));
+        }
+        start_service();
+    }
 
     // Sets the agent's block through the simulator's API, as a person in the Letta UI would.
     void set_block(const std::string& agent_id, const std::string& label, const std::string& value) {
@@ -163,6 +179,34 @@ TEST_F(PmAgents, WithPersonaSyncANewAgentGetsOnePersonaBlock) {
     EXPECT_EQ(letta_writes(), 0u);  // the persona's hash was stored at create
 }
 
+TEST_F(PmAgents, AnImportedBindingToAnUntaggedAgentIsTaggedAndUsed) {
+    ASSERT_TRUE(cycle().ok);
+    auto legacy = agents_named("Legacy WEB PM")[0];
+    rebind("WEB", std::string(legacy.at("id").as_string()), "Legacy WEB PM");
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.agents["WEB"].ok) << outcome.agents["WEB"].error;
+    EXPECT_EQ(outcome.agents["WEB"].agent_id, legacy.at("id").as_string());
+    auto tags = agents_named("Legacy WEB PM")[0].at("tags").as_array();
+    EXPECT_EQ(tags, (json::array{"pm", "huly-vibe-sync", "project:WEB"}));
+    EXPECT_NE(block_value(legacy, "board_metrics").find("\"total_issues\":2"), std::string::npos);
+    auto tools = letta_.agent_tool_names(std::string(legacy.at("id").as_string()));
+    EXPECT_NE(std::find(tools.begin(), tools.end(), "huly_query"), tools.end());
+    letta_host_->reset_counts();
+    ASSERT_TRUE(cycle().agents["WEB"].ok);
+    EXPECT_EQ(letta_host_->counts().by_route["PATCH /v1/agents/{agent_id}"], 0u);  // tagged once
+}
+
+TEST_F(PmAgents, ABindingToAnAgentOfAnotherProjectIsRefusedNotRetagged) {
+    ASSERT_TRUE(cycle().ok);
+    auto other = agents_named("Other PM")[0];
+    rebind("WEB", std::string(other.at("id").as_string()), "Other PM");
+    auto outcome = cycle();
+    EXPECT_FALSE(outcome.agents["WEB"].ok);
+    EXPECT_NE(outcome.agents["WEB"].error.find("another project"), std::string::npos);
+    EXPECT_EQ(agents_named("Other PM")[0].at("tags").as_array(), (json::array{"project:OTHER"}));
+    EXPECT_TRUE(block_value(other, "board_metrics").empty());
+}
+
 TEST_F(PmAgents, ADeletedAgentIsFoundGoneAndCreatedAgainOnce) {
     ASSERT_TRUE(cycle().ok);
     auto id = std::string(agents_named("Huly - Web Shop")[0].at("id").as_string());
@@ -216,8 +260,13 @@ TEST_F(PmAgents, ColdStartOf42ProjectsWithTimedOutCreatesMakesExactlyOneAgentEac
     ioc_.restart();
     auto second = cycle();
     for (const auto& [project, agent] : second.agents) EXPECT_TRUE(agent.ok) << project << ": " << agent.error;
+    auto managed = [](const json::object& a) {
+        const auto& tags = a.at("tags").as_array();
+        return std::find(tags.begin(), tags.end(), json::value("huly-vibe-sync")) != tags.end();
+    };
     std::map<std::string, int> per_project;
     for (const auto& a : letta_.agents()) {
+        if (!managed(a)) continue;
         for (const auto& tag : a.at("tags").as_array()) {
             if (tag.as_string().starts_with("project:")) ++per_project[std::string(tag.as_string())];
         }
@@ -225,7 +274,7 @@ TEST_F(PmAgents, ColdStartOf42ProjectsWithTimedOutCreatesMakesExactlyOneAgentEac
     EXPECT_EQ(per_project.size(), 42u);
     for (const auto& [tag, count] : per_project) EXPECT_EQ(count, 1) << tag;
     for (const auto& a : letta_.agents()) {
-        if (a.at("name").as_string() == "Huly-PM-Control" || a.at("name").as_string().ends_with("-sleeptime")) continue;
+        if (!managed(a)) continue;
         auto tools = letta_.agent_tool_names(std::string(a.at("id").as_string()));
         EXPECT_NE(std::find(tools.begin(), tools.end(), "huly_query"), tools.end()) << a.at("name").as_string();
     }

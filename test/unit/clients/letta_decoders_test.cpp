@@ -152,6 +152,12 @@ TEST(LettaEncoders, FolderSpecHasOnlyNameAndEmbedding) {
     EXPECT_EQ(body, (json::object{{"name", "Huly-WEB"}, {"embedding", "letta/letta-free"}}));
 }
 
+TEST(LettaEncoders, AgentTagsBodyCarriesOnlyTheTags) {
+    // Any other field of AgentUpdate would be changed too (tool_ids would replace the tool set).
+    auto body = json::parse(letta::encode_agent_tags({"huly-vibe-sync", "project:WEB"})).as_object();
+    EXPECT_EQ(body, (json::object{{"tags", json::array{"huly-vibe-sync", "project:WEB"}}}));
+}
+
 TEST(LettaEncoders, BoundaryNeverOccursInTheContent) {
     std::string content = "plain text";
     auto boundary = letta::multipart_boundary(content);
