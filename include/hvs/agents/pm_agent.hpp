@@ -1,6 +1,7 @@
 #pragma once
 // One PM agent per project: found through its stored binding (checked to exist and to carry the
-// project's tag), else looked up by exact name and tags (oldest of duplicates, never one bound to
+// project's tag; a bound agent with no project tag at all, as imported from the original service,
+// is given the tags), else looked up by exact name and tags (oldest of duplicates, never one bound to
 // another project, never the control agent or a -sleeptime twin), else created in one request
 // carrying its tags, the control agent's tools and its memory blocks. Then its tools and memory
 // blocks are brought up to date, each block written only when its hash changed, and its repository
