@@ -280,6 +280,26 @@ TEST_F(RepoDocsExistingFolder, A409WithoutAFolderToFindDegradesTheProjectNoPlace
     EXPECT_EQ(files_in("Huly-WEB").size(), 1u);
 }
 
+// Letta's source list stops at 50: a folder created after 60 others is found only by exact name.
+class RepoDocsManyFolders : public RepoDocs {
+protected:
+    RepoDocsManyFolders() {
+        for (int i = 0; i < 60; ++i) seed_folders_.push_back(json::object{{"name", "Team-" + std::to_string(i)}});
+        seed_folders_.push_back(json::object{{"name", "Huly-WEB"}});
+    }
+};
+
+TEST_F(RepoDocsManyFolders, AFolderBeyondTheFirst50SourcesIsFoundAndUsed) {
+    make_repository(repo_);
+    add_project(repo_);
+    auto outcome = web_cycle();
+    ASSERT_TRUE(outcome.ok) << outcome.error;
+    EXPECT_EQ(count(create_folder_route), 0u);
+    EXPECT_EQ(letta_.folders().size(), 61u);
+    EXPECT_EQ(files_in("Huly-WEB").size(), 1u);
+    EXPECT_TRUE(attached("Huly-WEB"));
+}
+
 class ProjectFiles : public RepoDocs {
 protected:
     ProjectFiles() {
