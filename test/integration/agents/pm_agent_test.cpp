@@ -7,6 +7,8 @@
 
 #include <boost/json.hpp>
 
+#include <regex>
+
 namespace hvs::test {
 namespace {
 
@@ -27,7 +29,8 @@ protected:
                            // What the original service left: untagged, or tagged for some project.
                            json::object{{"name", "Legacy WEB PM"}, {"tags", json::array{"pm"}}},
                            json::object{{"name", "Other PM"}, {"tags", json::array{"project:OTHER"}}}};
-        letta_.seed(json::object{{"tools", tools}, {"agents", agents}});
+        letta_seed_ = json::object{{"tools", tools}, {"agents", agents}};
+        letta_.seed(letta_seed_);
         EngineTest::SetUp();
         huly_.add_project("WEB", "Web Shop", "");
         huly_.add_issue("WEB", "Checkout bug", "", "Todo", "High");
@@ -43,6 +46,30 @@ protected:
     }
 
     std::uint64_t letta_writes() const { return writes_to(*letta_host_); }
+
+    // Every agent by name: its sorted tags and tool names and its blocks' values.
+    std::map<std::string, std::string> agents_snapshot() {
+        std::map<std::string, std::string> out;
+        auto state = letta_.state();
+        for (const auto& a : state.at("agents").as_array()) {
+            std::vector<std::string> parts;
+            for (const auto& t : a.at("tags").as_array()) parts.push_back("tag " + std::string(t.as_string()));
+            for (auto& t : letta_.agent_tool_names(std::string(a.at("id").as_string()))) parts.push_back("tool " + t);
+            for (const auto& b : a.at("blocks").as_array()) {
+                parts.push_back("block " + std::string(b.at("label").as_string()) + "=" +
+                                std::string(b.at("value").as_string()));
+            }
+            std::sort(parts.begin(), parts.end());
+            std::string& text = out[std::string(a.at("name").as_string())];
+            for (const auto& p : parts) text += p + "\n";
+            // Vibe's ids are random: they differ between two worlds that are otherwise the same.
+            static const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+            text = std::regex_replace(text, uuid, "<uuid>");
+        }
+        return out;
+    }
+
+    json::object letta_seed_;
 
     // Binds the project to another agent, as an import of the original service's database does.
     void rebind(const std::string& project, const std::string& agent_id, const std::string& agent_name) {
@@ -205,6 +232,34 @@ TEST_F(PmAgents, ABindingToAnAgentOfAnotherProjectIsRefusedNotRetagged) {
     EXPECT_NE(outcome.agents["WEB"].error.find("another project"), std::string::npos);
     EXPECT_EQ(agents_named("Other PM")[0].at("tags").as_array(), (json::array{"project:OTHER"}));
     EXPECT_TRUE(block_value(other, "board_metrics").empty());
+}
+
+TEST_F(PmAgents, OneWorkerAndSixteenGiveTheSameAgents) {
+    for (int i = 0; i < 8; ++i) {
+        auto id = "P" + std::to_string(i);
+        huly_.add_project(id, "Project " + id, "");
+        for (int n = 0; n <= i; ++n) huly_.add_issue(id, "Issue " + std::to_string(n), "d", n % 2 ? "Done" : "Todo");
+    }
+    auto run_with = [&](unsigned workers) {
+        rt_.reset();
+        std::filesystem::remove(cfg_.db_path);
+        letta_.seed(letta_seed_);
+        vibe_.seed(json::object{});
+        cfg_.max_workers = workers;
+        cfg_.letta.connections = workers;
+        start_service();
+        for (int c = 0; c < 2; ++c) {
+            auto outcome = cycle();
+            EXPECT_TRUE(outcome.ok) << outcome.error;
+            for (const auto& [project, agent] : outcome.agents) EXPECT_TRUE(agent.ok) << project << ": " << agent.error;
+        }
+        return agents_snapshot();
+    };
+    auto sequential = run_with(1);
+    auto concurrent = run_with(16);
+    EXPECT_EQ(sequential.size(), 1u + 2u + 9u);  // control, two foreign agents, nine PM agents
+    ASSERT_EQ(sequential.size(), concurrent.size());
+    for (const auto& [name, state] : sequential) EXPECT_EQ(state, concurrent[name]) << name;
 }
 
 TEST_F(PmAgents, ADeletedAgentIsFoundGoneAndCreatedAgainOnce) {
