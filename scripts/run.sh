@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the dependencies, builds the release binary and runs the main job: when no real
-# upstream is configured (HULY_API_URL / VIBE_API_URL unset), a full sync against the bundled
-# simulators seeded with deploy/demo-workspace.json, then a second, idle cycle.
+# upstream is configured (HULY_API_URL / VIBE_API_URL unset), a full sync (issues, tasks and one
+# Letta PM agent per project) against the bundled simulators seeded with
+# deploy/demo-workspace.json, then a second, idle cycle and a dry run of the tool sync.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,9 +19,11 @@ fi
 # shellcheck source=scripts/simulators.sh
 source scripts/simulators.sh
 start_simulators "$bin" --seed deploy/demo-workspace.json
-echo "simulators: Huly $HULY_API_URL, Vibe $VIBE_API_URL"
+echo "simulators: Huly $HULY_API_URL, Vibe $VIBE_API_URL, Letta $LETTA_BASE_URL"
 
 echo "== first cycle (nothing synced yet)"
 "$bin" once
 echo "== second cycle (nothing changed: no writes expected)"
 "$bin" once
+echo "== PM agents' tools against the control agent's (dry run)"
+"$bin" tools sync --dry-run

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Crash consistency: `huly-vibe-sync once` against the simulators is killed with SIGKILL at 20
 # seeded random points; between kills a person edits Huly and Vibe. After a run that completes,
-# every Huly issue must have exactly one Vibe task, and every edit must have reached the other side.
+# every Huly issue must have exactly one Vibe task, every project exactly one PM agent in Letta,
+# and every edit must have reached the other side.
 # Usage: crash_restart.sh BINARY [SEED]
 set -euo pipefail
 bin=$1
@@ -60,13 +61,13 @@ done
 "$bin" once >"$work/final1" 2>&1 || { cat "$work/final1"; exit 1; }
 "$bin" once >"$work/final2" 2>&1 || { cat "$work/final2"; exit 1; }
 
-python3 - "$HULY_API_URL" "$VIBE_API_URL" "$work/vibe_edits" "$work/final2" <<'PY'
+python3 - "$HULY_API_URL" "$VIBE_API_URL" "$LETTA_BASE_URL" "$work/vibe_edits" "$work/final2" <<'PY'
 import json, sys, urllib.request, collections
-huly, vibe, edits_file, final2 = sys.argv[1:5]
-def state(base):
-    with urllib.request.urlopen(base[:-len("/api")] + "/__admin/state", timeout=5) as r:
+huly, vibe, letta, edits_file, final2 = sys.argv[1:6]
+def state(base, suffix="/api"):
+    with urllib.request.urlopen(base[:-len(suffix)] + "/__admin/state", timeout=5) as r:
         return json.loads(r.read())
-hs, vs = state(huly), state(vibe)
+hs, vs, ls = state(huly), state(vibe), state(letta, "/v1")
 issues = {i["identifier"]: i for p in hs["projects"] for i in p["issues"]}
 tasks = collections.defaultdict(list)
 for p in vs["projects"]:
@@ -81,7 +82,10 @@ for ident, issue in issues.items():
         errors.append(f"{ident}: {n} tasks")
     elif tasks[ident][0]["title"] != issue["title"]:
         errors.append(f"{ident}: task title {tasks[ident][0]['title']!r} != {issue['title']!r}")
-names = {"inreview": "In Review", "done": "Done"}
+agents = collections.Counter(t for a in ls["agents"] for t in a["tags"] if t.startswith("project:"))
+for p in hs["projects"]:
+    if agents[f"project:{p['identifier']}"] != 1:
+        errors.append(f"{p['identifier']}: {agents[f'project:' + p['identifier']]} PM agents")
 for line in open(edits_file):
     ident, status = line.split()
     # The default Huly catalogue has no In Review: that edit is refused and stays in Vibe only.
@@ -91,5 +95,6 @@ if "created 0, tasks updated 0, Huly updated 0" not in open(final2).read():
     errors.append("the run after convergence still wrote: " + open(final2).read())
 if errors:
     print("\n".join(errors)); sys.exit(1)
-print(f"crash consistency: {len(issues)} issues, each with exactly one task, after 20 SIGKILLs")
+print(f"crash consistency: {len(issues)} issues, each with exactly one task, {len(hs['projects'])} projects, "
+      "each with exactly one PM agent, after 20 SIGKILLs")
 PY

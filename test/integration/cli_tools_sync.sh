@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# `huly-vibe-sync tools sync` end to end, as an operator runs it: the binary against the
+# simulators after a cycle has bound one PM agent per project. A tool added to the control agent
+# reaches every bound agent (dry run first: nothing changes), force detaches an extra tool from
+# one project's agent only, a failed attach exits 1, and an unreachable Letta is a clear error.
+# Usage: cli_tools_sync.sh BINARY
+set -euo pipefail
+bin=$1
+# shellcheck source=../../scripts/simulators.sh
+source "$(dirname "$0")/../../scripts/simulators.sh"
+
+python3 - "$(dirname "$0")/../../deploy/demo-workspace.json" "$work/seed.json" <<'PY'
+import json, sys
+seed = json.load(open(sys.argv[1]))
+seed["letta"]["tools"] += [{"name": "release_notes"}, {"name": "stray_tool"}, {"name": "third_tool"}]
+json.dump(seed, open(sys.argv[2], "w"))
+PY
+start_simulators "$bin" --seed "$work/seed.json"
+export LOG_LEVEL=error
+"$bin" once >"$work/once.log" 2>&1 || { cat "$work/once.log"; exit 1; }
+
+# Letta's API, as a person at the Letta UI would use it.
+letta() {
+  python3 - "$LETTA_BASE_URL" "$LETTA_PASSWORD" "$@" <<'PY'
+import json, sys, urllib.request
+base, password, action = sys.argv[1], sys.argv[2], sys.argv[3]
+def call(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, method=method, headers={
+        "Authorization": "Bearer " + password, "User-Agent": "cli-test", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.loads(r.read() or b"null")
+def agent(name):
+    return [a for a in call("GET", "/agents/?limit=1000") if a["name"] == name][0]
+def tool(name):
+    return [t for t in call("GET", "/tools/?limit=1000") if t["name"] == name][0]
+if action == "attach":      # attach AGENT TOOL
+    call("PATCH", f"/agents/{agent(sys.argv[4])['id']}/tools/attach/{tool(sys.argv[5])['id']}")
+elif action == "tools":     # tools AGENT -> sorted names
+    print(" ".join(sorted(t["name"] for t in call("GET", f"/agents/{agent(sys.argv[4])['id']}/tools?limit=1000"))))
+elif action == "fail-attach":  # the next attach answers 500
+    root = base[:-len("/v1")]
+    req = urllib.request.Request(root + "/__admin/faults", method="POST", headers={"Content-Type": "application/json"},
+        data=json.dumps({"route": "PATCH /v1/agents/{agent_id}/tools/attach/{tool_id}", "kind": "error", "count": 1}).encode())
+    urllib.request.urlopen(req, timeout=5).read()
+PY
+}
+fail() { echo "FAIL: $*" >&2; exit 1; }
+has_tool() { [[ " $(letta tools "$1") " == *" $2 "* ]]; }
+
+agents=("Huly - Web Storefront" "Huly - Operations" "Huly - Documentation")
+letta attach Huly-PM-Control release_notes
+letta attach "Huly - Web Storefront" stray_tool
+
+out=$("$bin" tools sync --dry-run 2>&1) || fail "dry run exited $?: $out"
+[[ $out == *"3 PM agents (from the database)"* ]] || fail "dry run did not plan the three bound agents: $out"
+for a in "${agents[@]}"; do has_tool "$a" release_notes && fail "dry run attached to $a"; done
+
+out=$("$bin" tools sync 2>&1) || fail "tools sync exited $?: $out"
+[[ $out == *"attached 3, detached 0, skipped"*"errors 0"* ]] || fail "unexpected summary: $out"
+for a in "${agents[@]}"; do has_tool "$a" release_notes || fail "$a lacks release_notes"; done
+has_tool "Huly - Web Storefront" stray_tool || fail "additive mode detached stray_tool"
+
+out=$("$bin" tools sync 2>&1) || fail "second tools sync exited $?: $out"
+[[ $out == *"attached 0, detached 0"* ]] || fail "second run was not idle: $out"
+
+out=$("$bin" tools sync --force --project OPS 2>&1) || fail "force for OPS exited $?: $out"
+has_tool "Huly - Web Storefront" stray_tool || fail "force for OPS touched the WEB agent"
+out=$("$bin" tools sync --force --project WEB 2>&1) || fail "force for WEB exited $?: $out"
+[[ $out == *"detached 1"* ]] || fail "force did not detach stray_tool: $out"
+has_tool "Huly - Web Storefront" stray_tool && fail "stray_tool survived force"
+has_tool "Huly - Web Storefront" conversation_search || fail "force detached a Letta-managed tool"
+
+letta attach Huly-PM-Control third_tool
+letta fail-attach
+set +e
+out=$(HTTP_ATTEMPTS=1 "$bin" tools sync 2>&1)
+code=$?
+set -e
+[[ $code -eq 1 ]] || fail "a failed attach exited $code, not 1: $out"
+[[ $out == *"errors 1"* ]] || fail "the failed attach was not counted: $out"
+
+set +e
+out=$(LETTA_BASE_URL=http://127.0.0.1:9/v1 HTTP_ATTEMPTS=1 "$bin" tools sync 2>&1)
+code=$?
+set -e
+[[ $code -eq 1 ]] || fail "unreachable Letta exited $code, not 1: $out"
+[[ $out == *"control agent"* ]] || fail "unreachable Letta gave no clear error: $out"
+[[ $out != *"$LETTA_PASSWORD"* ]] || fail "the password appeared in the output"
+echo "tools sync CLI: dry run, additive, idle, force per project, failure exit 1, unreachable Letta: ok"
