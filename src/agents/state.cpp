@@ -12,6 +12,19 @@ result<std::optional<binding>> load_binding(store::database& db, const std::stri
     return std::optional<binding>(binding{s->text(0), s->text(1)});
 }
 
+result<std::map<std::string, binding>> load_bindings(store::database& db) {
+    auto s = db.prepare("SELECT project, agent_id, agent_name FROM agents ORDER BY project");
+    if (!s) return s.error();
+    std::map<std::string, binding> out;
+    for (;;) {
+        auto row = s->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        out[s->text(0)] = binding{s->text(1), s->text(2)};
+    }
+    return out;
+}
+
 result<void> bind_agent(store::database& db, const std::string& project, const binding& b) {
     auto s = db.prepare(
         "INSERT INTO agents (project, agent_id, agent_name) VALUES (?1, ?2, ?3) "

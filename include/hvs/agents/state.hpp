@@ -16,6 +16,8 @@ struct binding {
 };
 
 result<std::optional<binding>> load_binding(store::database& db, const std::string& project);
+// Every binding, by project.
+result<std::map<std::string, binding>> load_bindings(store::database& db);
 // Binds; fails (io, UNIQUE) if the agent is bound to another project.
 result<void> bind_agent(store::database& db, const std::string& project, const binding& b);
 result<void> unbind_agent(store::database& db, const std::string& project);

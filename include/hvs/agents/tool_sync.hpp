@@ -49,6 +49,11 @@ using progress_fn = std::function<void(std::size_t done, std::size_t total)>;
 net::task<std::vector<agent_tool_result>> apply_tool_plan(letta::client& letta, std::vector<agent_tool_plan> plan,
                                                          progress_fn on_progress);
 
+// The control agent: the oldest agent named `name`, never a -sleeptime one; error_kind::invalid
+// when there is none. A note goes to `notes` when several agents share the name.
+net::task<result<letta::agent>> find_control_agent(letta::client& letta, std::string name,
+                                                   std::vector<std::string>& notes);
+
 struct tool_sync_request {
     std::string control_agent;          // LETTA_CONTROL_AGENT
     bool force = false;
