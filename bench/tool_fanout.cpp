@@ -55,7 +55,7 @@ figures tool_fanout(unsigned agents, unsigned tools, unsigned latency_ms, double
     letta::client client(**http, options.password);
 
     auto started = std::chrono::steady_clock::now();
-    auto report = run(ioc, agents::sync_tools_from_control(client, {"Huly-PM-Control", false, false, {}}, {}));
+    auto report = run(ioc, agents::sync_tools_from_control(client, {"Huly-PM-Control", false, false, {}, {}}, {}));
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     figures f;

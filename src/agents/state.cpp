@@ -1,9 +1,5 @@
 #include "hvs/agents/state.hpp"
 
-#include "hvs/store/migrations.hpp"
-
-#include <filesystem>
-
 namespace hvs::agents {
 
 result<std::optional<binding>> load_binding(store::database& db, const std::string& project) {
@@ -27,19 +23,6 @@ result<std::map<std::string, binding>> load_bindings(store::database& db) {
         out[s->text(0)] = binding{s->text(1), s->text(2)};
     }
     return out;
-}
-
-result<std::map<std::string, binding>> read_bindings_file(const std::string& path) {
-    std::error_code ec;
-    bool present = std::filesystem::exists(path, ec);
-    if (ec) return make_error(error_kind::io, "checking the database '" + path + "': " + ec.message());
-    if (!present) return std::map<std::string, binding>{};
-    auto db = store::database::open_read_only(path);
-    if (!db) return db.error();
-    auto version = store::schema_version(*db);
-    if (!version) return version.error();
-    if (*version < 2) return std::map<std::string, binding>{};  // agents arrived with schema 2
-    return load_bindings(*db);
 }
 
 result<void> bind_agent(store::database& db, const std::string& project, const binding& b) {

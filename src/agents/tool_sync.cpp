@@ -111,23 +111,29 @@ unsigned tool_sync_report::errors() const {
     return n;
 }
 
-net::task<result<tool_sync_report>> sync_tools_from_control(letta::client& letta, tool_sync_request request,
-                                                            progress_fn on_progress) {
-    tool_sync_report report;
+net::task<result<letta::agent>> find_control_agent(letta::client& letta, std::string name,
+                                                   std::vector<std::string>& notes) {
     letta::agent_query control_query;
-    control_query.name = request.control_agent;
+    control_query.name = name;
     auto controls = co_await letta.list_agents(control_query);
     if (!controls) co_return make_error(controls.error().kind, "finding the control agent: " + controls.error().message);
     std::erase_if(*controls, [](const letta::agent& a) { return a.name.ends_with("-sleeptime"); });
     if (controls->empty()) {
-        co_return make_error(error_kind::invalid,
-                             "no control agent named '" + request.control_agent + "' (LETTA_CONTROL_AGENT)");
+        co_return make_error(error_kind::invalid, "no control agent named '" + name + "' (LETTA_CONTROL_AGENT)");
     }
-    report.control = controls->front();
     if (controls->size() > 1) {
-        report.notes.push_back(std::to_string(controls->size()) + " agents are named '" + request.control_agent +
-                               "'; using the oldest, " + report.control.id);
+        notes.push_back(std::to_string(controls->size()) + " agents are named '" + name + "'; using the oldest, " +
+                        controls->front().id);
     }
+    co_return controls->front();
+}
+
+net::task<result<tool_sync_report>> sync_tools_from_control(letta::client& letta, tool_sync_request request,
+                                                            progress_fn on_progress) {
+    tool_sync_report report;
+    auto control = co_await find_control_agent(letta, request.control_agent, report.notes);
+    if (!control) co_return control.error();
+    report.control = std::move(*control);
     auto control_tools = co_await letta.agent_tools(report.control.id);
     if (!control_tools) co_return make_error(control_tools.error().kind, "reading the control agent's tools: " +
                                                                              control_tools.error().message);

@@ -37,6 +37,15 @@ const command commands[] = {
      "  --project ID    only the agents tagged project:ID (repeatable)\n"
      "  --dry-run       print the plan, change nothing\n",
      tools_command},
+    {"letta", "letta cleanup: delete this service's Huly-… folders and duplicate PM agents (dry run unless --apply)",
+     "  cleanup                  the only subcommand\n"
+     "  --apply                  delete; without it, print what would be deleted and change nothing\n"
+     "  --what folders|agents|all   what to clean up (default all)\n",
+     letta_command},
+    {"agents", "agents list: each bound PM agent and its tool drift against the control agent",
+     "  list      the only subcommand\n"
+     "  --json    one JSON document instead of a table\n",
+     agents_command},
     {"import-legacy", "Import the original service's sync-state.db (projects, issue-task links) into DB_PATH",
      "  --db FILE    the original service's sync-state.db (read only, never modified)\n", import_command},
     {"check", "Validate the configuration and probe each configured upstream and the local HTTP stack",

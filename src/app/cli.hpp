@@ -23,5 +23,7 @@ int run_command(const core::config& cfg, const std::vector<std::string>& args);
 int import_command(const core::config& cfg, const std::vector<std::string>& args);
 int tools_command(const core::config& cfg, const std::vector<std::string>& args);
 int status_command(const core::config& cfg, const std::vector<std::string>& args);
+int letta_command(const core::config& cfg, const std::vector<std::string>& args);
+int agents_command(const core::config& cfg, const std::vector<std::string>& args);
 
 }  // namespace hvs::app

@@ -4,6 +4,8 @@
 // a running service and never creates or migrates a database.
 
 #include "app/cli.hpp"
+#include "app/command_io.hpp"
+#include "app/table.hpp"
 
 #include "hvs/core/json.hpp"
 #include "hvs/store/migrations.hpp"
@@ -15,7 +17,6 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -178,34 +179,6 @@ json::value to_json(const status_report& r) {
 
 std::string or_dash(const std::optional<std::string>& v) { return v && !v->empty() ? *v : "-"; }
 
-// One line of text per cell: a multi-line error would break the table.
-std::string one_line(std::string text, std::size_t max = 100) {
-    std::replace(text.begin(), text.end(), '\n', ' ');
-    std::replace(text.begin(), text.end(), '\r', ' ');
-    if (text.size() > max) text = text.substr(0, max - 3) + "...";
-    return text;
-}
-
-// Columns padded to their widest cell, two spaces apart; the last column is not padded.
-void print_table(std::ostream& out, const std::vector<std::string>& header,
-                 const std::vector<std::vector<std::string>>& rows) {
-    std::vector<std::size_t> width(header.size());
-    for (std::size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
-    for (const auto& row : rows) {
-        for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) width[i] = std::max(width[i], row[i].size());
-    }
-    auto line = [&](const std::vector<std::string>& cells) {
-        std::string text;
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-            text += cells[i];
-            if (i + 1 < cells.size()) text += std::string(width[i] - cells[i].size() + 2, ' ');
-        }
-        out << text << "\n";
-    };
-    line(header);
-    for (const auto& row : rows) line(row);
-}
-
 void print_report(std::ostream& out, const status_report& r) {
     out << "Database " << r.database << " (schema " << r.schema_version << ")\n\n";
 
@@ -276,14 +249,7 @@ int status_command(const core::config& cfg, const std::vector<std::string>& args
             return exit_usage;
         }
     }
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(cfg.db_path, ec)) {
-        // Opening would fail anyway; say what to do instead of SQLite's "unable to open".
-        std::cerr << "huly-vibe-sync status: no database at '" << cfg.db_path
-                  << "' (DB_PATH); run a sync first or point DB_PATH at the service's database\n";
-        return exit_failed;
-    }
-    auto db = store::database::open_read_only(cfg.db_path);
+    auto db = open_database_read_only(cfg);
     if (!db) {
         std::cerr << "huly-vibe-sync status: " << db.error().message << "\n";
         return exit_failed;

@@ -3,6 +3,7 @@
 // the first SIGTERM/SIGINT lets in-flight work finish within SHUTDOWN_GRACE, a second stops at once).
 
 #include "app/cli.hpp"
+#include "app/command_io.hpp"
 
 #include "hvs/service/ops_server.hpp"
 #include "hvs/service/scheduler.hpp"
@@ -53,24 +54,6 @@ void print_summary(const service::cycle_outcome& outcome, bool dry_run) {
               << " failed; tasks created " << r.tasks_created << ", tasks updated " << r.tasks_updated
               << ", Huly issues updated " << r.issues_updated << ", conflicts " << r.conflicts << "\n";
     if (!outcome.error.empty()) std::cout << "error: " << outcome.error << "\n";
-}
-
-int run_to_completion(asio::io_context& ioc, net::task<int> work) {
-    int status = exit_failed;
-    asio::co_spawn(ioc, net::cancellation_as_values(std::move(work)), [&](std::exception_ptr e, int code) {
-        if (e) {
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-                std::cerr << "huly-vibe-sync: internal error: " << ex.what() << "\n";
-            }
-            status = exit_failed;
-        } else {
-            status = code;
-        }
-    });
-    ioc.run();
-    return status;
 }
 
 net::task<int> one_cycle(service::runtime& rt, bool dry_run) {

@@ -4,12 +4,12 @@
 // otherwise) and a summary; exits 1 when any operation failed.
 
 #include "app/cli.hpp"
+#include "app/command_io.hpp"
+#include "app/table.hpp"
 
 #include "hvs/agents/state.hpp"
 #include "hvs/agents/tool_sync.hpp"
-#include "hvs/service/runtime.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <cstdio>
@@ -46,17 +46,13 @@ result<tools_flags> parse_tools_flags(const std::vector<std::string>& args, bool
     return flags;
 }
 
-std::string cell(std::string text, std::size_t width) {
-    if (text.size() > width) text = text.substr(0, width - 1) + "~";
-    return text + std::string(width - text.size(), ' ');
-}
-
 void print_plan(const std::vector<agents::agent_tool_plan>& plan) {
-    std::cout << cell("agent", 40) << cell("attach", 8) << cell("detach", 8) << "already\n";
+    std::vector<std::vector<std::string>> rows;
     for (const auto& p : plan) {
-        std::cout << cell(p.agent_name, 40) << cell(std::to_string(p.attach.size()), 8)
-                  << cell(std::to_string(p.detach.size()), 8) << p.already << "\n";
+        rows.push_back({one_line(p.agent_name, 40), std::to_string(p.attach.size()), std::to_string(p.detach.size()),
+                        std::to_string(p.already)});
     }
+    print_table(std::cout, {"AGENT", "ATTACH", "DETACH", "ALREADY"}, rows);
 }
 
 std::function<void(std::size_t, std::size_t)> progress_printer() {
@@ -114,37 +110,27 @@ int tools_command(const core::config& cfg, const std::vector<std::string>& args)
         std::cerr << "huly-vibe-sync tools: " << flags.error().message << "\n";
         return exit_usage;
     }
-    if (!cfg.letta_enabled()) {
-        std::cerr << "huly-vibe-sync tools: LETTA_BASE_URL and LETTA_PASSWORD must be set\n";
-        return exit_usage;
+    std::vector<agents::bound_agent> bindings;  // none without a database: the agents' tags decide
+    if (database_exists(cfg)) {
+        auto db = open_database_read_only(cfg);
+        if (!db) {
+            std::cerr << "huly-vibe-sync tools: " << db.error().message << "\n";
+            return exit_failed;
+        }
+        auto bound = agents::load_bindings(*db);
+        if (!bound) {
+            std::cerr << "huly-vibe-sync tools: reading '" << cfg.db_path << "': " << bound.error().message << "\n";
+            return exit_failed;
+        }
+        for (const auto& [project, b] : *bound) bindings.push_back({project, b.agent_id, b.agent_name});
     }
-    auto where = net::parse_base_url(cfg.letta_base_url);
-    if (!where) {
-        std::cerr << "huly-vibe-sync tools: " << where.error().message << "\n";
-        return exit_usage;
-    }
-    auto bound = agents::read_bindings_file(cfg.db_path);
-    if (!bound) {
-        std::cerr << "huly-vibe-sync tools: reading the agent bindings: " << bound.error().message << "\n";
-        return exit_failed;
-    }
-    std::vector<agents::bound_agent> bindings;
-    for (const auto& [project, b] : *bound) bindings.push_back({project, b.agent_id, b.agent_name});
     asio::io_context ioc;
-    net::rate_limiter limiter(cfg.letta.rate, cfg.letta.burst);
-    auto params = service::client_params_for("letta", cfg.letta, cfg);
-    auto http = net::http_client::create(ioc.get_executor(), *where, params, limiter);
-    if (!http) {
-        std::cerr << "huly-vibe-sync tools: " << http.error().message << "\n";
+    auto letta = connect_letta(ioc, cfg);
+    if (!letta) {
+        std::cerr << "huly-vibe-sync tools: " << letta.error().message << "\n";
         return exit_usage;
     }
-    letta::client letta(**http, cfg.letta_password);
-    int code = exit_failed;
-    asio::co_spawn(ioc, net::cancellation_as_values(sync_tools(letta, cfg, *flags, std::move(bindings))), [&](std::exception_ptr e, int c) {
-        code = e ? exit_failed : c;
-    });
-    ioc.run();
-    return code;
+    return run_to_completion(ioc, sync_tools(*(*letta)->client, cfg, *flags, std::move(bindings)));
 }
 
 }  // namespace hvs::app

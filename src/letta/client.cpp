@@ -5,6 +5,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <set>
+
 namespace hvs::letta {
 namespace {
 
@@ -67,6 +69,10 @@ std::string agent_target(const std::string& base, const std::string& id) {
                              {{"include_relationships", "tools"}, {"include_relationships", "tags"}});
 }
 
+std::string agent_delete_target(const std::string& base, const std::string& id) {
+    return net::build_target(base, {"agents", id});
+}
+
 std::string agent_tools_target(const std::string& base, const std::string& id) {
     return net::build_target(base, {"agents", id, "tools"}, {{"limit", "10000"}});
 }
@@ -94,6 +100,14 @@ std::string block_target(const std::string& base, const std::string& block_id) {
 
 std::string attach_block_target(const std::string& base, const std::string& agent_id, const std::string& block_id) {
     return net::build_target(base, {"agents", agent_id, "core-memory", "blocks", "attach", block_id});
+}
+
+std::string folders_page_target(const std::string& base, const std::optional<std::string>& after) {
+    net::query_params params;
+    params.emplace_back("limit", std::to_string(folder_page_size));
+    params.emplace_back("order", "asc");
+    if (after) params.emplace_back("after", *after);
+    return net::build_target(base, {"folders", ""}, params);
 }
 
 std::string folder_by_name_target(const std::string& base, const std::string& name) {
@@ -410,6 +424,12 @@ net::task<result<agent>> client::create_agent(agent_spec spec) {
     co_return decode_agent(res->body());
 }
 
+net::task<result<void>> client::delete_agent(std::string agent_id) {
+    auto res = co_await call(net::http::verb::delete_, agent_delete_target(v1_path(http_.where()), agent_id), {}, true);
+    if (!res) co_return res.error();
+    co_return result<void>{};
+}
+
 net::task<result<block>> client::agent_block(std::string agent_id, std::string label) {
     auto res = co_await call(net::http::verb::get, agent_block_target(v1_path(http_.where()), agent_id, label), {}, true);
     if (!res) co_return res.error();
@@ -435,6 +455,27 @@ net::task<result<void>> client::attach_block(std::string agent_id, std::string b
                              {}, true);
     if (!res && !(res.error().http_status == 409)) co_return res.error();  // 409: already attached
     co_return result<void>{};
+}
+
+net::task<result<std::vector<folder>>> client::all_folders() {
+    std::vector<folder> out;
+    std::set<std::string> seen;
+    std::optional<std::string> after;
+    for (;;) {
+        auto res = co_await call(net::http::verb::get, folders_page_target(v1_path(http_.where()), after), {}, true);
+        if (!res) co_return res.error();
+        auto page = decode_folders(res->body());
+        if (!page) co_return page.error();
+        for (auto& f : *page) {
+            if (!seen.insert(f.id).second) {
+                co_return make_error(error_kind::protocol,
+                                     "letta GET /v1/folders/: folder " + f.id + " came back twice while paging");
+            }
+            out.push_back(std::move(f));
+        }
+        if (page->size() < folder_page_size) co_return out;
+        after = out.back().id;
+    }
 }
 
 net::task<result<std::optional<std::string>>> client::folder_id_by_name(std::string name) {

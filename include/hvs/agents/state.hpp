@@ -18,10 +18,6 @@ struct binding {
 result<std::optional<binding>> load_binding(store::database& db, const std::string& project);
 // Every binding, by project.
 result<std::map<std::string, binding>> load_bindings(store::database& db);
-// The bindings in the database file at `path`, opened read-only (safe beside a running service):
-// none when there is no file or its schema predates agents; an error when the file exists but
-// cannot be read (never mistaken for "no bindings").
-result<std::map<std::string, binding>> read_bindings_file(const std::string& path);
 // Binds; fails (io, UNIQUE) if the agent is bound to another project.
 result<void> bind_agent(store::database& db, const std::string& project, const binding& b);
 result<void> unbind_agent(store::database& db, const std::string& project);

@@ -56,6 +56,11 @@ struct bound_agent {
     std::string agent_name;
 };
 
+// The control agent: the oldest agent named `name`, never a -sleeptime one; error_kind::invalid
+// when there is none. A note goes to `notes` when several agents share the name.
+net::task<result<letta::agent>> find_control_agent(letta::client& letta, std::string name,
+                                                   std::vector<std::string>& notes);
+
 struct tool_sync_request {
     std::string control_agent;          // LETTA_CONTROL_AGENT
     bool force = false;

@@ -95,6 +95,9 @@ inline constexpr std::size_t max_upload_bytes = 1024 * 1024;
 // '"', '\\', CR and LF replaced by '_' (they would end the header).
 [[nodiscard]] std::string encode_upload(const upload& file, std::string_view boundary);
 
+// Folders are listed this many at a time (Letta's default page; newer servers cap limits at 200).
+inline constexpr unsigned folder_page_size = 50;
+
 struct agent_query {
     std::optional<std::string> name;   // exact
     std::vector<std::string> tags;
@@ -121,6 +124,9 @@ public:
 
     // Not idempotent (names are not unique): after a failure, look the agent up before retrying.
     net::task<result<agent>> create_agent(agent_spec spec);
+    // Hard delete (Letta also deletes the agent's -sleeptime twin). A missing agent is an error
+    // with http_status 404; callers decide.
+    net::task<result<void>> delete_agent(std::string agent_id);
     // The agent's block with this label; error http_4xx 404 when it has none. (Never modify by
     // label: Letta 0.13 overwrites another block when the label is missing.)
     net::task<result<block>> agent_block(std::string agent_id, std::string label);
@@ -128,6 +134,10 @@ public:
     net::task<result<block>> create_block(new_block spec);
     net::task<result<void>> attach_block(std::string agent_id, std::string block_id);
 
+    // Every folder, oldest first, read page by page with the `after` cursor (the list's default
+    // page is 50, and /v1/sources/ cannot page at all). A page that does not move the cursor
+    // forward is a protocol error, never an endless loop.
+    net::task<result<std::vector<folder>>> all_folders();
     // Folders. The id of the folder with exactly this name (GET /v1/folders/name/{name}; the list's
     // ?name= is a substring match), or none on 404.
     net::task<result<std::optional<std::string>>> folder_id_by_name(std::string name);

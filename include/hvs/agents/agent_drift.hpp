@@ -1,0 +1,60 @@
+#pragma once
+// `agents list`: every agent bound in the database and how its tools drift from the control
+// agent's: control tools it lacks (what `tools sync` would attach) and tools the control agent
+// lacks that Letta does not manage itself (what `tools sync --force` would detach). Comparing is
+// pure; reading asks Letta for the control agent's tools and each bound agent's, one call each.
+
+#include "hvs/agents/state.hpp"
+#include "hvs/letta/client.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hvs::agents {
+
+enum class drift_status {
+    ok,                // every control tool, nothing extra
+    drift,             // control tools missing or extra tools attached
+    missing_in_letta,  // the bound agent answers 404
+    unreadable,        // its tools could not be read (the error says why)
+};
+[[nodiscard]] std::string_view to_string(drift_status status);
+
+struct agent_drift {
+    std::string project;
+    std::string agent_id;
+    std::string agent_name;
+    drift_status status = drift_status::ok;
+    std::vector<std::string> missing;  // control tools the agent lacks, by name
+    std::vector<std::string> extra;    // tools the control agent lacks, Letta-managed ones left out
+    std::string error;                 // for unreadable
+};
+
+// Compares by tool id (tool names are unique in Letta, ids are what attach takes).
+[[nodiscard]] agent_drift compare_agent_tools(const std::string& project, const binding& bound,
+                                              const std::vector<letta::tool>& control_tools,
+                                              const std::vector<letta::tool>& agent_tools);
+
+struct agent_listing {
+    letta::agent control;
+    std::vector<letta::tool> control_tools;
+    std::vector<agent_drift> agents;  // by project
+    std::vector<std::string> notes;
+
+    [[nodiscard]] bool any_unreadable() const;
+};
+
+// Finds the control agent (tool_sync.hpp) and reads its tools and every bound agent's
+// (concurrently). An error when the control agent cannot be found or read.
+net::task<result<agent_listing>> list_agent_drift(letta::client& letta, std::string control_agent,
+                                                  std::map<std::string, binding> bindings);
+
+// The --json document: {"control_agent":{id,name,tools:[names]},"agents":[{project,agent_name,
+// agent_id,status,missing_count,missing:[…],extra_count,extra:[…],error?}],"notes":[…]}.
+[[nodiscard]] boost::json::value to_json(const agent_listing& listing);
+
+}  // namespace hvs::agents

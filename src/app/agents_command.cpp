@@ -1,0 +1,86 @@
+// `huly-vibe-sync agents list [--json]`: each PM agent bound in the database (read-only) with its
+// tool drift against the control agent (agents/agent_drift.hpp), as a table or one JSON document.
+// Exits 0, or 1 when the database or an agent's tools could not be read.
+
+#include "app/cli.hpp"
+#include "app/command_io.hpp"
+#include "app/table.hpp"
+
+#include "hvs/agents/agent_drift.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <iostream>
+
+namespace hvs::app {
+namespace {
+
+namespace asio = boost::asio;
+
+void print_listing(std::ostream& out, const agents::agent_listing& listing) {
+    out << "Control agent " << listing.control.name << " (" << listing.control.id << ") has "
+        << listing.control_tools.size() << " tools\n";
+    for (const auto& note : listing.notes) out << "note: " << note << "\n";
+    out << "\nBound agents (" << listing.agents.size() << "; MISSING = control tools it lacks, EXTRA = tools the "
+           "control agent lacks; names with --json)\n";
+    if (listing.agents.empty()) return;
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& a : listing.agents) {
+        std::string status(agents::to_string(a.status));
+        if (!a.error.empty()) status += ": " + one_line(a.error, 80);
+        rows.push_back({a.project, a.agent_name, a.agent_id, std::to_string(a.missing.size()),
+                        std::to_string(a.extra.size()), status});
+    }
+    print_table(out, {"PROJECT", "AGENT NAME", "AGENT ID", "MISSING", "EXTRA", "STATUS"}, rows);
+}
+
+net::task<int> list(letta::client& letta, std::string control_agent, std::map<std::string, agents::binding> bindings,
+                    bool as_json) {
+    auto listing = co_await agents::list_agent_drift(letta, std::move(control_agent), std::move(bindings));
+    if (!listing) {
+        std::cerr << "agents list: " << listing.error().describe() << "\n";
+        co_return listing.error().kind == error_kind::invalid ? exit_usage : exit_failed;
+    }
+    if (as_json) {
+        std::cout << boost::json::serialize(agents::to_json(*listing)) << "\n";
+    } else {
+        print_listing(std::cout, *listing);
+    }
+    co_return listing->any_unreadable() ? exit_failed : exit_ok;
+}
+
+}  // namespace
+
+int agents_command(const core::config& cfg, const std::vector<std::string>& args) {
+    if (args.empty() || args[0] != "list") {
+        std::cerr << "huly-vibe-sync agents: expected 'agents list' (see huly-vibe-sync agents --help)\n";
+        return exit_usage;
+    }
+    bool as_json = false;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] != "--json") {
+            std::cerr << "huly-vibe-sync agents list: unknown argument '" << args[i] << "'\n";
+            return exit_usage;
+        }
+        as_json = true;
+    }
+    auto db = open_database_read_only(cfg);
+    if (!db) {
+        std::cerr << "huly-vibe-sync agents list: " << db.error().message << "\n";
+        return exit_failed;
+    }
+    auto bindings = agents::load_bindings(*db);
+    if (!bindings) {
+        std::cerr << "huly-vibe-sync agents list: reading '" << cfg.db_path << "': " << bindings.error().message << "\n";
+        return exit_failed;
+    }
+    asio::io_context ioc;
+    auto letta = connect_letta(ioc, cfg);
+    if (!letta) {
+        std::cerr << "huly-vibe-sync agents: " << letta.error().message << "\n";
+        return exit_usage;
+    }
+    return run_to_completion(ioc, list(*(*letta)->client, cfg.letta_control_agent, std::move(*bindings), as_json));
+}
+
+}  // namespace hvs::app

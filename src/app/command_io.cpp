@@ -1,0 +1,73 @@
+#include "app/command_io.hpp"
+
+#include "app/cli.hpp"
+
+#include "hvs/service/runtime.hpp"
+#include "hvs/store/migrations.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+namespace hvs::app {
+
+bool database_exists(const core::config& cfg) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(cfg.db_path, ec);
+}
+
+result<store::database> open_database_read_only(const core::config& cfg) {
+    if (!database_exists(cfg)) {
+        // Opening would fail anyway; say what to do instead of SQLite's "unable to open".
+        return make_error(error_kind::io, "no database at '" + cfg.db_path +
+                                              "' (DB_PATH); run a sync first or point DB_PATH at the service's database");
+    }
+    return store::database::open_read_only(cfg.db_path);
+}
+
+result<store::database> open_database_for_writing(const core::config& cfg) {
+    auto parent = std::filesystem::path(cfg.db_path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+        return make_error(error_kind::io,
+                          "database directory '" + parent.string() + "' does not exist; create it or set DB_PATH");
+    }
+    auto db = store::database::open(cfg.db_path);
+    if (!db) return db.error();
+    if (auto migrated = store::migrate(*db); !migrated) return migrated.error();
+    return db;
+}
+
+result<std::unique_ptr<letta_connection>> connect_letta(boost::asio::io_context& ioc, const core::config& cfg) {
+    if (!cfg.letta_enabled()) return make_error(error_kind::invalid, "LETTA_BASE_URL and LETTA_PASSWORD must be set");
+    auto where = net::parse_base_url(cfg.letta_base_url);
+    if (!where) return make_error(error_kind::invalid, "LETTA_BASE_URL: " + where.error().message);
+    auto conn = std::make_unique<letta_connection>(cfg.letta.rate, cfg.letta.burst);
+    auto params = service::client_params_for("letta", cfg.letta, cfg);
+    auto http = net::http_client::create(ioc.get_executor(), *where, params, conn->limiter);
+    if (!http) return make_error(error_kind::invalid, http.error().message);
+    conn->http = std::move(*http);
+    conn->client = std::make_unique<letta::client>(*conn->http, cfg.letta_password);
+    return conn;
+}
+
+int run_to_completion(boost::asio::io_context& ioc, net::task<int> work) {
+    int status = exit_failed;
+    boost::asio::co_spawn(ioc, net::cancellation_as_values(std::move(work)), [&](std::exception_ptr e, int code) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                std::cerr << "huly-vibe-sync: internal error: " << ex.what() << "\n";
+            }
+            status = exit_failed;
+        } else {
+            status = code;
+        }
+    });
+    ioc.run();
+    return status;
+}
+
+}  // namespace hvs::app

@@ -1,0 +1,40 @@
+#pragma once
+// What commands share to reach their inputs: the state database at DB_PATH, a Letta client from
+// the configuration, and running a command's coroutine to completion on its io_context.
+
+#include "hvs/core/config.hpp"
+#include "hvs/letta/client.hpp"
+#include "hvs/net/rate_limiter.hpp"
+#include "hvs/store/sqlite.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+
+namespace hvs::app {
+
+// Whether DB_PATH names an existing file (a command that only reads never creates one).
+[[nodiscard]] bool database_exists(const core::config& cfg);
+
+// The existing database at DB_PATH, read-only (safe next to a running service). A missing file is
+// an io error that says what to do.
+result<store::database> open_database_read_only(const core::config& cfg);
+
+// The database at DB_PATH for writing, migrated to this binary's schema; its directory must exist.
+result<store::database> open_database_for_writing(const core::config& cfg);
+
+// A Letta client as the service builds it (rate, retries, TLS from the configuration).
+// error_kind::invalid when Letta is not configured or its URL is bad.
+struct letta_connection {
+    letta_connection(double rate, double burst) : limiter(rate, burst) {}
+    net::rate_limiter limiter;
+    std::unique_ptr<net::http_client> http;
+    std::unique_ptr<letta::client> client;
+};
+result<std::unique_ptr<letta_connection>> connect_letta(boost::asio::io_context& ioc, const core::config& cfg);
+
+// Runs `work` on `ioc` until it finishes and returns its exit status; an exception escaping it
+// (a bug) is printed and gives exit_failed.
+int run_to_completion(boost::asio::io_context& ioc, net::task<int> work);
+
+}  // namespace hvs::app

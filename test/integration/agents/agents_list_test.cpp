@@ -1,0 +1,73 @@
+// `agents list` against the Letta simulator: bindings from the database, tools read from Letta;
+// an agent lacking a control tool and carrying a foreign one drifts, Letta's own tools never
+// count, and a bound agent Letta no longer has is missing-in-letta — as the --json document says.
+
+#include "integration/agents/letta_fixture.hpp"
+
+#include "hvs/agents/agent_drift.hpp"
+
+#include <boost/json.hpp>
+
+namespace hvs::test {
+namespace {
+
+namespace json = boost::json;
+
+class AgentsList : public LettaFixture {};
+
+TEST_F(AgentsList, JsonReportsMissingAndExtraToolsPerBoundAgent) {
+    json::array tools = {json::object{{"name", "huly_query"}}, json::object{{"name", "huly_issue_ops"}},
+                         json::object{{"name", "stale_tool"}}};
+    json::array agents;
+    agents.push_back(json::object{{"name", "Huly-PM-Control"}, {"tools", json::array{"huly_query", "huly_issue_ops"}}});
+    agents.push_back(json::object{{"name", "Huly - Web"},
+                                  {"tags", json::array{"huly-vibe-sync", "project:WEB"}},
+                                  {"tools", json::array{"huly_query", "stale_tool", "conversation_search"}}});
+    agents.push_back(json::object{{"name", "Huly - Ops"},
+                                  {"tags", json::array{"huly-vibe-sync", "project:OPS"}},
+                                  {"tools", json::array{"huly_query", "huly_issue_ops", "memory_insert"}}});
+    agents.push_back(json::object{{"name", "Huly - Gone"}, {"tags", json::array{"huly-vibe-sync", "project:GONE"}}});
+    serve(json::object{{"tools", tools}, {"agents", agents}});
+    bind("WEB", agent_ids("Huly - Web").at(0), "Huly - Web");
+    bind("OPS", agent_ids("Huly - Ops").at(0), "Huly - Ops");
+    const auto gone = agent_ids("Huly - Gone").at(0);
+    bind("GONE", gone, "Huly - Gone");
+    // Deleted in Letta behind the service's back.
+    ASSERT_TRUE(run_async(ioc_, letta_->delete_agent(gone)));
+
+    auto bindings = agents::load_bindings(*db_);
+    ASSERT_TRUE(bindings);
+    auto listing = run_async(ioc_, agents::list_agent_drift(*letta_, "Huly-PM-Control", *bindings));
+    ASSERT_TRUE(listing) << listing.error().describe();
+    EXPECT_FALSE(listing->any_unreadable());
+
+    auto doc = json::parse(json::serialize(agents::to_json(*listing))).as_object();
+    EXPECT_EQ(doc.at("control_agent").at("name").as_string(), "Huly-PM-Control");
+    const auto& rows = doc.at("agents").as_array();
+    ASSERT_EQ(rows.size(), 3u);
+    // By project: GONE, OPS, WEB.
+    EXPECT_EQ(rows[0].at("project").as_string(), "GONE");
+    EXPECT_EQ(rows[0].at("status").as_string(), "missing-in-letta");
+    EXPECT_EQ(rows[1].at("project").as_string(), "OPS");
+    EXPECT_EQ(rows[1].at("status").as_string(), "ok");  // memory_insert is Letta's own
+    EXPECT_EQ(rows[1].at("missing_count").as_int64() + rows[1].at("extra_count").as_int64(), 0);
+    const auto& web = rows[2].as_object();
+    EXPECT_EQ(web.at("project").as_string(), "WEB");
+    EXPECT_EQ(web.at("agent_name").as_string(), "Huly - Web");
+    EXPECT_EQ(web.at("agent_id").as_string(), agent_ids("Huly - Web").at(0));
+    EXPECT_EQ(web.at("status").as_string(), "drift");
+    EXPECT_EQ(web.at("missing_count").as_int64(), 1);
+    EXPECT_EQ(web.at("missing"), json::array{"huly_issue_ops"});
+    EXPECT_EQ(web.at("extra_count").as_int64(), 1);
+    EXPECT_EQ(web.at("extra"), json::array{"stale_tool"});
+}
+
+TEST_F(AgentsList, MissingControlAgentIsAnError) {
+    serve(json::object{{"agents", json::array{}}});
+    auto listing = run_async(ioc_, agents::list_agent_drift(*letta_, "Huly-PM-Control", {}));
+    ASSERT_FALSE(listing);
+    EXPECT_EQ(listing.error().kind, error_kind::invalid);
+}
+
+}  // namespace
+}  // namespace hvs::test
