@@ -2,7 +2,8 @@
 # Installs the dependencies, builds the release binary and runs the main job: when no real
 # upstream is configured (HULY_API_URL / VIBE_API_URL unset), a full sync (issues, tasks and one
 # Letta PM agent per project) against the bundled simulators seeded with
-# deploy/demo-workspace.json, then a second, idle cycle and a dry run of the tool sync.
+# deploy/demo-workspace.json, then a second, idle cycle, the agents' tool drift and a dry run of
+# the tool sync.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,5 +26,7 @@ echo "== first cycle (nothing synced yet)"
 "$bin" once
 echo "== second cycle (nothing changed: no writes expected)"
 "$bin" once
+echo "== PM agents and their tool drift"
+"$bin" agents list
 echo "== PM agents' tools against the control agent's (dry run)"
 "$bin" tools sync --dry-run

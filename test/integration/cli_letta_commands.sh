@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# `huly-vibe-sync tools sync` end to end, as an operator runs it: the binary against the
-# simulators after a cycle has bound one PM agent per project. A tool added to the control agent
-# reaches every bound agent (dry run first: nothing changes), force detaches an extra tool from
-# one project's agent only, a failed attach exits 1, and an unreachable Letta is a clear error.
-# Usage: cli_tools_sync.sh BINARY
+# The Letta commands end to end, as an operator runs them: the binary against the simulators
+# after a cycle has bound one PM agent per project.
+# - tools sync: a tool added to the control agent reaches every bound agent (dry run first:
+#   nothing changes), force detaches an extra tool from one project's agent only, a failed attach
+#   exits 1, an unreachable Letta is a clear error.
+# - agents list --json: the bindings and their drift.
+# - letta cleanup: the dry run deletes nothing; --apply deletes exactly this service's stale
+#   folder and the unbound duplicate agent; a failing delete exits 1; a bad --what exits 2.
+# Usage: cli_letta_commands.sh BINARY
 set -euo pipefail
 bin=$1
 # shellcheck source=../../scripts/simulators.sh
@@ -13,6 +17,8 @@ python3 - "$(dirname "$0")/../../deploy/demo-workspace.json" "$work/seed.json" <
 import json, sys
 seed = json.load(open(sys.argv[1]))
 seed["letta"]["tools"] += [{"name": "release_notes"}, {"name": "stray_tool"}, {"name": "third_tool"}]
+seed["letta"]["folders"] = [{"name": "Huly-OLD", "files": [{"name": "README.md", "content": "old"}]},
+                            {"name": "Team-docs", "files": [{"name": "notes.md", "content": "keep"}]}]
 json.dump(seed, open(sys.argv[2], "w"))
 PY
 start_simulators "$bin" --seed "$work/seed.json"
@@ -38,11 +44,17 @@ if action == "attach":      # attach AGENT TOOL
     call("PATCH", f"/agents/{agent(sys.argv[4])['id']}/tools/attach/{tool(sys.argv[5])['id']}")
 elif action == "tools":     # tools AGENT -> sorted names
     print(" ".join(sorted(t["name"] for t in call("GET", f"/agents/{agent(sys.argv[4])['id']}/tools?limit=1000"))))
-elif action == "fail-attach":  # the next attach answers 500
+elif action == "fail":        # fail ROUTE COUNT: the next COUNT requests of ROUTE answer 500
     root = base[:-len("/v1")]
     req = urllib.request.Request(root + "/__admin/faults", method="POST", headers={"Content-Type": "application/json"},
-        data=json.dumps({"route": "PATCH /v1/agents/{agent_id}/tools/attach/{tool_id}", "kind": "error", "count": 1}).encode())
+        data=json.dumps({"route": sys.argv[4], "kind": "error", "count": int(sys.argv[5])}).encode())
     urllib.request.urlopen(req, timeout=5).read()
+elif action == "duplicate":   # duplicate PROJECT NAME: another agent tagged for the project
+    call("POST", "/agents/", {"name": sys.argv[5], "model": "anthropic/sonnet-4-5", "embedding": "letta/letta-free",
+                              "tags": ["huly-vibe-sync", "project:" + sys.argv[4]]})
+elif action == "names":       # names: every folder and agent name, sorted
+    print("\n".join(sorted([f["name"] for f in call("GET", "/folders/?limit=1000")] +
+                           [a["name"] for a in call("GET", "/agents/?limit=1000")])))
 PY
 }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -72,7 +84,7 @@ has_tool "Huly - Web Storefront" stray_tool && fail "stray_tool survived force"
 has_tool "Huly - Web Storefront" conversation_search || fail "force detached a Letta-managed tool"
 
 letta attach Huly-PM-Control third_tool
-letta fail-attach
+letta fail "PATCH /v1/agents/{agent_id}/tools/attach/{tool_id}" 1
 set +e
 out=$(HTTP_ATTEMPTS=1 "$bin" tools sync 2>&1)
 code=$?
@@ -87,4 +99,44 @@ set -e
 [[ $code -eq 1 ]] || fail "unreachable Letta exited $code, not 1: $out"
 [[ $out == *"control agent"* ]] || fail "unreachable Letta gave no clear error: $out"
 [[ $out != *"$LETTA_PASSWORD"* ]] || fail "the password appeared in the output"
-echo "tools sync CLI: dry run, additive, idle, force per project, failure exit 1, unreachable Letta: ok"
+echo "tools sync: dry run, additive, idle, force per project, failure exit 1, unreachable Letta: ok"
+
+out=$("$bin" agents list --json 2>&1) || fail "agents list exited $?: $out"
+python3 - "$out" <<'PY' || fail "agents list --json: $out"
+import json, sys
+doc = json.loads(sys.argv[1])
+agents = doc["agents"] if isinstance(doc, dict) else doc
+assert sorted(a["project"] for a in agents) == ["DOCS", "OPS", "WEB"], agents
+PY
+echo "agents list: ok"
+
+letta duplicate WEB "Huly - Web Storefront"
+before=$(letta names)
+out=$("$bin" letta cleanup 2>&1) || fail "cleanup dry run exited $?: $out"
+[[ $(letta names) == "$before" ]] || fail "the dry run deleted something"
+[[ $out == *Huly-OLD* ]] || fail "the dry run does not name Huly-OLD: $out"
+
+set +e
+out=$("$bin" letta cleanup --what bogus 2>&1)
+code=$?
+set -e
+[[ $code -eq 2 ]] || fail "--what bogus exited $code, not 2: $out"
+
+out=$("$bin" letta cleanup --apply 2>&1) || fail "cleanup --apply exited $?: $out"
+after=$(letta names)
+[[ $after != *Huly-OLD* ]] || fail "Huly-OLD survived --apply"
+[[ $after == *Team-docs* ]] || fail "cleanup deleted a folder it does not own"
+[[ $(grep -c "^Huly - Web Storefront$" <<<"$after") -eq 1 ]] || fail "the duplicate WEB agent survived: $after"
+for name in Huly-PM-Control "Huly - Operations" "Huly - Documentation"; do
+  grep -qx "$name" <<<"$after" || fail "cleanup deleted $name"
+done
+out=$("$bin" once 2>&1) || fail "the cycle after cleanup failed: $out"
+
+letta duplicate OPS "Huly - Operations"
+letta fail "DELETE /v1/agents/{agent_id}" 100
+set +e
+out=$(HTTP_ATTEMPTS=1 "$bin" letta cleanup --apply --what agents 2>&1)
+code=$?
+set -e
+[[ $code -eq 1 ]] || fail "a failing delete exited $code, not 1: $out"
+echo "letta cleanup: dry run, apply, ownership, bad --what exit 2, failing delete exit 1: ok"
