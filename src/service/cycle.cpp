@@ -143,7 +143,10 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
         r.tasks_updated += static_cast<int>(p.tasks_updated);
         r.issues_updated += static_cast<int>(p.issues_updated);
         r.conflicts += static_cast<int>(p.conflicts);
-        if (!p.ok) errors.push_back(boost::json::object{{"project", p.project}, {"error", p.error}});
+        if (!p.ok) {
+            errors.push_back(boost::json::object{{"project", p.project}, {"error", p.error}});
+            HVS_LOG(ctx.log, warning) << "project " << p.project << " failed: " << p.error;
+        }
     }
     outcome.ok = world && !outcome.timed_out && !outcome.interrupted && r.projects_failed == 0;
     r.outcome = outcome.ok                ? "ok"

@@ -59,9 +59,13 @@ std::string describe_plan(const std::string& project, const project_plan& plan, 
     return out;
 }
 
-// Records a failed write: refusals are permanent (counted), anything else is retried next cycle.
+// Records a failed write: refusals (4xx, a success:false envelope) are permanent (counted);
+// anything else is retried next cycle. An answer that could not be read (parse, protocol) is not
+// a refusal: the write may well have been applied, so — as after a timeout — the project fails,
+// its watermark stays, and the next cycle finds the outcome (a created task by its marker).
 void record_failure(write_results& results, const std::string& what, const error& e) {
-    if (e.transient() || e.kind == error_kind::cancelled) {
+    if (e.transient() || e.kind == error_kind::cancelled || e.kind == error_kind::parse ||
+        e.kind == error_kind::protocol) {
         results.transient_failures.push_back(what + ": " + e.describe());
     } else {
         ++results.rejected;

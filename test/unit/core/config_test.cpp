@@ -62,11 +62,18 @@ struct bad_value_case {
 
 class ConfigRejects : public ::testing::TestWithParam<bad_value_case> {};
 
-TEST_P(ConfigRejects, WithAMessageNamingTheVariable) {
+TEST_P(ConfigRejects, WithAMessageNamingTheVariableTheValueAndWhatIsAllowed) {
     auto loaded = load_config(env_of({{GetParam().env, GetParam().value}}), {});
     ASSERT_FALSE(loaded) << GetParam().env << "=" << GetParam().value;
-    EXPECT_NE(loaded.error().message.find(GetParam().env), std::string::npos) << loaded.error().message;
-    EXPECT_NE(loaded.error().message.find("expected"), std::string::npos) << loaded.error().message;
+    const auto& message = loaded.error().message;
+    EXPECT_EQ(loaded.error().kind, error_kind::invalid);
+    EXPECT_EQ(message.rfind("invalid " + GetParam().env + "='" + GetParam().value + "': expected ", 0), 0u) << message;
+    // The allowed values are the ones --help lists for that setting.
+    for (const auto& s : settings()) {
+        if (s.env == GetParam().env) {
+            EXPECT_NE(message.find(s.allowed), std::string::npos) << message;
+        }
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(
