@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -67,6 +68,9 @@ cli_run run_cli(const std::vector<std::string>& args, const std::map<std::string
             ignore.sa_handler = SIG_IGN;
             ::sigaction(SIGXFSZ, &ignore, nullptr);  // a write past the limit fails with EFBIG instead
             ::setrlimit(RLIMIT_FSIZE, &fsize);
+        }
+        if (limits.user) {
+            if (::setgroups(0, nullptr) != 0 || ::setgid(*limits.user) != 0 || ::setuid(*limits.user) != 0) ::_exit(126);
         }
         ::execve(argv[0], argv.data(), envp.data());
         ::_exit(127);

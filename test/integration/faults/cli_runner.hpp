@@ -22,6 +22,9 @@ struct cli_run {
 struct cli_limits {
     std::optional<unsigned long> file_size_bytes;  // RLIMIT_FSIZE: writes past it fail (EFBIG)
     std::chrono::seconds time{60};
+    // Run as this user and group id instead (a test running as root drops its privileges so that
+    // file permissions apply to the child).
+    std::optional<unsigned> user;
 };
 
 // The path of the binary under test (from the build).

@@ -57,6 +57,12 @@ protected:
     }
 
     static bool running_as_root() { return ::geteuid() == 0; }
+    // As root, the child runs as nobody (65534) so that permissions apply to it.
+    static cli_limits as_unprivileged() {
+        cli_limits limits;
+        if (running_as_root()) limits.user = 65534;
+        return limits;
+    }
 };
 
 TEST_F(DatabaseFaults, AMissingDirectoryIsAClearErrorAndExitStatus) {
@@ -112,28 +118,33 @@ TEST_F(DatabaseFaults, ACorruptFileIsAClearErrorAndIsNeverReplaced) {
 }
 
 TEST_F(DatabaseFaults, AReadOnlyFileIsAClearErrorAndExitStatus) {
-    if (running_as_root()) GTEST_SKIP() << "root ignores file permissions; ENOTDIR is covered above";
     rt_.reset();
     fs::permissions(cfg_.db_path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
-    auto e = create_fails_with(cfg_.db_path);
-    EXPECT_EQ(e.kind, error_kind::io);
-    EXPECT_NE(e.message.find(cfg_.db_path), std::string::npos) << e.message;
-    auto run = once_with(cfg_.db_path);
+    if (!running_as_root()) {  // root ignores permissions in this process; its child drops root below
+        auto e = create_fails_with(cfg_.db_path);
+        EXPECT_EQ(e.kind, error_kind::io);
+        EXPECT_NE(e.message.find(cfg_.db_path), std::string::npos) << e.message;
+    }
+    auto run = once_with(cfg_.db_path, as_unprivileged());
     EXPECT_EQ(run.exit_status, 1) << run.err;
     EXPECT_NE(run.err.find(cfg_.db_path), std::string::npos) << run.err;
     fs::permissions(cfg_.db_path, fs::perms::owner_read | fs::perms::owner_write);
 }
 
 TEST_F(DatabaseFaults, AReadOnlyDirectoryIsAClearErrorAndExitStatus) {
-    if (running_as_root()) GTEST_SKIP() << "root ignores directory permissions; ENOTDIR is covered above";
     auto ro = dir_ / "read-only";
     fs::create_directories(ro);
-    fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
-    auto e = create_fails_with(ro / "state.db");
-    EXPECT_EQ(e.kind, error_kind::io);
-    EXPECT_NE(e.message.find((ro / "state.db").string()), std::string::npos) << e.message;
-    auto run = once_with(ro / "state.db");
+    fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read | fs::perms::group_exec |
+                            fs::perms::others_read | fs::perms::others_exec);
+    if (!running_as_root()) {
+        auto e = create_fails_with(ro / "state.db");
+        EXPECT_EQ(e.kind, error_kind::io);
+        EXPECT_NE(e.message.find((ro / "state.db").string()), std::string::npos) << e.message;
+    }
+    auto run = once_with(ro / "state.db", as_unprivileged());
     EXPECT_EQ(run.exit_status, 1) << run.err;
+    EXPECT_NE(run.err.find((ro / "state.db").string()), std::string::npos) << run.err;
+    EXPECT_FALSE(fs::exists(ro / "state.db"));
     fs::permissions(ro, fs::perms::owner_all);
 }
 
@@ -152,7 +163,9 @@ TEST_F(DatabaseFaults, ADiskThatFillsUpMidCycleFailsLoudlyAndLosesNothing) {
         for (int i = 0; i < 6; ++i) huly_.add_issue(id, "Issue " + std::to_string(i) + " " + std::string(300, 'x'), std::string(2000, 'd'), "Todo");
     }
     huly_.edit_issue("WEB-1", "title", boost::json::value("Checkout bug on iOS 18"));
-    auto full = once_with(cfg_.db_path, {.file_size_bytes = 40 * 1024});
+    cli_limits small_disk;
+    small_disk.file_size_bytes = 40 * 1024;
+    auto full = once_with(cfg_.db_path, small_disk);
     EXPECT_EQ(full.exit_status, 1) << full.out << full.err;
     const std::string said = full.out + full.err;
     EXPECT_NE(said.find("saving"), std::string::npos) << said;
