@@ -20,7 +20,7 @@ struct agent_verdict {
 
 agent_verdict judge_agent(const letta::agent& a, const std::string& control_agent, const cleanup_facts& facts,
                           const std::set<std::string>& bound_ids) {
-    if (a.name == control_agent) return {skip_reason::control_agent, {}};
+    if (a.name == control_agent || a.id == facts.control_agent_id) return {skip_reason::control_agent, {}};
     if (a.name.ends_with("-sleeptime")) return {skip_reason::sleeptime, {}};
     if (bound_ids.contains(a.id)) return {skip_reason::bound, {}};
     if (facts.bound.empty()) return {skip_reason::no_bindings, {}};
@@ -135,6 +135,9 @@ result<cleanup_facts> load_cleanup_facts(store::database& db) {
     auto bindings = load_bindings(db);
     if (!bindings) return bindings.error();
     for (auto& [project, b] : *bindings) facts.bound[project] = b.agent_id;
+    auto control = load_control_agent_id(db);
+    if (!control) return control.error();
+    facts.control_agent_id = control->value_or("");
     auto s = db.prepare("SELECT id FROM letta_resources");
     if (!s) return s.error();
     for (;;) {

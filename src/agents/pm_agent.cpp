@@ -107,15 +107,30 @@ std::string pm_agent_name(std::string_view project_name) {
 }
 
 net::task<result<control_agent>> ensure_control_agent(agent_context& ctx) {
-    letta::agent_query query;
-    query.name = ctx.settings.control_agent;
-    auto found = co_await ctx.letta.list_agents(std::move(query));
-    if (!found) co_return make_error(found.error().kind, "finding the control agent: " + found.error().message);
-    std::erase_if(*found, [](const letta::agent& a) { return a.name.ends_with("-sleeptime"); });
     control_agent control;
-    if (!found->empty()) {
-        control.id = found->front().id;
-    } else {
+    auto load = [](store::database& db) { return load_control_agent_id(db); };
+    auto stored = co_await ctx.db.run(std::move(load));
+    if (!stored) co_return make_error(stored.error().kind, "reading the control agent's id: " + stored.error().message);
+    if (*stored) {
+        // The stored id is used while Letta still has that agent under the configured name.
+        auto agent = co_await ctx.letta.get_agent(**stored);
+        if (agent && agent->name == ctx.settings.control_agent) {
+            control.id = agent->id;
+        } else if (!agent && agent.error().http_status != 404) {
+            co_return make_error(agent.error().kind, "checking the control agent: " + agent.error().message);
+        }
+    }
+    std::vector<letta::agent> found;
+    if (control.id.empty()) {
+        letta::agent_query query;
+        query.name = ctx.settings.control_agent;
+        auto listed = co_await ctx.letta.list_agents(std::move(query));
+        if (!listed) co_return make_error(listed.error().kind, "finding the control agent: " + listed.error().message);
+        found = std::move(*listed);
+        std::erase_if(found, [](const letta::agent& a) { return a.name.ends_with("-sleeptime"); });
+    }
+    if (control.id.empty() && !found.empty()) control.id = found.front().id;  // the oldest of that name
+    if (control.id.empty()) {
         letta::agent_spec spec;
         spec.name = ctx.settings.control_agent;
         spec.model = ctx.settings.model;
@@ -134,6 +149,12 @@ net::task<result<control_agent>> ensure_control_agent(agent_context& ctx) {
         if (!created) co_return make_error(created.error().kind, "creating the control agent: " + created.error().message);
         HVS_LOG(ctx.log, info) << "created the control agent " << created->id;
         control.id = created->id;
+    }
+    if (!*stored || **stored != control.id) {
+        auto save = [id = control.id](store::database& db) { return save_control_agent_id(db, id); };
+        if (auto saved = co_await ctx.db.run(std::move(save)); !saved) {
+            co_return make_error(saved.error().kind, "storing the control agent's id: " + saved.error().message);
+        }
     }
     auto tools = co_await ctx.letta.agent_tools(control.id);
     if (!tools) co_return tools.error();

@@ -49,6 +49,26 @@ result<std::optional<std::string>> project_of_agent(store::database& db, const s
     return std::optional<std::string>(s->text(0));
 }
 
+namespace {
+constexpr const char* control_agent_key = "letta_control_agent_id";
+}
+
+result<std::optional<std::string>> load_control_agent_id(store::database& db) {
+    auto s = db.prepare("SELECT value FROM meta WHERE key = ?1");
+    if (!s) return s.error();
+    s->bind(1, control_agent_key);
+    auto row = s->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<std::string>{};
+    return std::optional<std::string>(s->text(0));
+}
+
+result<void> save_control_agent_id(store::database& db, const std::string& agent_id) {
+    auto s = db.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!s) return s.error();
+    return s->bind(1, control_agent_key).bind(2, agent_id).run();
+}
+
 result<std::map<std::string, std::string>> load_block_hashes(store::database& db, const std::string& agent_id) {
     auto s = db.prepare("SELECT label, hash FROM agent_blocks WHERE agent_id = ?1");
     if (!s) return s.error();

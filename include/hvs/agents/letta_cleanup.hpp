@@ -6,10 +6,10 @@
 //   which re-creates the folder and uploads its files again; the database rows that described the
 //   deleted folder (letta_files, keyed on its id) are forgotten.
 // - duplicate PM agents: tagged huly-vibe-sync and project:<ID> for a project whose binding is
-//   another agent. Never an agent bound in the database, never the control agent (by name), never
-//   a -sleeptime agent on its own (Letta deletes an agent's sleeptime twin with it), never one whose
-//   project has no binding (the next cycle adopts it). With no bindings at all nothing is deleted:
-//   every PM agent would look unbound.
+//   another agent. Never an agent bound in the database, never the control agent (by name or by
+//   its stored id), never a -sleeptime agent on its own (Letta deletes an agent's sleeptime twin
+//   with it), never one whose project has no binding (the next cycle adopts it). With no bindings
+//   at all nothing is deleted: every PM agent would look unbound.
 // Everything is read before anything is deleted, and a failed read stops the command. Planning is
 // a pure function of what was read. A delete that answers 404 is a phantom (gone already), counted
 // and reported but not a failure; other failures are counted with their reason and the rest goes on.
@@ -40,6 +40,7 @@ struct cleanup_facts {
     bool database = false;
     std::map<std::string, std::string> bound;  // project -> the agent id bound to it
     std::set<std::string> recorded;            // ids in letta_resources: created by this service
+    std::string control_agent_id;              // as the cycle last found it ("" = not known)
 };
 result<cleanup_facts> load_cleanup_facts(store::database& db);
 

@@ -24,6 +24,10 @@ result<void> unbind_agent(store::database& db, const std::string& project);
 // The project an agent is bound to, if any.
 result<std::optional<std::string>> project_of_agent(store::database& db, const std::string& agent_id);
 
+// The control agent's id as last found or created (meta key letta_control_agent_id), if any.
+result<std::optional<std::string>> load_control_agent_id(store::database& db);
+result<void> save_control_agent_id(store::database& db, const std::string& agent_id);
+
 result<std::map<std::string, std::string>> load_block_hashes(store::database& db, const std::string& agent_id);
 result<void> save_block_hash(store::database& db, const std::string& agent_id, const std::string& label,
                              const std::optional<std::string>& block_id, const std::string& hash);

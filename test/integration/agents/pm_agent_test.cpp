@@ -262,6 +262,30 @@ TEST_F(PmAgents, OneWorkerAndSixteenGiveTheSameAgents) {
     for (const auto& [name, state] : sequential) EXPECT_EQ(state, concurrent[name]) << name;
 }
 
+TEST_F(PmAgents, TheControlAgentsIdIsStoredAndReplacedWhenTheAgentIsGone) {
+    auto stored_control = [&] {
+        rt_.reset();
+        auto db = store::database::open(cfg_.db_path);
+        auto id = db ? agents::load_control_agent_id(*db) : result<std::optional<std::string>>(db.error());
+        start_service();
+        return id && *id ? **id : std::string();
+    };
+    ASSERT_TRUE(cycle().ok);
+    auto original = std::string(agents_named("Huly-PM-Control")[0].at("id").as_string());
+    EXPECT_EQ(stored_control(), original);
+
+    sim::request del{boost::beast::http::verb::delete_, "/v1/agents/" + original, 11};
+    del.set(boost::beast::http::field::authorization, std::string("Bearer ") + letta_password);
+    del.set(boost::beast::http::field::user_agent, "test");
+    ASSERT_EQ(letta_.handle(del).result_int(), 200u);
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.agents["WEB"].ok) << outcome.agents["WEB"].error;
+    auto controls = agents_named("Huly-PM-Control");
+    ASSERT_EQ(controls.size(), 1u);
+    EXPECT_NE(controls[0].at("id").as_string(), original);
+    EXPECT_EQ(stored_control(), controls[0].at("id").as_string());
+}
+
 TEST_F(PmAgents, ADeletedAgentIsFoundGoneAndCreatedAgainOnce) {
     ASSERT_TRUE(cycle().ok);
     auto id = std::string(agents_named("Huly - Web Shop")[0].at("id").as_string());

@@ -85,6 +85,17 @@ TEST(LettaCleanupPlan, OnlyDuplicatesOfBoundAgentsAreDeleted) {
     EXPECT_FALSE(plan.agents_refused);
 }
 
+TEST(LettaCleanupPlan, ARenamedControlAgentIsKnownByItsStoredId) {
+    // Someone renamed the control agent and tagged it like a PM agent of a bound project.
+    cleanup_listing listing;
+    listing.agents = {web, agent("agent-control", "Huly - Web", {"huly-vibe-sync", "project:WEB"})};
+    auto facts = bound_web();
+    facts.control_agent_id = "agent-control";
+    auto plan = plan_letta_cleanup(cleanup_scope::agents, "Huly-PM-Control", listing, facts);
+    EXPECT_TRUE(plan.agents.empty());
+    EXPECT_EQ(skipped_because(plan, "agent-control"), skip_reason::control_agent);
+}
+
 TEST(LettaCleanupPlan, NoBindingsRefusesEveryAgent) {
     cleanup_listing listing;
     listing.agents = {control, web, web_dup};
