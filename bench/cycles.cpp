@@ -9,7 +9,6 @@
 
 #include <boost/json.hpp>
 
-#include <chrono>
 
 namespace hvs::bench {
 
@@ -26,12 +25,12 @@ figures idle_cycle(unsigned projects_at_scale_1, const run_settings& run) {
     auto rt = w.make_runtime();
     auto first = run_to_end(w.ioc, service::run_cycle(rt->context(), rt->cycle_settings()));  // links by marker
     w.reset_counts();
-    auto started = std::chrono::steady_clock::now();
+    const stopwatch watch;
     auto idle = run_to_end(w.ioc, service::run_cycle(rt->context(), rt->cycle_settings()));
-    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    figures f;
+    watch.record(f);  // before the checks, which read the simulators' whole state
     w.stop_simulators();
 
-    figures f;
     f.scenario = "S2 idle cycle";
     f.parameters = {{"projects", projects}, {"issues_per_project", issues}, {"latency_ms", latency_ms},
                     {"connections", w.cfg.huly.connections}, {"workers", w.cfg.max_workers}};
@@ -40,7 +39,6 @@ figures idle_cycle(unsigned projects_at_scale_1, const run_settings& run) {
     // issues and tasks (the two lists run at once).
     f.bound_seconds = 2 * latency_ms / 1000.0;
     f.bound_basis = "critical path: 2 dependent requests x L";
-    f.wall_seconds = wall;
     f.errors = static_cast<std::uint64_t>(first.record.projects_failed + idle.record.projects_failed);
     const std::uint64_t writes = w.writes("huly") + w.writes("vibe");
     if (!first.ok || !idle.ok) f.wrong.push_back("a cycle failed: " + first.error + idle.error);
@@ -74,18 +72,17 @@ figures agent_cold_start(const run_settings& run) {
     w.start_simulators();
 
     auto rt = w.make_runtime();
-    auto started = std::chrono::steady_clock::now();
+    const stopwatch watch;
     auto outcome = run_to_end(w.ioc, service::run_cycle(rt->context(), rt->cycle_settings(), rt->letta()));
-    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    figures f;
+    watch.record(f);  // before the checks, which read the simulators' whole state
     w.stop_simulators();
 
-    figures f;
     f.scenario = "S6 agent cold start";
     f.parameters = {{"projects", projects}, {"control_tools", tools}, {"letta_latency_ms", letta.latency_ms},
                     {"letta_rate", letta.rate}, {"letta_burst", letta.burst}, {"client_rate", w.cfg.letta.rate},
                     {"workers", w.cfg.max_workers}, {"letta_connections", w.cfg.letta.connections}};
     w.report_requests(f);  // only Letta has a rate: the bound is Letta's N/R
-    f.wall_seconds = wall;
     unsigned created = 0, failed = 0;
     for (const auto& [project, agent] : outcome.agents) {
         created += agent.created ? 1 : 0;

@@ -25,14 +25,22 @@ boost::json::object figures::to_json() const {
     return out;
 }
 
-std::int64_t peak_rss_bytes() {
+namespace {
+
+// A "Name:   1234 kB" line of /proc/self/status, in bytes.
+std::int64_t status_bytes(const std::string& name) {
     std::ifstream status("/proc/self/status");
     std::string line;
     while (std::getline(status, line)) {
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+        if (line.rfind(name + ":", 0) == 0) return std::stoll(line.substr(name.size() + 1)) * 1024;
     }
     return 0;
 }
+
+}  // namespace
+
+std::int64_t peak_rss_bytes() { return status_bytes("VmHWM"); }
+std::int64_t resident_bytes() { return status_bytes("VmRSS"); }
 
 void reset_peak_rss() {
     malloc_trim(0);

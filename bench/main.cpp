@@ -45,7 +45,6 @@ bool run_one(const scenario_def& def, const run_settings& settings, figures* ser
     try {
         reset_peak_rss();
         out = def.run(settings);
-        out.peak_rss_bytes = peak_rss_bytes();
     } catch (const std::exception& e) {
         std::cerr << "hvs-bench: " << def.name << " could not run: " << e.what() << std::endl;
         return false;

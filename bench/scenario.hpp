@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -32,9 +33,28 @@ struct figures {
 
 // Peak resident set size of this process since the last reset, in bytes (VmHWM).
 [[nodiscard]] std::int64_t peak_rss_bytes();
+// Resident set size of this process now, in bytes (VmRSS).
+[[nodiscard]] std::int64_t resident_bytes();
 // Returns freed heap to the system and restarts the peak from the current resident size, so each
 // scenario's peak is its own (the in-process simulators are included).
 void reset_peak_rss();
+
+// The measured part of a scenario: from construction to record(), which stores the wall time and
+// the peak resident size so far.
+// The resident size at the start is reported too: the simulators' seeded state is part of it.
+class stopwatch {
+public:
+    stopwatch() : rss_at_start_(resident_bytes()), started_(std::chrono::steady_clock::now()) {}
+    void record(figures& f) const {
+        f.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+        f.peak_rss_bytes = peak_rss_bytes();
+        f.extra["rss_at_start_bytes"] = rss_at_start_;
+    }
+
+private:
+    std::int64_t rss_at_start_;
+    std::chrono::steady_clock::time_point started_;
+};
 
 // How a scenario is run: its sizes multiplied by `scale` (at least 1 of each), and with the
 // service's own pacing or the original service's (one worker, 5 requests/s, burst 1).

@@ -11,7 +11,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <set>
 
 namespace hvs::bench {
@@ -71,14 +70,14 @@ figures tool_fanout(const fanout_workload& workload, const run_settings& run, fa
 
     auto rt = w.make_runtime();
     if (probe) probe->start(w.ioc, *rt, w.cfg);
-    auto started = std::chrono::steady_clock::now();
+    const stopwatch watch;
     agents::tool_sync_request request{w.cfg.letta_control_agent, false, false, {}};
     auto report = run_to_end(w.ioc, agents::sync_tools_from_control(rt->letta()->letta, request, {}));
-    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    figures f;
+    watch.record(f);  // before the checks, which read the simulators' whole state
     if (probe) probe->stop(w.ioc);
     w.stop_simulators();
 
-    figures f;
     f.scenario = workload.name;
     f.parameters = {{"agents", agents},
                     {"tools", tools},
@@ -89,7 +88,6 @@ figures tool_fanout(const fanout_workload& workload, const run_settings& run, fa
                     {"client_burst", w.cfg.letta.burst},
                     {"connections", w.cfg.letta.connections}};
     w.report_requests(f);
-    f.wall_seconds = wall;
     f.errors = report ? report->errors() : 1;
     if (!report) f.wrong.push_back("the tools sync failed: " + report.error().describe());
     check_tool_sets(w.letta, agents, tools, f);

@@ -131,9 +131,16 @@ const sim::host& workspace::host(std::string_view upstream) const {
     return *letta_host_;
 }
 
+std::map<std::string, std::uint64_t> admitted_by_route(const sim::request_counts& counts) {
+    auto out = counts.by_route;
+    for (const auto& [route, n] : counts.rejected_by_route) out[route] -= n;
+    std::erase_if(out, [](const auto& entry) { return entry.second == 0; });
+    return out;
+}
+
 std::uint64_t workspace::writes(std::string_view upstream) const {
     std::uint64_t n = 0;
-    for (const auto& [route, count] : host(upstream).counts().by_route) {
+    for (const auto& [route, count] : admitted_by_route(host(upstream).counts())) {
         if (is_write_route(route)) n += count;
     }
     return n;
@@ -149,12 +156,14 @@ void workspace::report_requests(figures& f) const {
         const auto counts = host(name).counts();
         if (counts.total == 0) continue;
         const std::uint64_t admitted = counts.total - counts.rejected;
-        json::object routes;
-        for (const auto& [route, count] : counts.by_route) routes[route] = count;
+        json::object routes, rejected;
+        for (const auto& [route, count] : admitted_by_route(counts)) routes[route] = count;
+        for (const auto& [route, count] : counts.rejected_by_route) rejected[route] = count;
         upstreams[name] = json::object{{"requests", admitted},
                                        {"writes", writes(name)},
                                        {"rejected_429", counts.rejected},
                                        {"by_route", std::move(routes)}};
+        if (!rejected.empty()) upstreams[name].as_object()["rejected_by_route"] = std::move(rejected);
         f.requests += admitted;
         f.rejected_429 += counts.rejected;
         if (setup->rate > 0) bound = std::max(bound, static_cast<double>(admitted) / setup->rate);

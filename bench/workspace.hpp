@@ -21,6 +21,7 @@
 
 #include <filesystem>
 #include <future>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -79,9 +80,10 @@ public:
     // Throws std::runtime_error when the runtime cannot be built from `cfg`.
     [[nodiscard]] std::unique_ptr<service::runtime> make_runtime();
 
-    // After stop_simulators(): requests admitted, 429s and each upstream's requests by route (429s
-    // included there) into `f`, and the bound: max over the rate-limited upstreams of admitted / rate.
+    // After stop_simulators(): requests admitted, 429s and each upstream's admitted requests by
+    // route into `f`, and the bound: max over the rate-limited upstreams of admitted / rate.
     void report_requests(figures& f) const;
+    // Write requests the upstream admitted (a 429 is not a write).
     [[nodiscard]] std::uint64_t writes(std::string_view upstream) const;
     [[nodiscard]] const sim::host& host(std::string_view upstream) const;
 
@@ -97,6 +99,9 @@ private:
 
 // The "projects" of a simulator's state (Huly's or Vibe's), by value.
 [[nodiscard]] boost::json::array projects_of(const sim::simulator& sim);
+
+// The requests admitted (not answered 429) by route.
+[[nodiscard]] std::map<std::string, std::uint64_t> admitted_by_route(const sim::request_counts& counts);
 
 // A route counts as a write unless it is a GET or HEAD.
 [[nodiscard]] bool is_write_route(std::string_view route);
