@@ -68,12 +68,16 @@ struct expectation {
     std::string title, description;
     status_value status;
     unsigned vibe_puts = 0, huly_puts = 0, conflicts = 0;
+    std::map<std::string, unsigned> huly_puts_by_field;
 };
 
 expectation expect(const change& c, unsigned n) {
-    expectation e{"Issue " + std::to_string(n), "d", todo};
+    expectation e;
+    e.title = "Issue " + std::to_string(n);
+    e.description = "d";
+    e.status = todo;
     bool to_vibe = false;
-    auto field = [&]<class T>(T& final_value, const std::optional<T>& huly, const std::optional<T>& vibe) {
+    auto field = [&]<class T>(const char* name, T& final_value, const std::optional<T>& huly, const std::optional<T>& vibe) {
         if (huly) {
             final_value = *huly;
             to_vibe = true;
@@ -81,11 +85,12 @@ expectation expect(const change& c, unsigned n) {
         } else if (vibe) {
             final_value = *vibe;
             ++e.huly_puts;
+            ++e.huly_puts_by_field[name];
         }
     };
-    field(e.title, c.huly.title, c.vibe.title);
-    field(e.description, c.huly.description, c.vibe.description);
-    field(e.status, c.huly.status, c.vibe.status);
+    field("title", e.title, c.huly.title, c.vibe.title);
+    field("description", e.description, c.huly.description, c.vibe.description);
+    field("status", e.status, c.huly.status, c.vibe.status);
     e.vibe_puts = to_vibe ? 1 : 0;
     return e;
 }
@@ -171,6 +176,7 @@ figures change_burst(const run_settings& run) {
                 auto e = expect(c, n);
                 total.vibe_puts += e.vibe_puts;
                 total.huly_puts += e.huly_puts;
+                for (const auto& [name, count] : e.huly_puts_by_field) total.huly_puts_by_field[name] += count;
                 total.conflicts += e.conflicts;
                 expected.emplace(id, std::move(e));
             }
@@ -209,7 +215,11 @@ figures change_burst(const run_settings& run) {
     check_converged(w, expected, f);
     f.checked = true;
     f.extra["conflicts"] = burst.record.conflicts;
-    f.extra["necessary_writes"] = json::object{{"vibe_task_puts", total.vibe_puts}, {"huly_field_puts", total.huly_puts}};
+    json::object huly_by_field;
+    for (const auto& [name, n] : total.huly_puts_by_field) huly_by_field[name] = n;
+    f.extra["necessary_writes"] = json::object{{"vibe_task_puts", total.vibe_puts},
+                                                {"huly_field_puts", total.huly_puts},
+                                                {"huly_field_puts_by_field", std::move(huly_by_field)}};
     f.extra["writes"] = json::object{{"vibe", vibe_writes}, {"huly", huly_writes}};
     return f;
 }
