@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 namespace hvs::bench {
 namespace {
@@ -52,6 +53,17 @@ void check_tool_sets(const sim::letta_simulator& letta, unsigned agents, unsigne
     f.checked = true;
 }
 
+struct probe_guard {
+    fanout_probe* probe;
+    boost::asio::io_context& ioc;
+    bool started = false;
+
+    void stop() {
+        if (probe && std::exchange(started, false)) probe->stop(ioc);
+    }
+    ~probe_guard() { stop(); }
+};
+
 }  // namespace
 
 figures tool_fanout(const fanout_workload& workload, const run_settings& run) { return tool_fanout(workload, run, nullptr); }
@@ -69,13 +81,18 @@ figures tool_fanout(const fanout_workload& workload, const run_settings& run, fa
     w.start_simulators();
 
     auto rt = w.make_runtime();
-    if (probe) probe->start(w.ioc, *rt, w.cfg);
+    // The probe stops before the runtime goes, also when the sync throws.
+    probe_guard guard{probe, w.ioc, false};
+    if (probe) {
+        probe->start(w.ioc, *rt, w.cfg);
+        guard.started = true;
+    }
     const stopwatch watch;
     agents::tool_sync_request request{w.cfg.letta_control_agent, false, false, {}};
     auto report = run_to_end(w.ioc, agents::sync_tools_from_control(rt->letta()->letta, request, {}));
     figures f;
     watch.record(f);  // before the checks, which read the simulators' whole state
-    if (probe) probe->stop(w.ioc);
+    guard.stop();
     w.stop_simulators();
 
     f.scenario = workload.name;
