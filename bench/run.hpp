@@ -11,7 +11,7 @@
 namespace hvs::bench {
 
 template <class T>
-T run(boost::asio::io_context& ioc, boost::asio::awaitable<T> coro) {
+T run_to_end(boost::asio::io_context& ioc, boost::asio::awaitable<T> coro) {
     std::optional<T> value;
     std::exception_ptr failure;
     boost::asio::co_spawn(ioc, std::move(coro), [&](std::exception_ptr e, T v) {

@@ -92,6 +92,7 @@ net::task<std::optional<response>> host::serve(request req) {
     auto now = steady_clock::now();
     if (!admission_.try_take(now)) {
         ++counts_.rejected;
+        ++counts_.rejected_by_route[route];
         auto wait = std::chrono::duration<double>(admission_.until_available(now)).count();
         auto res = json_response(status::too_many_requests, json::object{{"detail", "Too many requests"}});
         res.set(http::field::retry_after, std::to_string(std::max(1L, static_cast<long>(std::ceil(wait)))));

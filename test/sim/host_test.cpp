@@ -87,6 +87,8 @@ TEST_F(HostTest, BeyondTheAdmittedRateAnswers429WithRetryAfter) {
     EXPECT_EQ(third.error().kind, error_kind::http_429);
     EXPECT_EQ(third.error().retry_after, 1s);
     EXPECT_EQ(host_->counts().rejected, 1u);
+    EXPECT_EQ(host_->counts().rejected_by_route["GET /count"], 1u);
+    EXPECT_EQ(host_->counts().by_route["GET /count"], 3u);
 }
 
 TEST_F(HostTest, InjectedFaultsHitTheirRouteTheGivenNumberOfTimes) {

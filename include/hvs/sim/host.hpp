@@ -42,7 +42,8 @@ struct fault {
 struct request_counts {
     std::uint64_t total = 0;
     std::uint64_t rejected = 0;            // answered 429 by the admission rate
-    std::map<std::string, std::uint64_t> by_route;
+    std::map<std::string, std::uint64_t> by_route;           // every request, 429s included
+    std::map<std::string, std::uint64_t> rejected_by_route;  // of those, the ones answered 429
 };
 
 class host {

@@ -1,0 +1,99 @@
+#include "options.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+
+namespace hvs::bench {
+namespace {
+
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : " ") + n;
+    return out;
+}
+
+std::optional<double> positive_number(const std::string& text) {
+    double value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || value <= 0) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
+std::string usage(const std::vector<std::string>& known, const std::vector<std::string>& defaults) {
+    return "usage: hvs-bench [--scenario NAME[,NAME...]]... [NAME...] [--scale F] [--legacy-equivalent] [--help]\n"
+           "Runs the scenarios of docs/performance.md against the in-process simulators over loopback and\n"
+           "prints one JSON object per scenario run. Exit status: 0 when every final state was right and no\n"
+           "run had errors, 1 otherwise, 2 for bad arguments.\n"
+           "  --scenario NAME      run this scenario (repeatable, or a comma list; names may also be given\n"
+           "                       without the flag). Known: " + join(known) + "\n"
+           "                       (s1-legacy = S1 with the original's pacing only). Default: " + join(defaults) + "\n"
+           "  --scale F            multiply the scenarios' sizes (agents, tools, projects, issues) by F,\n"
+           "                       at least 1 of each; e.g. 0.05 for a quick smoke run\n"
+           "  --legacy-equivalent  for each scenario with an upstream rate, also run it with the original\n"
+           "                       service's pacing (one worker, 5 requests/s, burst 1), printed after it\n"
+           "  --help               this text\n";
+}
+
+result<bench_options> parse_options(const std::vector<std::string>& args, const std::vector<std::string>& known,
+                                    const std::set<std::string>& paced, const std::vector<std::string>& defaults) {
+    bench_options out;
+    std::vector<std::string> names;
+    bool legacy_flag = false;
+    auto take_names = [&](const std::string& list) -> result<void> {
+        std::size_t start = 0;
+        for (;;) {
+            auto comma = list.find(',', start);
+            std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (name != "s1-legacy" && std::find(known.begin(), known.end(), name) == known.end()) {
+                return make_error(error_kind::invalid, "unknown scenario '" + name + "'; known: " + join(known) + " s1-legacy");
+            }
+            names.push_back(std::move(name));
+            if (comma == std::string::npos) return {};
+            start = comma + 1;
+        }
+    };
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        auto value_of = [&](const std::string& flag) -> std::optional<std::string> {
+            if (arg.starts_with(flag + "=")) return arg.substr(flag.size() + 1);
+            if (arg == flag && i + 1 < args.size()) return args[++i];
+            return std::nullopt;
+        };
+        if (arg == "--help" || arg == "-h") {
+            out.help = true;
+        } else if (arg == "--legacy-equivalent") {
+            legacy_flag = true;
+        } else if (arg == "--scenario" || arg.starts_with("--scenario=")) {
+            auto list = value_of("--scenario");
+            if (!list) return make_error(error_kind::invalid, "--scenario needs a scenario name");
+            if (auto ok = take_names(*list); !ok) return ok.error();
+        } else if (arg == "--scale" || arg.starts_with("--scale=")) {
+            auto text = value_of("--scale");
+            auto value = text ? positive_number(*text) : std::nullopt;
+            if (!value) {
+                return make_error(error_kind::invalid, "--scale needs a number greater than 0, got '" + text.value_or("") + "'");
+            }
+            out.scale = *value;
+        } else if (arg.starts_with("-")) {
+            return make_error(error_kind::invalid, "unknown option '" + arg + "' (see --help)");
+        } else if (auto ok = take_names(arg); !ok) {
+            return ok.error();
+        }
+    }
+    if (names.empty()) names = defaults;
+    for (const auto& name : names) {
+        if (name == "s1-legacy") {
+            out.legacy.insert("s1");
+            continue;
+        }
+        out.service_paced.insert(name);
+        if (legacy_flag && paced.contains(name)) out.legacy.insert(name);
+    }
+    return out;
+}
+
+}  // namespace hvs::bench
