@@ -88,7 +88,9 @@ figures tool_fanout(const fanout_workload& workload, const run_settings& run, fa
         guard.started = true;
     }
     const stopwatch watch;
-    agents::tool_sync_request request{w.cfg.letta_control_agent, false, false, {}, {}};
+    agents::tool_sync_request request;
+    request.control_agent = w.cfg.letta_control_agent;
+    request.max_in_flight = w.cfg.letta.connections;
     auto report = run_to_end(w.ioc, agents::sync_tools_from_control(rt->letta()->letta, request, {}));
     figures f;
     watch.record(f);  // before the checks, which read the simulators' whole state

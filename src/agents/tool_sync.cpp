@@ -48,6 +48,17 @@ net::task<void> run_operation(letta::client& letta, operation op, std::string ag
     if (progress.report) progress.report(progress.done, progress.total);
 }
 
+// Takes operations off the shared list until none is left.
+net::task<void> operation_worker(letta::client& letta, const std::vector<agent_tool_plan>& plan,
+                                 std::vector<operation>& ops, std::size_t& next, std::vector<agent_tool_result>& results,
+                                 progress_state& progress) {
+    while (next < ops.size()) {
+        operation op = std::move(ops[next++]);
+        std::string agent_id = plan[op.agent_index].agent_id;
+        co_await run_operation(letta, std::move(op), std::move(agent_id), results, progress);
+    }
+}
+
 }  // namespace
 
 bool is_letta_managed_tool(std::string_view name) {
@@ -86,7 +97,7 @@ result<std::vector<agent_tool_plan>> plan_tool_sync(const std::vector<letta::too
 }
 
 net::task<std::vector<agent_tool_result>> apply_tool_plan(letta::client& letta, std::vector<agent_tool_plan> plan,
-                                                         progress_fn on_progress) {
+                                                         unsigned max_in_flight, progress_fn on_progress) {
     std::vector<agent_tool_result> results;
     std::vector<operation> ops;
     for (std::size_t i = 0; i < plan.size(); ++i) {
@@ -95,13 +106,13 @@ net::task<std::vector<agent_tool_result>> apply_tool_plan(letta::client& letta, 
         for (const auto& t : plan[i].detach) ops.push_back({i, t, false});
     }
     progress_state progress{0, ops.size(), std::move(on_progress)};
-    std::vector<net::task<void>> tasks;
-    tasks.reserve(ops.size());
-    for (auto& op : ops) {
-        std::string agent_id = plan[op.agent_index].agent_id;
-        tasks.push_back(run_operation(letta, std::move(op), std::move(agent_id), results, progress));
+    std::size_t next = 0;
+    std::vector<net::task<void>> workers;
+    const std::size_t count = std::min<std::size_t>(std::max(max_in_flight, 1u), ops.size());
+    for (std::size_t w = 0; w < count; ++w) {
+        workers.push_back(operation_worker(letta, plan, ops, next, results, progress));
     }
-    co_await net::run_all(std::move(tasks));
+    co_await net::run_all(std::move(workers));
     co_return results;
 }
 
@@ -186,7 +197,7 @@ net::task<result<tool_sync_report>> sync_tools_from_control(letta::client& letta
     auto plan = plan_tool_sync(report.control_tools, pm_agents, request.force);
     if (!plan) co_return plan.error();
     report.plan = std::move(*plan);
-    if (!request.dry_run) report.results = co_await apply_tool_plan(letta, report.plan, std::move(on_progress));
+    if (!request.dry_run) report.results = co_await apply_tool_plan(letta, report.plan, request.max_in_flight, std::move(on_progress));
     co_return report;
 }
 

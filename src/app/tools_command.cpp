@@ -73,8 +73,13 @@ std::function<void(std::size_t, std::size_t)> progress_printer() {
 
 net::task<int> sync_tools(letta::client& letta, core::config cfg, tools_flags flags,
                           std::vector<agents::bound_agent> bindings) {
-    agents::tool_sync_request request{cfg.letta_control_agent, flags.force, cfg.dry_run, flags.projects,
-                                      std::move(bindings)};
+    agents::tool_sync_request request;
+    request.control_agent = cfg.letta_control_agent;
+    request.force = flags.force;
+    request.dry_run = cfg.dry_run;
+    request.projects = flags.projects;
+    request.bindings = std::move(bindings);
+    request.max_in_flight = cfg.letta.connections;  // one operation per pooled connection
     auto began = net::steady_clock::now();
     auto report = co_await agents::sync_tools_from_control(letta, request, progress_printer());
     if (!report) {

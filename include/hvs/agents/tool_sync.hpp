@@ -45,9 +45,11 @@ struct agent_tool_result {
 
 using progress_fn = std::function<void(std::size_t done, std::size_t total)>;
 
-// Runs every operation of the plan concurrently; `on_progress` after each one.
+// Runs the plan's operations concurrently, at most `max_in_flight` at a time (the Letta token
+// bucket paces them; the bound keeps memory flat however large the plan); `on_progress` after
+// each one.
 net::task<std::vector<agent_tool_result>> apply_tool_plan(letta::client& letta, std::vector<agent_tool_plan> plan,
-                                                         progress_fn on_progress);
+                                                         unsigned max_in_flight, progress_fn on_progress);
 
 // A PM agent as the database binds it to its project.
 struct bound_agent {
@@ -68,6 +70,7 @@ struct tool_sync_request {
     std::set<std::string> projects;     // only these projects' agents; empty = all
     // The database's bindings. Empty: the PM agents are found by their tags in Letta instead.
     std::vector<bound_agent> bindings;
+    unsigned max_in_flight = 64;        // operations under way at once (LETTA_CONNECTIONS is a good value)
 };
 
 struct tool_sync_report {

@@ -55,14 +55,26 @@ protected:
         letta_ = std::make_unique<letta::client>(*http_, "pw-123456");
     }
 
+    static tool_sync_request request_for(std::string control, bool force = false, bool dry_run = false,
+                                         std::set<std::string> projects = {}, std::vector<bound_agent> bindings = {}) {
+        tool_sync_request request;
+        request.control_agent = std::move(control);
+        request.force = force;
+        request.dry_run = dry_run;
+        request.projects = std::move(projects);
+        request.bindings = std::move(bindings);
+        request.max_in_flight = 4;  // fewer workers than operations: they must share the list
+        return request;
+    }
+
     result<tool_sync_report> sync(bool force, bool dry_run = false, std::set<std::string> projects = {}) {
         return hvs::test::run_async(
-            ioc_, sync_tools_from_control(*letta_, {"Huly-PM-Control", force, dry_run, std::move(projects), {}}, {}),
+            ioc_, sync_tools_from_control(*letta_, request_for("Huly-PM-Control", force, dry_run, std::move(projects)), {}),
             std::chrono::seconds(30));
     }
 
     result<tool_sync_report> sync_bound(std::vector<bound_agent> bindings, std::set<std::string> projects = {}) {
-        tool_sync_request request{"Huly-PM-Control", false, false, std::move(projects), std::move(bindings)};
+        auto request = request_for("Huly-PM-Control", false, false, std::move(projects), std::move(bindings));
         return hvs::test::run_async(ioc_, sync_tools_from_control(*letta_, std::move(request), {}),
                                     std::chrono::seconds(30));
     }
@@ -188,7 +200,7 @@ TEST_F(ToolSync, FailedOperationsAreCountedPerAgent) {
 }
 
 TEST_F(ToolSync, AMissingControlAgentIsAClearError) {
-    auto report = hvs::test::run_async(ioc_, sync_tools_from_control(*letta_, {"No-Such-Control", false, false, {}, {}}, {}));
+    auto report = hvs::test::run_async(ioc_, sync_tools_from_control(*letta_, request_for("No-Such-Control"), {}));
     ASSERT_FALSE(report);
     EXPECT_NE(report.error().message.find("No-Such-Control"), std::string::npos);
 }
