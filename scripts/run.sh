@@ -24,7 +24,7 @@ echo "simulators: Huly $HULY_API_URL, Vibe $VIBE_API_URL, Letta $LETTA_BASE_URL"
 
 echo "== first cycle (nothing synced yet)"
 "$bin" once
-echo "== second cycle (nothing changed: no writes expected)"
+echo "== second cycle (nothing changed: no task or issue written; each agent's change_log drops \"first sync\")"
 "$bin" once
 echo "== PM agents and their tool drift"
 "$bin" agents list
