@@ -187,11 +187,8 @@ figures change_burst(const run_settings& run) {
     w.pace_service_at_upstream_rates();
     if (run.legacy) w.pace_like_legacy();
     auto rt = w.make_runtime();
-    const stopwatch watch;
-    auto burst = run_to_end(w.ioc, service::run_cycle(rt->context(), rt->cycle_settings()));
     figures f;
-    watch.record(f);  // before the checks, which read the simulators' whole state
-    w.stop_simulators();
+    auto burst = w.measured_cycle(*rt, f);
 
     f.scenario = "S3 change burst";
     f.parameters = {{"projects", projects}, {"issues_per_project", issues}, {"changed_in_huly", "10 %"},

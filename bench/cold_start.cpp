@@ -96,11 +96,8 @@ figures cold_start(const run_settings& run) {
     w.start_simulators();
 
     auto rt = w.make_runtime();
-    const stopwatch watch;
-    auto outcome = run_to_end(w.ioc, service::run_cycle(rt->context(), rt->cycle_settings(), rt->letta()));
     figures f;
-    watch.record(f);  // before the checks, which read the simulators' whole state
-    w.stop_simulators();
+    auto outcome = w.measured_cycle(*rt, f);
 
     f.scenario = "S5 cold start";
     f.parameters = {{"projects", projects}, {"issues", projects * issues}, {"control_tools", tools},

@@ -25,11 +25,8 @@ figures idle_cycle(unsigned projects_at_scale_1, const run_settings& run) {
     auto rt = w.make_runtime();
     auto first = run_to_end(w.ioc, service::run_cycle(rt->context(), rt->cycle_settings()));  // links by marker
     w.reset_counts();
-    const stopwatch watch;
-    auto idle = run_to_end(w.ioc, service::run_cycle(rt->context(), rt->cycle_settings()));
     figures f;
-    watch.record(f);  // before the checks, which read the simulators' whole state
-    w.stop_simulators();
+    auto idle = w.measured_cycle(*rt, f);
 
     f.scenario = "S2 idle cycle";
     f.parameters = {{"projects", projects}, {"issues_per_project", issues}, {"latency_ms", latency_ms},
@@ -72,11 +69,8 @@ figures agent_cold_start(const run_settings& run) {
     w.start_simulators();
 
     auto rt = w.make_runtime();
-    const stopwatch watch;
-    auto outcome = run_to_end(w.ioc, service::run_cycle(rt->context(), rt->cycle_settings(), rt->letta()));
     figures f;
-    watch.record(f);  // before the checks, which read the simulators' whole state
-    w.stop_simulators();
+    auto outcome = w.measured_cycle(*rt, f);
 
     f.scenario = "S6 agent cold start";
     f.parameters = {{"projects", projects}, {"control_tools", tools}, {"letta_latency_ms", letta.latency_ms},

@@ -1,5 +1,7 @@
 #include "workspace.hpp"
 
+#include "run.hpp"
+
 #include "hvs/sync/text.hpp"
 
 #include <map>
@@ -123,6 +125,14 @@ std::unique_ptr<service::runtime> workspace::make_runtime() {
     auto rt = service::runtime::create(ioc.get_executor(), cfg);
     if (!rt) throw std::runtime_error("the service cannot start: " + rt.error().describe());
     return std::move(*rt);
+}
+
+service::cycle_outcome workspace::measured_cycle(service::runtime& rt, figures& f) {
+    const stopwatch watch;
+    auto outcome = run_to_end(ioc, service::run_cycle(rt.context(), rt.cycle_settings(), rt.letta()));
+    watch.record(f);
+    stop_simulators();
+    return outcome;
 }
 
 const sim::host& workspace::host(std::string_view upstream) const {

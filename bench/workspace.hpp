@@ -79,6 +79,10 @@ public:
     void pace_like_legacy();
     // Throws std::runtime_error when the runtime cannot be built from `cfg`.
     [[nodiscard]] std::unique_ptr<service::runtime> make_runtime();
+    // The measured part of a cycle scenario: one whole cycle of `rt` (its PM agents too when Letta
+    // is enabled), wall time and peak RSS recorded into `f` before the simulators stop (the checks
+    // that follow read their whole state).
+    service::cycle_outcome measured_cycle(service::runtime& rt, figures& f);
 
     // After stop_simulators(): requests admitted, 429s and each upstream's admitted requests by
     // route into `f`, and the bound: max over the rate-limited upstreams of admitted / rate.
