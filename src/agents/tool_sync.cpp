@@ -169,10 +169,10 @@ net::task<result<tool_sync_report>> sync_tools_from_control(letta::client& letta
         }
     } else {
         report.source = "database";
-        for (const auto& b : request.bindings) {
-            if (!request.projects.empty() && !request.projects.contains(b.project)) continue;
+        for (const auto& [project, b] : request.bindings) {
+            if (!request.projects.empty() && !request.projects.contains(project)) continue;
             if (b.agent_id == report.control.id) {
-                report.notes.push_back("project " + b.project + " is bound to the control agent; skipped");
+                report.notes.push_back("project " + project + " is bound to the control agent; skipped");
                 continue;
             }
             auto it = std::find_if(listed->begin(), listed->end(),
@@ -186,7 +186,7 @@ net::task<result<tool_sync_report>> sync_tools_from_control(letta::client& letta
             if (tools) {
                 pm_agents.push_back({b.agent_id, b.agent_name, std::move(*tools)});
             } else if (tools.error().http_status == 404) {
-                report.notes.push_back("agent " + b.agent_id + " bound to project " + b.project +
+                report.notes.push_back("agent " + b.agent_id + " bound to project " + project +
                                        " no longer exists in Letta; skipped (the next cycle creates it again)");
             } else {
                 report.read_failures.push_back(b.agent_name + " (" + b.agent_id + "): reading its tools: " +

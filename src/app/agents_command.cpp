@@ -64,14 +64,9 @@ int agents_command(const core::config& cfg, const std::vector<std::string>& args
         }
         as_json = true;
     }
-    auto db = open_database_read_only(cfg);
-    if (!db) {
-        std::cerr << "huly-vibe-sync agents list: " << db.error().message << "\n";
-        return exit_failed;
-    }
-    auto bindings = agents::load_bindings(*db);
+    auto bindings = read_bindings(cfg);
     if (!bindings) {
-        std::cerr << "huly-vibe-sync agents list: reading '" << cfg.db_path << "': " << bindings.error().message << "\n";
+        std::cerr << "huly-vibe-sync agents list: " << bindings.error().message << "\n";
         return exit_failed;
     }
     asio::io_context ioc;

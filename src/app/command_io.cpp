@@ -26,6 +26,14 @@ result<store::database> open_database_read_only(const core::config& cfg) {
     return store::database::open_read_only(cfg.db_path);
 }
 
+result<std::map<std::string, agents::binding>> read_bindings(const core::config& cfg) {
+    auto db = open_database_read_only(cfg);
+    if (!db) return db.error();
+    auto bindings = agents::load_bindings(*db);
+    if (!bindings) return make_error(bindings.error().kind, "reading '" + cfg.db_path + "': " + bindings.error().message);
+    return bindings;
+}
+
 result<store::database> open_database_for_writing(const core::config& cfg) {
     auto parent = std::filesystem::path(cfg.db_path).parent_path();
     std::error_code ec;

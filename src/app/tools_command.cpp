@@ -7,7 +7,6 @@
 #include "app/command_io.hpp"
 #include "app/table.hpp"
 
-#include "hvs/agents/state.hpp"
 #include "hvs/agents/tool_sync.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -72,7 +71,7 @@ std::function<void(std::size_t, std::size_t)> progress_printer() {
 }
 
 net::task<int> sync_tools(letta::client& letta, core::config cfg, tools_flags flags,
-                          std::vector<agents::bound_agent> bindings) {
+                          std::map<std::string, agents::binding> bindings) {
     agents::tool_sync_request request;
     request.control_agent = cfg.letta_control_agent;
     request.force = flags.force;
@@ -115,19 +114,14 @@ int tools_command(const core::config& cfg, const std::vector<std::string>& args)
         std::cerr << "huly-vibe-sync tools: " << flags.error().message << "\n";
         return exit_usage;
     }
-    std::vector<agents::bound_agent> bindings;  // none without a database: the agents' tags decide
+    std::map<std::string, agents::binding> bindings;  // none without a database: the agents' tags decide
     if (database_exists(cfg)) {
-        auto db = open_database_read_only(cfg);
-        if (!db) {
-            std::cerr << "huly-vibe-sync tools: " << db.error().message << "\n";
-            return exit_failed;
-        }
-        auto bound = agents::load_bindings(*db);
+        auto bound = read_bindings(cfg);
         if (!bound) {
-            std::cerr << "huly-vibe-sync tools: reading '" << cfg.db_path << "': " << bound.error().message << "\n";
+            std::cerr << "huly-vibe-sync tools: " << bound.error().message << "\n";
             return exit_failed;
         }
-        for (const auto& [project, b] : *bound) bindings.push_back({project, b.agent_id, b.agent_name});
+        bindings = std::move(*bound);
     }
     asio::io_context ioc;
     auto letta = connect_letta(ioc, cfg);

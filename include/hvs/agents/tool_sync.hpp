@@ -1,10 +1,13 @@
 #pragma once
 // Propagates the control agent's tool set to the PM agents. Planning is pure; carrying the plan
-// out sends every attach/detach of every agent concurrently, paced by the Letta token bucket.
+// out sends the attaches/detaches of all agents concurrently (a bounded number at a time), paced
+// by the Letta token bucket.
 
+#include "hvs/agents/state.hpp"
 #include "hvs/letta/client.hpp"
 
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -51,13 +54,6 @@ using progress_fn = std::function<void(std::size_t done, std::size_t total)>;
 net::task<std::vector<agent_tool_result>> apply_tool_plan(letta::client& letta, std::vector<agent_tool_plan> plan,
                                                          unsigned max_in_flight, progress_fn on_progress);
 
-// A PM agent as the database binds it to its project.
-struct bound_agent {
-    std::string project;
-    std::string agent_id;
-    std::string agent_name;
-};
-
 // The control agent: the oldest agent named `name`, never a -sleeptime one; error_kind::invalid
 // when there is none. A note goes to `notes` when several agents share the name.
 net::task<result<letta::agent>> find_control_agent(letta::client& letta, std::string name,
@@ -69,7 +65,7 @@ struct tool_sync_request {
     bool dry_run = false;
     std::set<std::string> projects;     // only these projects' agents; empty = all
     // The database's bindings. Empty: the PM agents are found by their tags in Letta instead.
-    std::vector<bound_agent> bindings;
+    std::map<std::string, binding> bindings;  // project -> agent
     unsigned max_in_flight = 64;        // operations under way at once (LETTA_CONNECTIONS is a good value)
 };
 

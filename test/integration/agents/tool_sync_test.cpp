@@ -56,7 +56,7 @@ protected:
     }
 
     static tool_sync_request request_for(std::string control, bool force = false, bool dry_run = false,
-                                         std::set<std::string> projects = {}, std::vector<bound_agent> bindings = {}) {
+                                         std::set<std::string> projects = {}, std::map<std::string, binding> bindings = {}) {
         tool_sync_request request;
         request.control_agent = std::move(control);
         request.force = force;
@@ -73,7 +73,7 @@ protected:
             std::chrono::seconds(30));
     }
 
-    result<tool_sync_report> sync_bound(std::vector<bound_agent> bindings, std::set<std::string> projects = {}) {
+    result<tool_sync_report> sync_bound(std::map<std::string, binding> bindings, std::set<std::string> projects = {}) {
         auto request = request_for("Huly-PM-Control", false, false, std::move(projects), std::move(bindings));
         return hvs::test::run_async(ioc_, sync_tools_from_control(*letta_, std::move(request), {}),
                                     std::chrono::seconds(30));
@@ -154,9 +154,9 @@ TEST_F(ToolSync, DryRunChangesNothingAndProjectsFilterTheAgents) {
 }
 
 TEST_F(ToolSync, TheDatabasesBindingsChooseTheAgentsTaggedOrNot) {
-    std::vector<bound_agent> bindings{{"P1", id_of("Huly - P1"), "Huly - P1"},
-                                      {"LEG", id_of("Legacy PM"), "Legacy PM"},
-                                      {"GONE", "agent-00000000-0000-4000-8000-000000000000", "Huly - Gone"}};
+    std::map<std::string, binding> bindings{{"P1", {id_of("Huly - P1"), "Huly - P1"}},
+                                            {"LEG", {id_of("Legacy PM"), "Legacy PM"}},
+                                            {"GONE", {"agent-00000000-0000-4000-8000-000000000000", "Huly - Gone"}}};
     auto report = sync_bound(bindings);
     ASSERT_TRUE(report) << report.error().describe();
     EXPECT_EQ(report->source, "database");
@@ -174,7 +174,7 @@ TEST_F(ToolSync, TheDatabasesBindingsChooseTheAgentsTaggedOrNot) {
 }
 
 TEST_F(ToolSync, ABoundAgentThatCannotBeReadIsAnErrorNotSkippedSilently) {
-    std::vector<bound_agent> bindings{{"LEG", id_of("Legacy PM"), "Legacy PM"}};
+    std::map<std::string, binding> bindings{{"LEG", {id_of("Legacy PM"), "Legacy PM"}}};
     // The first read of that route is the control agent's; the second, the bound agent's.
     host_->inject({.route = "GET /v1/agents/{agent_id}/tools", .kind = sim::fault_kind::error, .count = 1, .skip = 1});
     auto report = sync_bound(bindings);
