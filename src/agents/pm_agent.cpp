@@ -2,6 +2,7 @@
 
 #include "hvs/agents/repo_docs.hpp"
 #include "hvs/agents/state.hpp"
+#include "hvs/agents/tool_sync.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -120,16 +121,16 @@ net::task<result<control_agent>> ensure_control_agent(agent_context& ctx) {
             co_return make_error(agent.error().kind, "checking the control agent: " + agent.error().message);
         }
     }
-    std::vector<letta::agent> found;
     if (control.id.empty()) {
-        letta::agent_query query;
-        query.name = ctx.settings.control_agent;
-        auto listed = co_await ctx.letta.list_agents(std::move(query));
-        if (!listed) co_return make_error(listed.error().kind, "finding the control agent: " + listed.error().message);
-        found = std::move(*listed);
-        std::erase_if(found, [](const letta::agent& a) { return a.name.ends_with("-sleeptime"); });
+        std::vector<std::string> notes;
+        auto found = co_await find_control_agent(ctx.letta, ctx.settings.control_agent, notes);
+        for (const auto& note : notes) HVS_LOG(ctx.log, warning) << note;
+        if (found) {
+            control.id = found->id;
+        } else if (found.error().kind != error_kind::invalid) {  // invalid: there is none, create it
+            co_return found.error();
+        }
     }
-    if (control.id.empty() && !found.empty()) control.id = found.front().id;  // the oldest of that name
     if (control.id.empty()) {
         letta::agent_spec spec;
         spec.name = ctx.settings.control_agent;
