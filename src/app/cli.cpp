@@ -18,9 +18,13 @@ struct command {
 
 const command commands[] = {
     {"run", "Run the service: a sync cycle, then another SYNC_INTERVAL ms after each ends, until SIGTERM",
-     "  (no flags of its own; --dry-run prints plans and writes nothing)\n", run_command},
+     "  (--dry-run prints plans and writes nothing)\n"
+     "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
+     run_command},
     {"once", "Run one sync cycle and exit: 0 when every project succeeded, 1 otherwise",
-     "  (no flags of its own; --dry-run prints the plan and writes nothing)\n", once_command},
+     "  (--dry-run prints the plan and writes nothing)\n"
+     "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
+     once_command},
     {"simulate", "Serve the Huly, Vibe Kanban and Letta simulators on loopback until interrupted",
      "  --huly-port N, --vibe-port N, --letta-port N   0 = pick a free port and print it (default 0)\n"
      "  --seed FILE                                   JSON workspace: {\"huly\":…, \"vibe\":…, \"letta\":…}\n"
@@ -35,19 +39,23 @@ const command commands[] = {
      "  --force         also detach tools the control agent lacks (never Letta-managed ones);\n"
      "                  refused when the control agent has no tools (LETTA_SYNC_TOOLS_FORCE sets the default)\n"
      "  --project ID    only the agents tagged project:ID (repeatable)\n"
-     "  --dry-run       print the plan, change nothing\n",
+     "  --dry-run       print the plan, change nothing\n"
+     "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
      tools_command},
     {"letta", "letta cleanup: delete this service's Huly-… folders and duplicate PM agents (dry run unless --apply)",
      "  cleanup                  the only subcommand\n"
      "  --apply                  delete; without it, print what would be deleted and change nothing\n"
-     "  --what folders|agents|all   what to clean up (default all)\n",
+     "  --what folders|agents|all   what to clean up (default all)\n"
+     "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
      letta_command},
     {"agents", "agents list: each bound PM agent and its tool drift against the control agent",
      "  list      the only subcommand\n"
      "  --json    one JSON document instead of a table\n",
      agents_command},
     {"import-legacy", "Import the original service's sync-state.db (projects, issue-task links) into DB_PATH",
-     "  --db FILE    the original service's sync-state.db (read only, never modified)\n", import_command},
+     "  --db FILE    the original service's sync-state.db (read only, never modified)\n"
+     "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
+     import_command},
     {"check", "Validate the configuration and probe each configured upstream and the local HTTP stack",
      "  (no flags of its own)\n", check_command},
     {"status", "Show what the database (DB_PATH, read only) knows: projects, links, agents, the last 10 cycles",

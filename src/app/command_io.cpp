@@ -7,10 +7,25 @@
 
 #include <boost/asio/co_spawn.hpp>
 
+#include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
 namespace hvs::app {
+namespace {
+
+result<void> database_directory_exists(const core::config& cfg) {
+    auto parent = std::filesystem::path(cfg.db_path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+        return make_error(error_kind::io,
+                          "database directory '" + parent.string() + "' does not exist; create it or set DB_PATH");
+    }
+    return {};
+}
+
+}  // namespace
 
 bool database_exists(const core::config& cfg) {
     std::error_code ec;
@@ -35,16 +50,49 @@ result<std::map<std::string, agents::binding>> read_bindings(const core::config&
 }
 
 result<store::database> open_database_for_writing(const core::config& cfg) {
-    auto parent = std::filesystem::path(cfg.db_path).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-        return make_error(error_kind::io,
-                          "database directory '" + parent.string() + "' does not exist; create it or set DB_PATH");
-    }
+    if (auto dir = database_directory_exists(cfg); !dir) return dir.error();
     auto db = store::database::open(cfg.db_path);
     if (!db) return db.error();
     if (auto migrated = store::migrate(*db); !migrated) return migrated.error();
     return db;
+}
+
+result<std::optional<std::chrono::seconds>> take_wait_flag(std::vector<std::string>& args) {
+    std::optional<std::chrono::seconds> wait;
+    for (auto it = args.begin(); it != args.end();) {
+        if (*it == "--wait") {
+            wait = std::chrono::hours(24);
+        } else if (it->rfind("--wait=", 0) == 0) {
+            const std::string value = it->substr(7);
+            char* end = nullptr;
+            errno = 0;
+            long seconds = std::strtol(value.c_str(), &end, 10);
+            if (value.empty() || *end != '\0' || errno != 0 || seconds < 0 || seconds > 86'400) {
+                return make_error(error_kind::invalid, "--wait='" + value + "': expected whole seconds, 0 to 86400");
+            }
+            wait = std::chrono::seconds(seconds);
+        } else {
+            ++it;
+            continue;
+        }
+        it = args.erase(it);
+    }
+    return wait;
+}
+
+result<store::instance_lock> hold_database(const core::config& cfg, const std::string& command,
+                                           std::optional<std::chrono::seconds> wait) {
+    if (auto dir = database_directory_exists(cfg); !dir) return dir.error();
+    return store::instance_lock::acquire(cfg.db_path, command, wait);
+}
+
+result<std::optional<store::instance_lock>> hold_database_unless(bool read_only, const core::config& cfg,
+                                                                 const std::string& command,
+                                                                 std::optional<std::chrono::seconds> wait) {
+    if (read_only) return std::optional<store::instance_lock>{};
+    auto lock = hold_database(cfg, command, wait);
+    if (!lock) return lock.error();
+    return std::optional<store::instance_lock>(std::move(*lock));
 }
 
 result<std::unique_ptr<letta_connection>> connect_letta(boost::asio::io_context& ioc, const core::config& cfg) {

@@ -6,12 +6,17 @@
 #include "hvs/core/config.hpp"
 #include "hvs/letta/client.hpp"
 #include "hvs/net/rate_limiter.hpp"
+#include "hvs/store/instance_lock.hpp"
 #include "hvs/store/sqlite.hpp"
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace hvs::app {
 
@@ -28,6 +33,21 @@ result<std::map<std::string, agents::binding>> read_bindings(const core::config&
 
 // The database at DB_PATH for writing, migrated to this binary's schema; its directory must exist.
 result<store::database> open_database_for_writing(const core::config& cfg);
+
+// Removes `--wait` / `--wait=SECONDS` from a writing command's arguments: how long to wait for
+// the database's lock (nullopt: not at all; `--wait` alone: a day). error_kind::invalid on a bad value.
+result<std::optional<std::chrono::seconds>> take_wait_flag(std::vector<std::string>& args);
+
+// The database's single-writer lock for `command`, held until the returned object is destroyed.
+// Its directory must exist (the error says so, as open_database_for_writing's does).
+result<store::instance_lock> hold_database(const core::config& cfg, const std::string& command,
+                                           std::optional<std::chrono::seconds> wait);
+
+// The lock for a command that writes, none for one that only reads (`read_only`: dry runs never
+// block and are never blocked).
+result<std::optional<store::instance_lock>> hold_database_unless(bool read_only, const core::config& cfg,
+                                                                 const std::string& command,
+                                                                 std::optional<std::chrono::seconds> wait);
 
 // A Letta client as the service builds it (rate, retries, TLS from the configuration).
 // error_kind::invalid when Letta is not configured or its URL is bad.

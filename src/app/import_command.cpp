@@ -2,16 +2,21 @@
 // first cycle links instead of duplicating.
 
 #include "app/cli.hpp"
+#include "app/command_io.hpp"
 
-#include "hvs/store/migrations.hpp"
 #include "hvs/sync/legacy_import.hpp"
 
-#include <filesystem>
 #include <iostream>
 
 namespace hvs::app {
 
-int import_command(const core::config& cfg, const std::vector<std::string>& args) {
+int import_command(const core::config& cfg, const std::vector<std::string>& given) {
+    auto args = given;
+    auto wait = take_wait_flag(args);
+    if (!wait) {
+        std::cerr << "huly-vibe-sync import-legacy: " << wait.error().message << "\n";
+        return exit_usage;
+    }
     std::string legacy;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--db" && i + 1 < args.size()) {
@@ -27,20 +32,14 @@ int import_command(const core::config& cfg, const std::vector<std::string>& args
         std::cerr << "huly-vibe-sync import-legacy: --db FILE (the original service's sync-state.db) is required\n";
         return exit_usage;
     }
-    auto parent = std::filesystem::path(cfg.db_path).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-        std::cerr << "huly-vibe-sync: database directory '" << parent.string()
-                  << "' does not exist; create it or set DB_PATH\n";
+    auto lock = hold_database(cfg, "import-legacy", *wait);
+    if (!lock) {
+        std::cerr << "huly-vibe-sync: " << lock.error().message << "\n";
         return exit_failed;
     }
-    auto db = store::database::open(cfg.db_path);
+    auto db = open_database_for_writing(cfg);
     if (!db) {
         std::cerr << "huly-vibe-sync: " << db.error().message << "\n";
-        return exit_failed;
-    }
-    if (auto migrated = store::migrate(*db); !migrated) {
-        std::cerr << "huly-vibe-sync: " << migrated.error().message << "\n";
         return exit_failed;
     }
     auto report = sync::import_legacy(*db, legacy);

@@ -150,7 +150,13 @@ net::task<int> cleanup(letta::client& letta, agents::cleanup_request request, ag
 
 }  // namespace
 
-int letta_command(const core::config& cfg, const std::vector<std::string>& args) {
+int letta_command(const core::config& cfg, const std::vector<std::string>& given) {
+    auto args = given;
+    auto wait = take_wait_flag(args);
+    if (!wait) {
+        std::cerr << "huly-vibe-sync letta: " << wait.error().message << "\n";
+        return exit_usage;
+    }
     auto flags = parse_cleanup_flags(args);
     if (!flags) {
         std::cerr << "huly-vibe-sync letta: " << flags.error().message << "\n";
@@ -159,6 +165,11 @@ int letta_command(const core::config& cfg, const std::vector<std::string>& args)
     if (flags->apply && cfg.dry_run) {
         std::cerr << "huly-vibe-sync letta cleanup: --apply contradicts DRY_RUN/--dry-run\n";
         return exit_usage;
+    }
+    auto lock = hold_database_unless(!flags->apply || !database_exists(cfg), cfg, "letta cleanup", *wait);
+    if (!lock) {
+        std::cerr << "huly-vibe-sync letta cleanup: " << lock.error().message << "\n";
+        return exit_failed;
     }
     // The database says which agents are bound and which resources this service created. Without
     // one, no agent is deleted (the plan refuses) and there are no rows to forget.

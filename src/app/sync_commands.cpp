@@ -64,10 +64,21 @@ net::task<int> one_cycle(service::runtime& rt, bool dry_run) {
 
 }  // namespace
 
-int once_command(const core::config& cfg, const std::vector<std::string>& args) {
+int once_command(const core::config& cfg, const std::vector<std::string>& given) {
+    auto args = given;
+    auto wait = take_wait_flag(args);
+    if (!wait) {
+        std::cerr << "huly-vibe-sync once: " << wait.error().message << "\n";
+        return exit_usage;
+    }
     if (!args.empty()) {
         std::cerr << "huly-vibe-sync once: unknown argument '" << args.front() << "'\n";
         return exit_usage;
+    }
+    auto lock = hold_database_unless(cfg.dry_run, cfg, "once", *wait);
+    if (!lock) {
+        std::cerr << "huly-vibe-sync: " << lock.error().message << "\n";
+        return exit_failed;
     }
     asio::io_context ioc;
     auto rt = service::runtime::create(ioc.get_executor(), cfg, &std::cout);
@@ -78,10 +89,21 @@ int once_command(const core::config& cfg, const std::vector<std::string>& args) 
     return run_to_completion(ioc, one_cycle(**rt, cfg.dry_run));
 }
 
-int run_command(const core::config& cfg, const std::vector<std::string>& args) {
+int run_command(const core::config& cfg, const std::vector<std::string>& given) {
+    auto args = given;
+    auto wait = take_wait_flag(args);
+    if (!wait) {
+        std::cerr << "huly-vibe-sync run: " << wait.error().message << "\n";
+        return exit_usage;
+    }
     if (!args.empty()) {
         std::cerr << "huly-vibe-sync run: unknown argument '" << args.front() << "'\n";
         return exit_usage;
+    }
+    auto lock = hold_database_unless(cfg.dry_run, cfg, "run", *wait);
+    if (!lock) {
+        std::cerr << "huly-vibe-sync: " << lock.error().message << "\n";
+        return exit_failed;
     }
     asio::io_context ioc;
     auto rt = service::runtime::create(ioc.get_executor(), cfg, cfg.dry_run ? &std::cout : nullptr);

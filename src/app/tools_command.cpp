@@ -108,11 +108,23 @@ net::task<int> sync_tools(letta::client& letta, core::config cfg, tools_flags fl
 
 }  // namespace
 
-int tools_command(const core::config& cfg, const std::vector<std::string>& args) {
+int tools_command(const core::config& cfg, const std::vector<std::string>& given) {
+    auto args = given;
+    auto wait = take_wait_flag(args);
+    if (!wait) {
+        std::cerr << "huly-vibe-sync tools: " << wait.error().message << "\n";
+        return exit_usage;
+    }
     auto flags = parse_tools_flags(args, cfg.letta_sync_tools_force);
     if (!flags) {
         std::cerr << "huly-vibe-sync tools: " << flags.error().message << "\n";
         return exit_usage;
+    }
+    // Changing agents beside a running service's cycle: the service's database is held meanwhile.
+    auto lock = hold_database_unless(cfg.dry_run || !database_exists(cfg), cfg, "tools sync", *wait);
+    if (!lock) {
+        std::cerr << "huly-vibe-sync tools: " << lock.error().message << "\n";
+        return exit_failed;
     }
     std::map<std::string, agents::binding> bindings;  // none without a database: the agents' tags decide
     if (database_exists(cfg)) {
