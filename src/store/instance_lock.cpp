@@ -27,12 +27,23 @@ std::string host_name() {
     return name;
 }
 
-std::optional<lock_holder> read_holder(int fd) {
+std::optional<lock_holder> read_holder_once(int fd) {
     std::string text(4096, '\0');
     ssize_t n = ::pread(fd, text.data(), text.size(), 0);
     if (n <= 0) return std::nullopt;
     text.resize(static_cast<std::size_t>(n));
     return parse_lock_holder(text);
+}
+
+// The holder writes who it is just after it took the lock: one that has only just taken it may
+// not have yet, so look a few more times (within half a second) before calling it unknown.
+std::optional<lock_holder> read_holder(int fd) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+    for (;;) {
+        auto holder = read_holder_once(fd);
+        if (holder || std::chrono::steady_clock::now() >= give_up) return holder;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 }
 
 void write_holder(int fd, const lock_holder& holder) {
