@@ -48,6 +48,12 @@ const command commands[] = {
      "  --what folders|agents|all   what to clean up (default all)\n"
      "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
      letta_command},
+    {"repair", "repair duplicates: one Vibe task per issue again, the linked one keeping what the others changed",
+     "  duplicates               the only subcommand (a dry run that prints the plan unless --apply)\n"
+     "  --apply                  carry changes over to the kept task, then delete the others\n"
+     "  --project ID             only this synced project (repeatable)\n"
+     "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
+     repair_command},
     {"agents", "agents list: each bound PM agent and its tool drift against the control agent",
      "  list      the only subcommand\n"
      "  --json    one JSON document instead of a table\n",

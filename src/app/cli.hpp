@@ -25,5 +25,6 @@ int tools_command(const core::config& cfg, const std::vector<std::string>& args)
 int status_command(const core::config& cfg, const std::vector<std::string>& args);
 int letta_command(const core::config& cfg, const std::vector<std::string>& args);
 int agents_command(const core::config& cfg, const std::vector<std::string>& args);
+int repair_command(const core::config& cfg, const std::vector<std::string>& args);
 
 }  // namespace hvs::app

@@ -95,16 +95,37 @@ result<std::optional<store::instance_lock>> hold_database_unless(bool read_only,
     return std::optional<store::instance_lock>(std::move(*lock));
 }
 
-result<std::unique_ptr<letta_connection>> connect_letta(boost::asio::io_context& ioc, const core::config& cfg) {
-    if (!cfg.letta_enabled()) return make_error(error_kind::invalid, "LETTA_BASE_URL and LETTA_PASSWORD must be set");
-    auto where = net::parse_base_url(cfg.letta_base_url);
-    if (!where) return make_error(error_kind::invalid, "LETTA_BASE_URL: " + where.error().message);
-    auto conn = std::make_unique<letta_connection>(cfg.letta.rate, cfg.letta.burst);
-    auto params = service::client_params_for("letta", cfg.letta, cfg);
+namespace {
+
+// The connection's HTTP client for `setting` (the URL's variable name, for errors).
+template <typename Client>
+result<std::unique_ptr<upstream_connection<Client>>> connect(boost::asio::io_context& ioc, const core::config& cfg,
+                                                             std::string name, const core::upstream_limits& limits,
+                                                             const std::string& url, std::string_view setting) {
+    auto where = net::parse_base_url(url);
+    if (!where) return make_error(error_kind::invalid, std::string(setting) + ": " + where.error().message);
+    auto conn = std::make_unique<upstream_connection<Client>>(limits.rate, limits.burst);
+    auto params = service::client_params_for(std::move(name), limits, cfg);
     auto http = net::http_client::create(ioc.get_executor(), *where, params, conn->limiter);
     if (!http) return make_error(error_kind::invalid, http.error().message);
     conn->http = std::move(*http);
-    conn->client = std::make_unique<letta::client>(*conn->http, cfg.letta_password);
+    return conn;
+}
+
+}  // namespace
+
+result<std::unique_ptr<letta_connection>> connect_letta(boost::asio::io_context& ioc, const core::config& cfg) {
+    if (!cfg.letta_enabled()) return make_error(error_kind::invalid, "LETTA_BASE_URL and LETTA_PASSWORD must be set");
+    auto conn = connect<letta::client>(ioc, cfg, "letta", cfg.letta, cfg.letta_base_url, "LETTA_BASE_URL");
+    if (!conn) return conn.error();
+    (*conn)->client = std::make_unique<letta::client>(*(*conn)->http, cfg.letta_password);
+    return conn;
+}
+
+result<std::unique_ptr<vibe_connection>> connect_vibe(boost::asio::io_context& ioc, const core::config& cfg) {
+    auto conn = connect<vibe::client>(ioc, cfg, "vibe", cfg.vibe, cfg.vibe_api_url, "VIBE_API_URL");
+    if (!conn) return conn.error();
+    (*conn)->client = std::make_unique<vibe::client>(*(*conn)->http);
     return conn;
 }
 

@@ -8,6 +8,7 @@
 #include "hvs/net/rate_limiter.hpp"
 #include "hvs/store/instance_lock.hpp"
 #include "hvs/store/sqlite.hpp"
+#include "hvs/vibe/client.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -49,15 +50,21 @@ result<std::optional<store::instance_lock>> hold_database_unless(bool read_only,
                                                                  const std::string& command,
                                                                  std::optional<std::chrono::seconds> wait);
 
-// A Letta client as the service builds it (rate, retries, TLS from the configuration).
-// error_kind::invalid when Letta is not configured or its URL is bad.
-struct letta_connection {
-    letta_connection(double rate, double burst) : limiter(rate, burst) {}
+// A client of one upstream as the service builds it (rate, retries, TLS from the configuration).
+template <typename Client>
+struct upstream_connection {
+    upstream_connection(double rate, double burst) : limiter(rate, burst) {}
     net::rate_limiter limiter;
     std::unique_ptr<net::http_client> http;
-    std::unique_ptr<letta::client> client;
+    std::unique_ptr<Client> client;
 };
+using letta_connection = upstream_connection<letta::client>;
+using vibe_connection = upstream_connection<vibe::client>;
+
+// error_kind::invalid when Letta is not configured or its URL is bad.
 result<std::unique_ptr<letta_connection>> connect_letta(boost::asio::io_context& ioc, const core::config& cfg);
+// error_kind::invalid when VIBE_API_URL is bad.
+result<std::unique_ptr<vibe_connection>> connect_vibe(boost::asio::io_context& ioc, const core::config& cfg);
 
 // Runs `work` on `ioc` until it finishes and returns its exit status; an exception escaping it
 // (a bug) is printed and gives exit_failed.

@@ -9,6 +9,7 @@
 
 #include "hvs/core/json.hpp"
 #include "hvs/store/migrations.hpp"
+#include "hvs/sync/duplicate_state.hpp"
 #include "hvs/sync/state.hpp"
 
 #include <boost/json/array.hpp>
@@ -37,6 +38,7 @@ struct link_counts {
 struct project_status {
     sync::project_row row;
     link_counts links;
+    std::int64_t duplicate_tasks = 0;  // surplus Vibe tasks its last cycle found
 };
 
 struct agent_status {
@@ -107,6 +109,13 @@ result<status_report> read_status(store::database& db) {
         if (auto it = counts->find(p.row.identifier); it != counts->end()) p.links = it->second;
         report.projects.push_back(std::move(p));
     }
+    if (*version >= 4) {  // duplicates are recorded from schema 4 on
+        auto duplicates = sync::load_duplicate_counts(db);
+        if (!duplicates) return duplicates.error();
+        for (auto& p : report.projects) {
+            if (auto it = duplicates->find(p.row.identifier); it != duplicates->end()) p.duplicate_tasks = it->second;
+        }
+    }
     if (*version >= 2) {  // agents arrived with schema 2; an older file simply has none
         auto agents = read_agents(db);
         if (!agents) return agents.error();
@@ -147,6 +156,7 @@ json::value to_json(const status_report& r) {
                                   {"with_task", p.links.with_task},
                                   {"deleted_in_huly", p.links.deleted_in_huly},
                                   {"deleted_in_vibe", p.links.deleted_in_vibe}};
+        o["duplicate_tasks"] = p.duplicate_tasks;
         projects.push_back(std::move(o));
     }
     json::array agents;
@@ -190,12 +200,12 @@ void print_report(std::ostream& out, const status_report& r) {
                             p.row.watermark_ms ? core::iso8601_ms(*p.row.watermark_ms) : "-",
                             or_dash(p.row.last_success_at), std::to_string(p.links.total),
                             std::to_string(p.links.with_task), std::to_string(p.links.deleted_in_huly),
-                            std::to_string(p.links.deleted_in_vibe),
+                            std::to_string(p.links.deleted_in_vibe), std::to_string(p.duplicate_tasks),
                             p.row.last_error ? one_line(*p.row.last_error) : "-"});
         }
         print_table(out,
                     {"PROJECT", "NAME", "VIBE ID", "REPO", "WATERMARK", "LAST SUCCESS", "LINKS", "TASKS",
-                     "DEL HULY", "DEL VIBE", "LAST ERROR"},
+                     "DEL HULY", "DEL VIBE", "DUPLICATES", "LAST ERROR"},
                     rows);
     }
 

@@ -117,6 +117,11 @@ std::string render_metrics(const service_status& s, const std::vector<upstream_v
     sample("hvs_conflicts_total", "", static_cast<double>(s.conflicts));
     metric("hvs_projects_failing", "gauge", "Projects that failed in the last cycle");
     sample("hvs_projects_failing", "", static_cast<double>(s.failing_projects.size()));
+    metric("hvs_duplicate_tasks", "gauge",
+           "Vibe tasks carrying the marker of an issue another task carries too (repair duplicates removes them)");
+    double duplicates = 0;
+    for (const auto& [project, n] : s.duplicate_tasks) duplicates += n;
+    sample("hvs_duplicate_tasks", "", duplicates);
 
     metric("hvs_upstream_requests_total", "counter", "Requests answered by each upstream, by HTTP status");
     for (const auto& u : upstreams) {
@@ -232,6 +237,9 @@ net::server_response ops_server::health() const {
     json::object failing;
     for (const auto& [project, reason] : status_.failing_projects) failing[project] = log::redacted(reason);
     body["failing_projects"] = std::move(failing);
+    json::object duplicates;
+    for (const auto& [project, n] : status_.duplicate_tasks) duplicates[project] = n;
+    body["duplicate_tasks"] = std::move(duplicates);
     body["errors"] = json::object{{"count", status_.project_failures},
                                   {"last", status_.last_error.empty()
                                                ? json::value(nullptr)

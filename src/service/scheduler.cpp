@@ -23,6 +23,11 @@ void service_status::record(const cycle_outcome& outcome, double seconds) {
     failing_projects.clear();
     for (const auto& p : outcome.projects) {
         if (!p.ok) failing_projects[p.project] = p.error;
+        if (p.duplicate_tasks > 0) {
+            duplicate_tasks[p.project] = p.duplicate_tasks;
+        } else if (p.ok) {
+            duplicate_tasks.erase(p.project);  // read completely and found none
+        }
     }
     for (const auto& [project, agent] : outcome.agents) {
         if (!agent.ok && !failing_projects.contains(project)) failing_projects[project] = "PM agent: " + agent.error;

@@ -7,7 +7,7 @@ namespace hvs::store {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 3> migrations = {
+constexpr std::array<std::string_view, 4> migrations = {
     // 1: projects, issue <-> task links with per-field bases, learned Huly statuses, history.
     R"sql(
 CREATE TABLE projects (
@@ -105,6 +105,17 @@ CREATE TABLE letta_files (
     hash       TEXT NOT NULL,                    -- core::content_hash of the uploaded content
     file_id    TEXT NOT NULL,                    -- file-… (replace semantics give a new one per upload)
     PRIMARY KEY (folder_id, file_name)
+);
+)sql",
+    // 4: Vibe tasks that carry the marker of an issue another task of the project carries too, as
+    // the last cycle of that project found them (reported by status, /health and /metrics; removed
+    // by `repair duplicates --apply`).
+    R"sql(
+CREATE TABLE duplicate_tasks (
+    project   TEXT NOT NULL,
+    issue_id  TEXT NOT NULL,
+    task_id   TEXT NOT NULL,               -- a task the repair would delete
+    PRIMARY KEY (project, task_id)
 );
 )sql",
 };

@@ -15,6 +15,8 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
+bool same_project_name(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+
 std::map<std::string, mirror_decision> plan_mirrors(const std::vector<huly::project>& huly_projects,
                                                     const std::vector<project_row>& stored,
                                                     const std::vector<vibe::project>& vibe_projects) {
@@ -40,7 +42,7 @@ std::map<std::string, mirror_decision> plan_mirrors(const std::vector<huly::proj
         // Adopt the oldest free Vibe project with the same name (the list is newest first).
         const vibe::project* match = nullptr;
         for (const auto& v : vibe_projects) {
-            if (lower(v.name) == lower(h.name) && !taken.contains(v.id)) match = &v;
+            if (same_project_name(v.name, h.name) && !taken.contains(v.id)) match = &v;
         }
         if (match) {
             taken.insert(match->id);

@@ -1,6 +1,7 @@
 #include "hvs/sync/project_sync.hpp"
 
 #include "hvs/core/hash.hpp"
+#include "hvs/sync/duplicate_state.hpp"
 #include "hvs/sync/repo_path.hpp"
 #include "hvs/sync/text.hpp"
 
@@ -309,6 +310,7 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
 
     plan_settings settings = ctx.settings.plan;
     settings.available_statuses.insert(state->learned_statuses.begin(), state->learned_statuses.end());
+    auto duplicates = plan_duplicate_repairs(*tasks, state->links);
     plan_inputs in{project.identifier, std::move(issues->issues), complete, std::move(*tasks), state->links};
     auto plan = plan_project(in, settings);
     outcome.conflicts = plan.conflicts;
@@ -318,6 +320,12 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
         static_cast<unsigned>(plan.creates.size() + plan.task_updates.size() + plan.issue_updates.size());
     for (const auto& duplicate : plan.duplicate_markers) {
         HVS_LOG(ctx.log, warning) << "task " << duplicate << " carries the marker of an issue linked to another task";
+    }
+    outcome.duplicate_tasks = static_cast<unsigned>(surplus_tasks(duplicates));
+    for (const auto& group : duplicates) {
+        HVS_LOG(ctx.log, warning) << "issue " << group.issue_id << " has " << group.remove.size() + 1
+                                  << " Vibe tasks (keeping " << group.keep
+                                  << "); `huly-vibe-sync repair duplicates --apply` removes the others";
     }
     if (ctx.settings.dry_run) {
         if (ctx.plan_output) *ctx.plan_output << describe_plan(project.identifier, plan, mirror);
@@ -382,8 +390,10 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
         auto it = stored_links.find(l.issue_id);
         if (it == stored_links.end() || !(*it->second == l)) changed.push_back(l);
     }
-    auto job = [row, changed = std::move(changed), learned = results.learned_statuses](store::database& db) {
-        return save_project_step(db, row, changed, learned);
+    auto job = [row, changed = std::move(changed), learned = results.learned_statuses,
+                duplicates = std::move(duplicates)](store::database& db) -> result<void> {
+        if (auto saved = save_project_step(db, row, changed, learned); !saved) return saved;
+        return save_duplicates(db, row.identifier, duplicates);
     };
     auto saved = co_await ctx.db.run(std::move(job));
     if (!saved) {

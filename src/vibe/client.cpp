@@ -103,6 +103,9 @@ result<sync::vibe_task> decode_task(const boost::json::value& data) {
     auto created = core::optional_string_field(**obj, "created_at", what);
     if (!created) return created.error();
     t.created_at = created->value_or("");
+    auto updated = core::optional_string_field(**obj, "updated_at", what);
+    if (!updated) return updated.error();
+    t.updated_at = updated->value_or("");
     return t;
 }
 
@@ -170,6 +173,20 @@ net::task<result<sync::vibe_task>> client::update_task(std::string task_id, task
                               changes_body(changes), true, "vibe PUT /api/tasks/{id}");
     if (!data) co_return data.error();
     co_return decode_task(*data);
+}
+
+net::task<result<void>> client::delete_task(std::string task_id) {
+    auto data = co_await call(net::http::verb::delete_, target_of(http_.where().path, "tasks", task_id), {}, true,
+                              "vibe DELETE /api/tasks/{id}");
+    if (!data) co_return data.error();
+    co_return result<void>{};
+}
+
+net::task<result<void>> client::delete_project(std::string project_id) {
+    auto data = co_await call(net::http::verb::delete_, target_of(http_.where().path, "projects", project_id), {}, true,
+                              "vibe DELETE /api/projects/{id}");
+    if (!data) co_return data.error();
+    co_return result<void>{};
 }
 
 }  // namespace hvs::vibe

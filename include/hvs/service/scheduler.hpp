@@ -33,6 +33,7 @@ struct service_status {
     std::string last_error;
     std::string last_error_at;
     std::map<std::string, std::string> failing_projects;  // identifier -> reason, from the last cycle
+    std::map<std::string, unsigned> duplicate_tasks;      // identifier -> surplus Vibe tasks, as last seen
 
     void record(const cycle_outcome& outcome, double seconds);
 };

@@ -19,6 +19,9 @@ struct mirror_decision {
     std::string vibe_id;  // for linked/adopt; the lost id for vanished
 };
 
+// True when a Vibe project's name is a Huly project's, as adoption compares them (case-insensitive).
+[[nodiscard]] bool same_project_name(std::string_view a, std::string_view b);
+
 [[nodiscard]] std::map<std::string, mirror_decision> plan_mirrors(const std::vector<huly::project>& huly_projects,
                                                                   const std::vector<project_row>& stored,
                                                                   const std::vector<vibe::project>& vibe_projects);

@@ -23,6 +23,7 @@ struct vibe_task {
     std::optional<std::string> description;  // null when never set
     std::string status;                      // Vibe vocabulary
     std::string created_at;
+    std::string updated_at;                  // "" when the server did not say
 };
 
 struct link {

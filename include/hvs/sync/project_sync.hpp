@@ -48,6 +48,7 @@ struct project_outcome {
     unsigned relinked = 0;
     unsigned marked_deleted = 0;
     unsigned rejected = 0;    // writes the upstream refused (recorded, not retried blindly)
+    unsigned duplicate_tasks = 0;  // tasks carrying the marker of an issue another task carries too
     unsigned planned_writes = 0;
     // The project's stored state before and after this cycle (for the PM agent's memory blocks).
     std::vector<link> previous_links;

@@ -42,6 +42,10 @@ public:
     net::task<result<sync::vibe_task>> create_task(std::string project_id, std::string title, std::string description);
     // One partial PUT carrying every changed field.
     net::task<result<sync::vibe_task>> update_task(std::string task_id, task_changes changes);
+    // 404 (unknown or already deleted) is an error with http_status 404; callers decide.
+    net::task<result<void>> delete_task(std::string task_id);
+    // Deletes the project's tasks too (Vibe cascades): callers delete only empty projects.
+    net::task<result<void>> delete_project(std::string project_id);
 
 private:
     net::task<result<boost::json::value>> call(net::http::verb verb, std::string target, std::string body,

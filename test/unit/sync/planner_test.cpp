@@ -13,7 +13,7 @@ huly_issue issue(std::string id, std::string title, std::string status = "Todo",
 }
 
 vibe_task task(std::string id, std::string title, std::string status, std::optional<std::string> description) {
-    return {std::move(id), std::move(title), std::move(description), std::move(status), "2026-01-01T00:00:00Z"};
+    return {std::move(id), std::move(title), std::move(description), std::move(status), "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"};
 }
 
 // A link whose both sides and base agree on (title, description, status).
