@@ -91,6 +91,7 @@ task<result<http_response>> http_client::send(http_request req, request_options 
             record(cancelled, started);
             co_return cancelled;
         }
+        const bool probe = breaker_.current(steady_clock::now()) == circuit_breaker::state::half_open;
         if (!breaker_.allow(steady_clock::now())) {
             result<http_response> fast = make_error(
                 error_kind::unavailable, params_.name + " is failing (" +
@@ -108,6 +109,7 @@ task<result<http_response>> http_client::send(http_request req, request_options 
         if (!outcome && stale && options.idempotent && !retried_stale) {
             retried_stale = true;
             --attempts;
+            if (probe) breaker_.release_probe();
             continue;
         }
         if (outcome) {
@@ -119,6 +121,8 @@ task<result<http_response>> http_client::send(http_request req, request_options 
             breaker_.record_failure(steady_clock::now());
         } else if (outcome || outcome.error().kind != error_kind::cancelled) {
             breaker_.record_success();
+        } else if (probe) {
+            breaker_.release_probe();
         }
         if (!outcome) {
             const error& failure = outcome.error();

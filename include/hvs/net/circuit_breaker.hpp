@@ -22,6 +22,10 @@ public:
     void record_success();
     // Only transient failures count; a 4xx says the upstream is up.
     void record_failure(clock::time_point now);
+    // The probe ended with no verdict on the upstream (cancelled, or sent again on a fresh
+    // connection): the next caller probes instead. Without this, a cancelled probe would leave
+    // the breaker half-open and refusing every call for good.
+    void release_probe() { probing_ = false; }
 
     [[nodiscard]] state current(clock::time_point now) const;
     [[nodiscard]] unsigned consecutive_failures() const { return failures_; }

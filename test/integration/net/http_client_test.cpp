@@ -313,6 +313,44 @@ TEST_F(HttpClientTest, TheLimiterPacesRequests) {
 namespace hvs::net {
 namespace {
 
+TEST_F(HttpClientTest, ACancelledProbeDoesNotLeaveTheBreakerRefusingForGood) {
+    bool down = true;
+    serve([&](server_request req) -> task<std::optional<server_response>> {
+        if (req.target() == "/stall") {
+            asio::steady_timer t(co_await asio::this_coro::executor, 5s);
+            co_await t.async_wait(asio::use_awaitable);
+        }
+        co_return text(down ? http::status::service_unavailable : http::status::ok, down ? "down" : "up");
+    });
+    client_params params;
+    params.retry.max_attempts = 1;
+    params.breaker_failures = 1;
+    params.breaker_cooldown = 50ms;
+    auto c = client(params);
+    EXPECT_FALSE(hvs::test::run_async(ioc_, c->send(get("/"))));
+    ASSERT_EQ(c->stats().breaker_state, "open");
+    down = false;
+    hvs::test::run_async(ioc_, sleep_for(80ms));
+
+    // The probe goes out and is cancelled (a cycle deadline, a shutdown) before any answer.
+    asio::cancellation_signal cancel;
+    std::optional<result<http_response>> probe;
+    asio::co_spawn(ioc_, c->send(get("/stall")),
+                   asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr, result<http_response> r) {
+                       probe = std::move(r);
+                   }));
+    asio::steady_timer t(ioc_, 20ms);
+    t.async_wait([&](auto) { cancel.emit(asio::cancellation_type::terminal); });
+    auto started = steady_clock::now();
+    while (!probe && steady_clock::now() - started < 3s) ioc_.run_one_for(100ms);
+    ASSERT_TRUE(probe.has_value());
+    ASSERT_EQ(probe->error().kind, error_kind::cancelled);
+
+    auto next = hvs::test::run_async(ioc_, c->send(get("/")));
+    ASSERT_TRUE(next) << next.error().describe();
+    EXPECT_EQ(c->stats().breaker_state, "closed");
+}
+
 TEST_F(HttpClientTest, ABreakerOpensAfterRepeatedFailuresAndProbesAfterTheCooldown) {
     int calls = 0;
     bool down = true;

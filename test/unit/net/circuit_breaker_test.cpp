@@ -50,5 +50,16 @@ TEST(CircuitBreaker, SuccessResetsTheCount) {
     EXPECT_EQ(b.current(t0), circuit_breaker::state::closed);
 }
 
+TEST(CircuitBreaker, AReleasedProbeLetsTheNextCallerProbe) {
+    circuit_breaker b(1, std::chrono::seconds(10));
+    b.record_failure(t0);
+    auto later = t0 + std::chrono::seconds(11);
+    ASSERT_TRUE(b.allow(later));   // the probe
+    EXPECT_FALSE(b.allow(later));  // one at a time
+    b.release_probe();             // it was cancelled: no verdict
+    EXPECT_TRUE(b.allow(later + std::chrono::hours(24)));
+    EXPECT_EQ(b.current(later), circuit_breaker::state::half_open);
+}
+
 }  // namespace
 }  // namespace hvs::net
