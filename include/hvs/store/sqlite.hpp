@@ -68,7 +68,17 @@ public:
     template <class F>
     auto transaction(F&& fn) -> decltype(fn(*this)) {
         if (auto begun = exec("BEGIN IMMEDIATE"); !begun) return begun.error();
+        // A job that throws (a bug, bad_alloc) must not leave the transaction open: the next
+        // BEGIN would fail and every later step of every project with it.
+        struct rollback_unless_done {
+            database& db;
+            bool done = false;
+            ~rollback_unless_done() {
+                if (!done) (void)db.exec("ROLLBACK");
+            }
+        } guard{*this};
         auto outcome = fn(*this);
+        guard.done = true;
         if (!outcome) {
             (void)exec("ROLLBACK");
             return outcome;

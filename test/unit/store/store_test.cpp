@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -87,6 +89,26 @@ TEST_F(StoreTest, TransactionRollsBackOnError) {
     ASSERT_TRUE(stmt);
     ASSERT_TRUE(*stmt->step());
     EXPECT_EQ(stmt->integer(0), 0);
+}
+
+TEST_F(StoreTest, TransactionRollsBackWhenTheJobThrows) {
+    auto db = database::open(path());
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(migrate(*db));
+    EXPECT_THROW((void)db->transaction([](database& tx) -> result<void> {
+                     if (auto done = tx.exec("INSERT INTO meta(key, value) VALUES ('a', '1')"); !done) return done.error();
+                     throw std::runtime_error("a bug in the job");
+                 }),
+                 std::runtime_error);
+    // The write is gone and the next transaction can begin.
+    auto next = db->transaction([](database& tx) -> result<void> {
+        return tx.exec("INSERT INTO meta(key, value) VALUES ('b', '2')");
+    });
+    ASSERT_TRUE(next) << next.error().message;
+    auto stmt = db->prepare("SELECT group_concat(key) FROM meta");
+    ASSERT_TRUE(stmt);
+    ASSERT_TRUE(*stmt->step());
+    EXPECT_EQ(stmt->text(0), "b");
 }
 
 TEST_F(StoreTest, StatementsBindAndReadOptionalValues) {
