@@ -24,15 +24,18 @@ except urllib.error.HTTPError as e:
 except Exception:
     print("down"); sys.exit(0)
 doc = json.loads(body)
-print(code, doc["status"], " | ".join(doc.get("reasons", [])))
+print(code, doc["status"], "running" if doc.get("cycle_running") else "idle", " | ".join(doc.get("reasons", [])))
 PY
 }
+# Waits by the clock (not by a count of polls, which a busy machine stretches) until /health
+# matches PATTERN.
 wait_health() {  # PORT PATTERN SECONDS
-  for _ in $(seq 1 $(($3 * 10))); do
+  local deadline=$(($(date +%s) + $3))
+  while (($(date +%s) < deadline)); do
     [[ $(health "$1") == $2 ]] && return 0
     sleep 0.1
   done
-  echo "FAIL: /health never matched '$2'; last: $(health "$1")" >&2
+  echo "FAIL: /health never matched '$2' within $3 s; last: $(health "$1")" >&2
   return 1
 }
 fail() { echo "FAIL: $*" >&2; [[ -f $work/run.log ]] && tail -20 "$work/run.log" >&2; exit 1; }
@@ -60,8 +63,7 @@ stall_vibe 1500
 port=$(free_port)
 HEALTH_PORT=$port SHUTDOWN_GRACE=20000 "$bin" run >"$work/run.log" 2>&1 &
 pid=$!
-wait_health "$port" "200 *" 10 || fail "the daemon did not serve /health"
-sleep 1  # the cycle is now waiting on Vibe
+wait_health "$port" "200 * running*" 20 || fail "the daemon did not start a cycle"  # now waiting on Vibe
 started=$(date +%s%N)
 kill -TERM "$pid"
 set +e; wait "$pid"; code=$?; set -e
@@ -80,10 +82,9 @@ echo "SIGTERM during a cycle: exit 0 after $elapsed_ms ms, cycle recorded as int
 stall_vibe 60000
 HEALTH_PORT=$port SHUTDOWN_GRACE=60000 "$bin" run >"$work/run.log" 2>&1 &
 pid=$!
-wait_health "$port" "200 *" 10 || fail "the daemon did not serve /health"
-sleep 1
+wait_health "$port" "200 * running*" 20 || fail "the daemon did not start a cycle"
 kill -TERM "$pid"
-sleep 1
+sleep 1  # not synchronisation: the process must still be there a second later
 kill -0 "$pid" 2>/dev/null || fail "the first SIGTERM did not wait for the stalled work"
 started=$(date +%s%N)
 kill -TERM "$pid"
@@ -92,17 +93,18 @@ elapsed_ms=$((($(date +%s%N) - started) / 1000000))
 ((elapsed_ms < 5000)) || fail "a second SIGTERM took $elapsed_ms ms to stop the process"
 echo "second SIGTERM: stopped after $elapsed_ms ms (exit $code)"
 
-# 3. Started with Vibe down (nothing listens on its port), then Vibe comes up on that port.
+# 3. Started with Vibe down (nothing listens on its port), then Vibe comes up on that port; a
+#    database of its own (the new Vibe knows none of the projects steps 1 and 2 recorded).
 vibe_port=$(free_port)
 HEALTH_PORT=$port SYNC_INTERVAL=300 HTTP_ATTEMPTS=1 VIBE_API_URL="http://127.0.0.1:$vibe_port/api" \
-  "$bin" run >"$work/run.log" 2>&1 &
+  DB_PATH="$work/step3.db" "$bin" run >"$work/run.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; stop_simulators' EXIT
-wait_health "$port" "200 degraded *vibe*" 15 || fail "no degraded /health naming vibe while Vibe is down"
+wait_health "$port" "200 degraded *vibe*" 30 || fail "no degraded /health naming vibe while Vibe is down"
 "$bin" simulate --vibe-port "$vibe_port" >"$work/vibe2.urls" 2>"$work/vibe2.log" &
 vibe2=$!
 trap 'kill "$pid" "$vibe2" 2>/dev/null; stop_simulators' EXIT
-wait_health "$port" "200 healthy*" 30 || fail "/health did not recover once Vibe came up"
+wait_health "$port" "200 healthy*" 60 || fail "/health did not recover once Vibe came up"
 kill -TERM "$pid"
 set +e; wait "$pid"; code=$?; set -e
 [[ $code -eq 0 ]] || fail "stop after recovery exited $code"
