@@ -6,6 +6,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -60,11 +62,14 @@ std::string label_escape(std::string_view v) {
     return out;
 }
 
+// Shortest text that reads back as the same double (0.1 is "0.1", not "0.10000000000000001":
+// Prometheus matches `le` labels as text), with Prometheus's spellings of the special values.
 std::string number(double v) {
-    std::ostringstream out;
-    out.precision(17);
-    out << v;
-    return out.str();
+    if (std::isnan(v)) return "NaN";
+    if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+    char text[32];
+    auto written = std::to_chars(text, text + sizeof text, v);
+    return std::string(text, written.ptr);
 }
 
 }  // namespace

@@ -277,6 +277,14 @@ TEST_F(OpsTest, MetricsAreValidPrometheusTextAndMatchTheSimulatorsCounts) {
     EXPECT_EQ(sum_of(metrics, "hvs_cycles_total", {{"outcome", "failed"}}), 0.0);
     EXPECT_EQ(sum_of(metrics, "hvs_cycle_duration_seconds_count", {}), 2.0);
     EXPECT_EQ(sum_of(metrics, "hvs_cycle_duration_seconds_bucket", {{"le", "+Inf"}}), 2.0);
+    // Bucket bounds as Prometheus queries name them (shortest round-trip text).
+    EXPECT_NE(res.body().find("le=\"0.1\""), std::string::npos);
+    EXPECT_NE(res.body().find("le=\"2.5\""), std::string::npos);
+    // 17 significant digits print binary artefacts ("0.10000000000000001", "2.2999999999999998").
+    for (const auto* artefact : {"00000000001", "99999999999"}) {
+        auto at = res.body().find(artefact);
+        EXPECT_EQ(at, std::string::npos) << res.body().substr(at == std::string::npos ? 0 : at - 40, 80);
+    }
     EXPECT_EQ(sum_of(metrics, "hvs_writes_total", {{"kind", "task_created"}}), 4.0);
     EXPECT_EQ(sum_of(metrics, "hvs_health", {}), 0.0);
     EXPECT_EQ(metrics.types["hvs_cycle_duration_seconds"], "histogram");
