@@ -195,7 +195,9 @@ error http_client::status_error(const http_request& req, const http_response& re
 }
 
 void http_client::record(const result<http_response>& outcome, steady_clock::time_point started) {
-    stats_.latency_seconds += std::chrono::duration<double>(steady_clock::now() - started).count();
+    const double seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
+    stats_.latency_seconds += seconds;
+    stats_.durations.observe(seconds);
     if (!outcome) {
         ++stats_.failures;
         ++stats_.errors[std::string(to_string(outcome.error().kind))];

@@ -3,6 +3,7 @@
 // deadline → retry policy → a typed result. A response with a status of 400 or more is an error
 // value (kind by status, with the start of the body), so callers can tell 404 from 5xx.
 
+#include "hvs/core/histogram.hpp"
 #include "hvs/net/async.hpp"
 #include "hvs/net/circuit_breaker.hpp"
 #include "hvs/net/connection_pool.hpp"
@@ -55,6 +56,8 @@ struct client_stats {
     std::map<unsigned, std::uint64_t> by_status;   // answers by HTTP status
     std::map<std::string, std::uint64_t> errors;   // failed calls by error kind
     double latency_seconds = 0;             // total time of completed calls
+    // Duration of each call, retries and waits included (hvs_upstream_request_duration_seconds).
+    core::histogram<12> durations{{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}};
     std::uint64_t breaker_opened = 0;       // times the circuit breaker opened
     std::string breaker_state = "closed";   // closed | open | half_open
     unsigned consecutive_failures = 0;      // transient failures since the last answer
