@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what huly-vibe-sync needs to build and test, from Debian bookworm's packages only.
 # Idempotent: does nothing when everything is present. Uses sudo only when not root.
+# Usage: install-deps.sh [--tests]
 # Never installs the unversioned libboost-dev (Boost 1.74), which conflicts with 1.81.
 set -euo pipefail
 
@@ -9,6 +10,11 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-log1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev sqlite3 googletest openssl ca-certificates python3
 )
+# What only the tests use: `--tests` adds it (scripts/test.sh). promtool (package prometheus)
+# checks deploy/monitoring/ and a live /metrics scrape; util-linux's flock holds a database lock.
+if [[ ${1:-} == --tests ]]; then
+  packages+=(prometheus util-linux)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
