@@ -270,6 +270,7 @@ response dispatch(letta_state& st, const request& req) {
     }
     if (auto invalid = validate_ids(*m.full, m.args)) return std::move(*invalid);
     const call c{req, *t, std::move(m.args), sniff_client(req)};
+    if (auto answer = profile_answer(st, m.full->path, c)) return std::move(*answer);
     return m.full->fn(st, c);
 }
 
