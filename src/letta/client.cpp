@@ -352,6 +352,14 @@ result<std::vector<file_info>> decode_files(std::string_view body) {
     return out;
 }
 
+result<std::string> decode_health_version(std::string_view body) {
+    auto doc = core::parse_json(body, "letta health");
+    if (!doc) return doc.error();
+    auto obj = core::object_of(*doc, "letta health");
+    if (!obj) return obj.error();
+    return core::string_field(**obj, "version", "letta health");
+}
+
 std::string v1_path(const net::base_url& where) {
     std::string path = where.path;
     if (path.size() >= 3 && path.compare(path.size() - 3, 3, "/v1") == 0) return path;

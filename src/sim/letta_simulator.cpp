@@ -461,6 +461,15 @@ json::value letta_simulator::state() const {
             {"folders", std::move(folders)}};
 }
 
+void letta_simulator::set_profile(letta_profile profile) { state_->options.profile = profile; }
+
+void letta_simulator::set_agent_quota(std::optional<std::size_t> quota) { state_->options.agent_quota = quota; }
+
+void letta_simulator::inject_block_attach_locks(unsigned count) {
+    state_->options.block_attach_locks = count;
+    state_->block_attach_locks_answered = 0;
+}
+
 std::string letta_simulator::add_tool(std::string name, std::string description) {
     auto& tool = state_->ensure_tool(name, "custom", description);
     tool.description = std::move(description);

@@ -84,6 +84,8 @@ inline constexpr std::size_t max_upload_bytes = 1024 * 1024;
 [[nodiscard]] result<std::vector<folder>> decode_folders(std::string_view body);
 [[nodiscard]] result<file_info> decode_file(std::string_view body);
 [[nodiscard]] result<std::vector<file_info>> decode_files(std::string_view body);
+// The server version GET /v1/health/ reports ({"version":"0.16.8","status":"ok"}, 0.16.8 health.py).
+[[nodiscard]] result<std::string> decode_health_version(std::string_view body);
 // The request body for an agent_spec (pure, for tests).
 [[nodiscard]] std::string encode_agent_spec(const agent_spec& spec);
 // PATCH /v1/agents/{id} body that sets the tags and nothing else.

@@ -104,6 +104,11 @@ public:
     void seed(const boost::json::value& document) override;
     [[nodiscard]] boost::json::value state() const override;
 
+    // Switch the profile and the injected faults after construction (tests run one suite on each).
+    void set_profile(letta_profile profile);
+    void set_agent_quota(std::optional<std::size_t> quota);
+    void inject_block_attach_locks(unsigned count);
+
     // What an operator does outside the REST API.
     // Creates a custom tool (or updates the description of the tool with that name); returns its id.
     std::string add_tool(std::string name, std::string description = "");

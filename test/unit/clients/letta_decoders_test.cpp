@@ -110,6 +110,14 @@ TEST(LettaDecoders, AgentBlocksAndAgentFolders) {
     EXPECT_FALSE(letta::decode_agent(R"({"id":"agent-1","name":"a","sources":[{"name":"f"}]})"));
 }
 
+TEST(LettaDecoders, HealthVersion) {
+    auto version = letta::decode_health_version(R"({"version":"0.16.8","status":"ok"})");
+    ASSERT_TRUE(version) << version.error().describe();
+    EXPECT_EQ(*version, "0.16.8");
+    EXPECT_FALSE(letta::decode_health_version(R"({"status":"ok"})"));
+    EXPECT_FALSE(letta::decode_health_version("<html>"));
+}
+
 TEST(LettaDecoders, FolderAndFolderList) {
     const char* one = R"({"id":"source-1","name":"Huly-WEB","description":null,"metadata":null,
         "embedding_config":{"embedding_model":"letta-free","embedding_dim":1536},"organization_id":"org-1"})";
