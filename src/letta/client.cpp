@@ -150,8 +150,9 @@ std::string folders_page_target(const std::string& base, const std::optional<std
     return net::build_target(base, {"folders", ""}, params);
 }
 
-std::string agent_blocks_target(const std::string& base, const std::string& agent_id) {
-    return net::build_target(base, {"agents", agent_id, "core-memory", "blocks"});
+std::string agent_blocks_target(const std::string& base, const std::string& agent_id,
+                                const std::optional<std::string>& after) {
+    return net::build_target(base, {"agents", agent_id, "core-memory", "blocks"}, page_params(after));
 }
 
 std::string folder_target(const std::string& base, const std::string& folder_id) {
@@ -524,9 +525,10 @@ net::task<result<block>> client::agent_block(std::string agent_id, std::string l
 }
 
 net::task<result<std::vector<block>>> client::agent_blocks(std::string agent_id) {
-    auto res = co_await call(net::http::verb::get, agent_blocks_target(v1_path(http_.where()), agent_id), {}, true);
-    if (!res) co_return res.error();
-    co_return decode_blocks(res->body());
+    auto target_of = [base = v1_path(http_.where()), agent_id](const std::optional<std::string>& after) {
+        return agent_blocks_target(base, agent_id, after);
+    };
+    co_return co_await every_page<block>(std::move(target_of), decode_blocks, "GET /v1/agents/{id}/core-memory/blocks");
 }
 
 net::task<result<void>> client::modify_block(std::string block_id, std::string value) {

@@ -145,7 +145,7 @@ public:
     // A 409 with Retry-After (a lock) is retried; a 409 without it may mean "already attached" and
     // is accepted only when the agent's blocks then show this block.
     net::task<result<void>> attach_block(std::string agent_id, std::string block_id);
-    // Every core-memory block of the agent (GET /v1/agents/{id}/core-memory/blocks, not paged).
+    // Every core-memory block of the agent (GET /v1/agents/{id}/core-memory/blocks, paged).
     net::task<result<std::vector<block>>> agent_blocks(std::string agent_id);
 
     // Every folder, oldest first (/v1/sources/ cannot page at all).
