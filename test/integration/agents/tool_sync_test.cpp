@@ -177,8 +177,8 @@ TEST_P(ToolSync, TheDatabasesBindingsChooseTheAgentsTaggedOrNot) {
 
 TEST_P(ToolSync, ABoundAgentThatCannotBeReadIsAnErrorNotSkippedSilently) {
     std::map<std::string, binding> bindings{{"LEG", {id_of("Legacy PM"), "Legacy PM"}}};
-    // The first read of that route is the control agent's; the second, the bound agent's.
-    host_->inject({.route = "GET /v1/agents/{agent_id}/tools", .kind = sim::fault_kind::error, .count = 1, .skip = 1});
+    // Tools are read from the agent itself: the first read is the control agent's; the second, the bound agent's.
+    host_->inject({.route = "GET /v1/agents/{agent_id}", .kind = sim::fault_kind::error, .count = 1, .skip = 1});
     auto report = sync_bound(bindings);
     ASSERT_TRUE(report) << report.error().describe();
     EXPECT_TRUE(report->plan.empty());
