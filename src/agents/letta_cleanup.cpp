@@ -240,7 +240,6 @@ net::task<result<cleanup_listing>> list_for_cleanup(letta::client& letta, cleanu
     if (covers_agents(scope)) {
         letta::agent_query query;
         query.tags.push_back(std::string(service_tag));
-        query.limit = 0;  // no limit: every tagged agent in one answer
         auto agents = co_await letta.list_agents(std::move(query));
         if (!agents) co_return make_error(agents.error().kind, "listing agents: " + agents.error().message);
         listing.agents = std::move(*agents);

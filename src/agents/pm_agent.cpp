@@ -165,7 +165,6 @@ net::task<result<control_agent>> ensure_control_agent(agent_context& ctx) {
 
     letta::agent_query tagged;
     tagged.tags.push_back(std::string(service_tag));
-    tagged.limit = 0;  // no limit: every PM agent in one answer
     auto listed = co_await ctx.letta.list_agents(std::move(tagged));
     if (!listed) co_return make_error(listed.error().kind, "listing PM agents: " + listed.error().message);
     for (auto& a : *listed) {
@@ -250,8 +249,16 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
         spec.memory_blocks.push_back({"scratchpad", scratchpad_initial_value()});
         for (const auto& b : blocks) spec.memory_blocks.push_back({b.label, b.value});
         if (!ctx.settings.human_block_id.empty()) spec.block_ids.push_back(ctx.settings.human_block_id);
+        if (!control.quota_refusal->empty()) {
+            co_return fail("not creating agent '" + name + "' this cycle: " + *control.quota_refusal);
+        }
         auto created = co_await ctx.letta.create_agent(std::move(spec));
         // A failed or timed-out create is not repeated now: the next cycle looks the agent up first.
+        if (!created && created.error().http_status == 402) {
+            // No other project asks for an agent again this cycle: the quota holds for all of them.
+            *control.quota_refusal = created.error().message;
+            co_return fail(created.error().message);
+        }
         if (!created) co_return fail("creating agent '" + name + "': " + created.error().describe());
         outcome.created = true;
         agent = std::move(*created);

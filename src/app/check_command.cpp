@@ -3,6 +3,7 @@
 
 #include "app/cli.hpp"
 
+#include "hvs/letta/client.hpp"
 #include "hvs/net/http_client.hpp"
 #include "hvs/net/http_server.hpp"
 
@@ -42,7 +43,12 @@ net::task<result<std::string>> probe_once(net::base_url where, std::string name,
     auto started = net::steady_clock::now();
     auto res = co_await (*client)->send(std::move(req));
     if (!res) co_return res.error();
-    co_return std::to_string(res->result_int()) + " in " + milliseconds_text(net::steady_clock::now() - started);
+    std::string text = std::to_string(res->result_int()) + " in " + milliseconds_text(net::steady_clock::now() - started);
+    if (name == "letta") {  // the profile found: which server version answers
+        auto version = letta::decode_health_version(res->body());
+        text += version ? "  Letta server " + *version : "  Letta server version not reported";
+    }
+    co_return text;
 }
 
 net::task<bool> run_checks(core::config cfg) {

@@ -32,6 +32,9 @@ const command commands[] = {
      "  --huly-rate R --huly-burst B                  admitted requests per second; beyond: 429 + Retry-After\n"
      "  --vibe-rate R --vibe-burst B                  (rate 0 = unlimited, the default)\n"
      "  --letta-rate R --letta-burst B\n"
+     "  --letta-profile P                             server-0.16.8 (default) or hosted (limit > 200 = 422,\n"
+     "                                                no /v1/folders/name/ route)\n"
+     "  --letta-agent-quota N                         POST /v1/agents/ answers 402 once N agents exist\n"
      "  LETTA_PASSWORD (setting)                      when set, the Letta simulator requires it\n",
      simulate_command},
     {"tools", "tools sync: give every PM agent the control agent's tools (additive; --force also detaches extras)",

@@ -16,6 +16,7 @@
 #include <charconv>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace hvs::app {
@@ -31,6 +32,8 @@ struct service_flags {
 struct simulate_flags {
     service_flags huly, vibe, letta;
     std::string seed_file;
+    sim::letta_profile letta_profile = sim::letta_profile::server_0_16_8;
+    std::optional<std::size_t> letta_agent_quota;
 };
 
 template <class Number>
@@ -85,6 +88,13 @@ result<simulate_flags> parse_flags(const std::vector<std::string>& args) {
             auto burst = number_of<unsigned>(value);
             if (!burst || *burst < 1 || *burst > 1'000'000) return bad("an integer from 1 to 1000000");
             svc->host.burst = *burst;
+        } else if (name == "--letta-profile") {
+            if (value != "server-0.16.8" && value != "hosted") return bad("server-0.16.8 or hosted");
+            flags.letta_profile = value == "hosted" ? sim::letta_profile::hosted : sim::letta_profile::server_0_16_8;
+        } else if (name == "--letta-agent-quota") {
+            auto quota = number_of<std::size_t>(value);
+            if (!quota) return bad("a number of agents");
+            flags.letta_agent_quota = *quota;
         } else {
             return make_error(error_kind::invalid, "unknown flag " + name + " (see huly-vibe-sync simulate --help)");
         }
@@ -126,6 +136,8 @@ int simulate_command(const core::config& cfg, const std::vector<std::string>& ar
     sim::vibe_simulator vibe{sim::vibe_options{}};
     sim::letta_options letta_opts;
     letta_opts.password = cfg.letta_password;  // LETTA_PASSWORD: the simulator then requires it
+    letta_opts.profile = flags->letta_profile;
+    letta_opts.agent_quota = flags->letta_agent_quota;
     sim::letta_simulator letta{letta_opts};
 
     struct served {

@@ -20,6 +20,17 @@ result<tool> decode_tool_value(const boost::json::value& v) {
     return tool{*id, *name};
 }
 
+result<folder> decode_folder_value(const boost::json::value& v) {
+    constexpr std::string_view what = "letta folder";
+    auto obj = core::object_of(v, what);
+    if (!obj) return obj.error();
+    auto id = core::string_field(**obj, "id", what);
+    if (!id) return id.error();
+    auto name = core::string_field(**obj, "name", what);
+    if (!name) return name.error();
+    return folder{*id, *name};
+}
+
 result<agent> decode_agent_value(const boost::json::value& v) {
     constexpr std::string_view what = "letta agent";
     auto obj = core::object_of(v, what);
@@ -43,38 +54,65 @@ result<agent> decode_agent_value(const boost::json::value& v) {
             a.tools.push_back(std::move(*decoded));
         }
     }
+    if (auto* sources = (*obj)->if_contains("sources"); sources && sources->is_array()) {
+        for (const auto& f : sources->as_array()) {
+            auto decoded = decode_folder_value(f);
+            if (!decoded) return decoded.error();
+            a.folder_ids.push_back(std::move(decoded->id));
+        }
+    }
     auto created = core::optional_string_field(**obj, "created_at", what);
     if (!created) return created.error();
     a.created_at = created->value_or("");
     return a;
 }
 
+// Explicit relationships, never subject to the server's User-Agent sniffing: include_relationships
+// for servers before the 1.x SDK, and include=agent.* which 0.16.8 also reads (agents.py list_agents
+// and retrieve_agent; letta/orm/agent.py to_pydantic_async loads the union of both) and the 1.x SDK
+// uses instead.
+void add_relationships(net::query_params& params) {
+    params.emplace_back("include_relationships", "tools");
+    params.emplace_back("include_relationships", "tags");
+    params.emplace_back("include", "agent.tools");
+    params.emplace_back("include", "agent.tags");
+}
+
+// A list page: limit list_page_size, oldest first, after the cursor when there is one.
+net::query_params page_params(const std::optional<std::string>& after) {
+    net::query_params params;
+    params.emplace_back("limit", std::to_string(list_page_size));
+    params.emplace_back("order", "asc");
+    if (after) params.emplace_back("after", *after);
+    return params;
+}
+
 // Targets are built outside the coroutines: GCC 12 cannot keep an initializer_list's array in a
 // coroutine frame.
-std::string agents_target(const std::string& base, const agent_query& q) {
+std::string agents_target(const std::string& base, const agent_query& q, const std::optional<std::string>& after) {
     net::query_params params;
     if (q.name) params.emplace_back("name", *q.name);
     for (const auto& tag : q.tags) params.emplace_back("tags", tag);
     if (q.match_all_tags) params.emplace_back("match_all_tags", "true");
-    params.emplace_back("limit", std::to_string(q.limit));
+    params.emplace_back("limit", std::to_string(list_page_size));
     params.emplace_back("order", q.oldest_first ? "asc" : "desc");
-    // Explicit relationships: never subject to the server's User-Agent sniffing.
-    params.emplace_back("include_relationships", "tools");
-    params.emplace_back("include_relationships", "tags");
+    if (after) params.emplace_back("after", *after);
+    add_relationships(params);
     return net::build_target(base, {"agents", ""}, params);
 }
 
 std::string agent_target(const std::string& base, const std::string& id) {
-    return net::build_target(base, {"agents", id},
-                             {{"include_relationships", "tools"}, {"include_relationships", "tags"}});
+    net::query_params params;
+    add_relationships(params);
+    return net::build_target(base, {"agents", id}, params);
+}
+
+std::string agent_folders_target(const std::string& base, const std::string& id) {
+    return net::build_target(base, {"agents", id}, {{"include_relationships", "sources"}, {"include", "agent.sources"}});
 }
 
 std::string agent_delete_target(const std::string& base, const std::string& id) {
     return net::build_target(base, {"agents", id});
-}
-
-std::string agent_tools_target(const std::string& base, const std::string& id) {
-    return net::build_target(base, {"agents", id, "tools"}, {{"limit", "10000"}});
 }
 
 std::string tool_change_target(const std::string& base, const std::string& agent_id, std::string_view change,
@@ -82,8 +120,11 @@ std::string tool_change_target(const std::string& base, const std::string& agent
     return net::build_target(base, {"agents", agent_id, "tools", change, tool_id});
 }
 
-std::string tools_by_name_target(const std::string& base, const std::string& name) {
-    return net::build_target(base, {"tools", ""}, {{"name", name}, {"limit", "1000"}});
+std::string tools_by_name_target(const std::string& base, const std::string& name,
+                                 const std::optional<std::string>& after) {
+    auto params = page_params(after);
+    params.emplace_back("name", name);
+    return net::build_target(base, {"tools", ""}, params);
 }
 
 std::string collection_target(const std::string& base, std::string_view collection) {
@@ -102,24 +143,25 @@ std::string attach_block_target(const std::string& base, const std::string& agen
     return net::build_target(base, {"agents", agent_id, "core-memory", "blocks", "attach", block_id});
 }
 
-std::string folders_page_target(const std::string& base, const std::optional<std::string>& after) {
-    net::query_params params;
-    params.emplace_back("limit", std::to_string(folder_page_size));
-    params.emplace_back("order", "asc");
-    if (after) params.emplace_back("after", *after);
+std::string folders_page_target(const std::string& base, const std::optional<std::string>& name,
+                                const std::optional<std::string>& after) {
+    auto params = page_params(after);
+    if (name) params.emplace_back("name", *name);
     return net::build_target(base, {"folders", ""}, params);
 }
 
-std::string folder_by_name_target(const std::string& base, const std::string& name) {
-    return net::build_target(base, {"folders", "name", name});
+std::string agent_blocks_target(const std::string& base, const std::string& agent_id,
+                                const std::optional<std::string>& after) {
+    return net::build_target(base, {"agents", agent_id, "core-memory", "blocks"}, page_params(after));
 }
 
 std::string folder_target(const std::string& base, const std::string& folder_id) {
     return net::build_target(base, {"folders", folder_id});
 }
 
-std::string folder_files_target(const std::string& base, const std::string& folder_id) {
-    return net::build_target(base, {"folders", folder_id, "files"}, {{"limit", "1000"}});
+std::string folder_files_target(const std::string& base, const std::string& folder_id,
+                                const std::optional<std::string>& after) {
+    return net::build_target(base, {"folders", folder_id, "files"}, page_params(after));
 }
 
 std::string folder_file_target(const std::string& base, const std::string& folder_id, const std::string& file_id) {
@@ -134,20 +176,6 @@ std::string attach_folder_target(const std::string& base, const std::string& age
     return net::build_target(base, {"agents", agent_id, "folders", "attach", folder_id});
 }
 
-std::string agent_folders_target(const std::string& base, const std::string& agent_id) {
-    return net::build_target(base, {"agents", agent_id, "folders"}, {{"limit", "1000"}});
-}
-
-result<folder> decode_folder_value(const boost::json::value& v) {
-    constexpr std::string_view what = "letta folder";
-    auto obj = core::object_of(v, what);
-    if (!obj) return obj.error();
-    auto id = core::string_field(**obj, "id", what);
-    if (!id) return id.error();
-    auto name = core::string_field(**obj, "name", what);
-    if (!name) return name.error();
-    return folder{*id, *name};
-}
 
 result<file_info> decode_file_value(const boost::json::value& v) {
     constexpr std::string_view what = "letta file";
@@ -212,10 +240,9 @@ std::string encode_agent_spec(const agent_spec& spec) {
     return boost::json::serialize(body);
 }
 
-result<block> decode_block(std::string_view body) {
-    auto doc = core::parse_json(body, "letta block");
-    if (!doc) return doc.error();
-    auto obj = core::object_of(*doc, "letta block");
+namespace {
+result<block> decode_block_value(const boost::json::value& v) {
+    auto obj = core::object_of(v, "letta block");
     if (!obj) return obj.error();
     block b;
     auto id = core::string_field(**obj, "id", "letta block");
@@ -228,6 +255,27 @@ result<block> decode_block(std::string_view body) {
     if (!value) return value.error();
     b.value = value->value_or("");
     return b;
+}
+}  // namespace
+
+result<block> decode_block(std::string_view body) {
+    auto doc = core::parse_json(body, "letta block");
+    if (!doc) return doc.error();
+    return decode_block_value(*doc);
+}
+
+result<std::vector<block>> decode_blocks(std::string_view body) {
+    auto doc = core::parse_json(body, "letta blocks");
+    if (!doc) return doc.error();
+    auto items = core::array_of(*doc, "letta blocks");
+    if (!items) return items.error();
+    std::vector<block> out;
+    for (const auto& item : **items) {
+        auto b = decode_block_value(item);
+        if (!b) return b.error();
+        out.push_back(std::move(*b));
+    }
+    return out;
 }
 
 std::string encode_agent_tags(const std::vector<std::string>& tags) {
@@ -263,13 +311,6 @@ std::string encode_upload(const upload& file, std::string_view boundary) {
     body += boundary;
     body += "--\r\n";
     return body;
-}
-
-result<std::string> decode_folder_id(std::string_view body) {
-    auto doc = core::parse_json(body, "letta folder id");
-    if (!doc) return doc.error();
-    if (!doc->is_string()) return make_error(error_kind::parse, "letta folder id: expected a JSON string");
-    return std::string(doc->as_string());
 }
 
 result<folder> decode_folder(std::string_view body) {
@@ -310,6 +351,14 @@ result<std::vector<file_info>> decode_files(std::string_view body) {
         out.push_back(std::move(*f));
     }
     return out;
+}
+
+result<std::string> decode_health_version(std::string_view body) {
+    auto doc = core::parse_json(body, "letta health");
+    if (!doc) return doc.error();
+    auto obj = core::object_of(*doc, "letta health");
+    if (!obj) return obj.error();
+    return core::string_field(**obj, "version", "letta health");
 }
 
 std::string v1_path(const net::base_url& where) {
@@ -363,13 +412,45 @@ net::task<result<net::http_response>> client::call(net::http::verb verb, std::st
     }
     net::request_options options;
     options.idempotent = idempotent;
-    co_return co_await http_.send(std::move(req), options);
+    for (unsigned attempt = 1;; ++attempt) {
+        auto res = co_await http_.send(req, options);
+        const bool locked = !res && res.error().http_status == 409 && res.error().retry_after.count() > 0;
+        if (!locked || attempt >= lock_attempts) co_return res;
+        auto wait = res.error().retry_after;
+        if (auto slept = co_await net::sleep_for(wait); !slept) co_return slept.error();
+    }
+}
+
+template <class Item>
+net::task<result<std::vector<Item>>> client::every_page(
+    std::function<std::string(const std::optional<std::string>&)> target_of,
+    result<std::vector<Item>> (*decode)(std::string_view), std::string what) {
+    std::vector<Item> out;
+    std::set<std::string> seen;
+    std::optional<std::string> after;
+    for (;;) {
+        auto target = target_of(after);
+        auto res = co_await call(net::http::verb::get, std::move(target), {}, true);
+        if (!res) co_return res.error();
+        auto page = decode(res->body());
+        if (!page) co_return page.error();
+        for (auto& item : *page) {
+            if (!seen.insert(item.id).second) {
+                co_return make_error(error_kind::protocol,
+                                     "letta " + what + ": " + item.id + " came back twice while paging");
+            }
+            out.push_back(std::move(item));
+        }
+        if (page->size() < list_page_size) co_return out;
+        after = out.back().id;
+    }
 }
 
 net::task<result<std::vector<agent>>> client::list_agents(agent_query query) {
-    auto res = co_await call(net::http::verb::get, agents_target(v1_path(http_.where()), query), {}, true);
-    if (!res) co_return res.error();
-    co_return decode_agents(res->body());
+    auto target_of = [base = v1_path(http_.where()), query](const std::optional<std::string>& after) {
+        return agents_target(base, query, after);
+    };
+    co_return co_await every_page<agent>(std::move(target_of), decode_agents, "GET /v1/agents/");
 }
 
 net::task<result<agent>> client::get_agent(std::string agent_id) {
@@ -387,9 +468,9 @@ net::task<result<void>> client::set_agent_tags(std::string agent_id, std::vector
 }
 
 net::task<result<std::vector<tool>>> client::agent_tools(std::string agent_id) {
-    auto res = co_await call(net::http::verb::get, agent_tools_target(v1_path(http_.where()), agent_id), {}, true);
-    if (!res) co_return res.error();
-    co_return decode_tools(res->body());
+    auto found = co_await get_agent(std::move(agent_id));
+    if (!found) co_return found.error();
+    co_return std::move(found->tools);
 }
 
 net::task<result<void>> client::attach_tool(std::string agent_id, std::string tool_id) {
@@ -408,9 +489,10 @@ net::task<result<void>> client::detach_tool(std::string agent_id, std::string to
 }
 
 net::task<result<std::vector<tool>>> client::tools_named(std::string name) {
-    auto res = co_await call(net::http::verb::get, tools_by_name_target(v1_path(http_.where()), name), {}, true);
-    if (!res) co_return res.error();
-    auto tools = decode_tools(res->body());
+    auto target_of = [base = v1_path(http_.where()), name](const std::optional<std::string>& after) {
+        return tools_by_name_target(base, name, after);
+    };
+    auto tools = co_await every_page<tool>(std::move(target_of), decode_tools, "GET /v1/tools/");
     if (!tools) co_return tools.error();
     std::erase_if(*tools, [&](const tool& t) { return t.name != name; });
     co_return tools;
@@ -420,6 +502,12 @@ net::task<result<agent>> client::create_agent(agent_spec spec) {
     auto body = encode_agent_spec(spec);
     auto res = co_await call(net::http::verb::post, collection_target(v1_path(http_.where()), "agents"), std::move(body),
                              false);
+    if (!res && res.error().http_status == 402) {
+        error quota = res.error();
+        quota.message = "Letta refused to create agent '" + spec.name +
+                        "': 402 Payment Required, the plan's agent quota is reached (delete agents or raise the plan)";
+        co_return quota;
+    }
     if (!res) co_return res.error();
     co_return decode_agent(res->body());
 }
@@ -434,6 +522,13 @@ net::task<result<block>> client::agent_block(std::string agent_id, std::string l
     auto res = co_await call(net::http::verb::get, agent_block_target(v1_path(http_.where()), agent_id, label), {}, true);
     if (!res) co_return res.error();
     co_return decode_block(res->body());
+}
+
+net::task<result<std::vector<block>>> client::agent_blocks(std::string agent_id) {
+    auto target_of = [base = v1_path(http_.where()), agent_id](const std::optional<std::string>& after) {
+        return agent_blocks_target(base, agent_id, after);
+    };
+    co_return co_await every_page<block>(std::move(target_of), decode_blocks, "GET /v1/agents/{id}/core-memory/blocks");
 }
 
 net::task<result<void>> client::modify_block(std::string block_id, std::string value) {
@@ -453,40 +548,34 @@ net::task<result<block>> client::create_block(new_block spec) {
 net::task<result<void>> client::attach_block(std::string agent_id, std::string block_id) {
     auto res = co_await call(net::http::verb::patch, attach_block_target(v1_path(http_.where()), agent_id, block_id),
                              {}, true);
-    if (!res && !(res.error().http_status == 409)) co_return res.error();  // 409: already attached
-    co_return result<void>{};
+    if (res) co_return result<void>{};
+    if (res.error().http_status != 409) co_return res.error();
+    // A 409 left after the lock retries: attached already, or another block holds the label. Confirm.
+    auto blocks = co_await agent_blocks(agent_id);
+    if (!blocks) co_return blocks.error();
+    for (const auto& b : *blocks) {
+        if (b.id == block_id) co_return result<void>{};
+    }
+    co_return res.error();
 }
 
 net::task<result<std::vector<folder>>> client::all_folders() {
-    std::vector<folder> out;
-    std::set<std::string> seen;
-    std::optional<std::string> after;
-    for (;;) {
-        auto res = co_await call(net::http::verb::get, folders_page_target(v1_path(http_.where()), after), {}, true);
-        if (!res) co_return res.error();
-        auto page = decode_folders(res->body());
-        if (!page) co_return page.error();
-        for (auto& f : *page) {
-            if (!seen.insert(f.id).second) {
-                co_return make_error(error_kind::protocol,
-                                     "letta GET /v1/folders/: folder " + f.id + " came back twice while paging");
-            }
-            out.push_back(std::move(f));
-        }
-        if (page->size() < folder_page_size) co_return out;
-        after = out.back().id;
-    }
+    auto target_of = [base = v1_path(http_.where())](const std::optional<std::string>& after) {
+        return folders_page_target(base, std::nullopt, after);
+    };
+    co_return co_await every_page<folder>(std::move(target_of), decode_folders, "GET /v1/folders/");
 }
 
 net::task<result<std::optional<std::string>>> client::folder_id_by_name(std::string name) {
-    auto res = co_await call(net::http::verb::get, folder_by_name_target(v1_path(http_.where()), name), {}, true);
-    if (!res) {
-        if (res.error().http_status == 404) co_return std::optional<std::string>{};
-        co_return res.error();
+    auto target_of = [base = v1_path(http_.where()), name](const std::optional<std::string>& after) {
+        return folders_page_target(base, name, after);
+    };
+    auto folders = co_await every_page<folder>(std::move(target_of), decode_folders, "GET /v1/folders/?name=");
+    if (!folders) co_return folders.error();
+    for (auto& f : *folders) {
+        if (f.name == name) co_return std::optional<std::string>(std::move(f.id));
     }
-    auto id = decode_folder_id(res->body());
-    if (!id) co_return id.error();
-    co_return std::optional<std::string>(std::move(*id));
+    co_return std::optional<std::string>{};
 }
 
 net::task<result<folder>> client::create_folder(std::string name, std::string embedding) {
@@ -507,17 +596,16 @@ net::task<result<void>> client::attach_folder(std::string agent_id, std::string 
 net::task<result<std::vector<std::string>>> client::agent_folder_ids(std::string agent_id) {
     auto res = co_await call(net::http::verb::get, agent_folders_target(v1_path(http_.where()), agent_id), {}, true);
     if (!res) co_return res.error();
-    auto folders = decode_folders(res->body());
-    if (!folders) co_return folders.error();
-    std::vector<std::string> ids;
-    for (auto& f : *folders) ids.push_back(std::move(f.id));
-    co_return ids;
+    auto found = decode_agent(res->body());
+    if (!found) co_return found.error();
+    co_return std::move(found->folder_ids);
 }
 
 net::task<result<std::vector<file_info>>> client::folder_files(std::string folder_id) {
-    auto res = co_await call(net::http::verb::get, folder_files_target(v1_path(http_.where()), folder_id), {}, true);
-    if (!res) co_return res.error();
-    co_return decode_files(res->body());
+    auto target_of = [base = v1_path(http_.where()), folder_id](const std::optional<std::string>& after) {
+        return folder_files_target(base, folder_id, after);
+    };
+    co_return co_await every_page<file_info>(std::move(target_of), decode_files, "GET /v1/folders/{id}/files");
 }
 
 net::task<result<file_info>> client::upload_file(std::string folder_id, upload file) {

@@ -186,7 +186,8 @@ error http_client::status_error(const http_request& req, const http_response& re
     e.message = params_.name + " answered " + std::to_string(status) + " to " + std::string(req.method_string()) +
                 " " + std::string(req.target());
     e.body = res.body().substr(0, params_.error_body_limit);
-    if (status == 429 || status == 503) {
+    // 409 too: Letta ≥ 0.16.5 answers a database lock with 409 and Retry-After: 1.
+    if (status == 429 || status == 503 || status == 409) {
         if (auto wait = parse_retry_after(res[http::field::retry_after], std::chrono::system_clock::now())) {
             e.retry_after = *wait;
         }

@@ -270,6 +270,7 @@ response dispatch(letta_state& st, const request& req) {
     }
     if (auto invalid = validate_ids(*m.full, m.args)) return std::move(*invalid);
     const call c{req, *t, std::move(m.args), sniff_client(req)};
+    if (auto answer = profile_answer(st, m.full->path, c)) return std::move(*answer);
     return m.full->fn(st, c);
 }
 
@@ -458,6 +459,15 @@ json::value letta_simulator::state() const {
             {"tools", std::move(tools)},
             {"blocks", std::move(blocks)},
             {"folders", std::move(folders)}};
+}
+
+void letta_simulator::set_profile(letta_profile profile) { state_->options.profile = profile; }
+
+void letta_simulator::set_agent_quota(std::optional<std::size_t> quota) { state_->options.agent_quota = quota; }
+
+void letta_simulator::inject_block_attach_locks(unsigned count) {
+    state_->options.block_attach_locks = count;
+    state_->block_attach_locks_answered = 0;
 }
 
 std::string letta_simulator::add_tool(std::string name, std::string description) {

@@ -125,6 +125,7 @@ struct letta_state {
     std::deque<agent_record> agents;
     std::deque<folder_record> folders;
     std::deque<file_record> files;
+    unsigned block_attach_locks_answered = 0;  // of options.block_attach_locks
 
     // A timestamp strictly after every earlier one.
     micros stamp();
@@ -173,6 +174,12 @@ struct call {
 };
 
 using route_fn = response (*)(letta_state&, const call&);
+
+// The hosted list cap: limit above this is a 422.
+inline constexpr std::int64_t hosted_page_cap = 200;
+// The answer the profile or an injected fault gives instead of the route `route_path` (the
+// template, spelled with /v1), or nullopt to run the route.
+std::optional<response> profile_answer(letta_state& st, std::string_view route_path, const call& c);
 
 // ---------------------------------------------------------------------------------------------
 // Text helpers

@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <random>
+#include <set>
 
 namespace hvs::sim {
 namespace {
@@ -990,6 +991,98 @@ TEST_F(LettaSim, RandomRequestsNeverThrow) {
             EXPECT_FALSE(ec) << target << " → " << res.body();
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles (upstreams-2026.md, Letta section) and injected faults
+
+TEST_F(LettaSim, Profile0168ListsHaveNoLimitCap) {
+    // letta-ai/letta 0.16.8 routers/v1/agents.py list_agents: limit Query(50) without le=.
+    for (int i = 0; i < 230; ++i) create_agent("unrelated-" + std::to_string(i));
+    EXPECT_EQ(json_of(get("/v1/agents/?limit=1000")).get_array().size(), 230u);
+    EXPECT_EQ(json_of(get("/v1/agents/?limit=0")).get_array().size(), 230u);
+    EXPECT_EQ(get("/v1/folders/name/missing").result(), status::not_found);  // the route answers
+    EXPECT_EQ(json_of(get("/v1/folders/name/missing")).at("detail"), "Source with name=missing not found.");
+}
+
+TEST_F(LettaSim, ProfileHostedRefusesLimitsAbove200) {
+    letta_options o;
+    o.profile = letta_profile::hosted;
+    reset(std::move(o));
+    for (int i = 0; i < 230; ++i) create_agent("unrelated-" + std::to_string(i));
+    const auto agent = create_agent("Huly - Alpha");
+    const std::vector<std::string> targets{"/v1/agents/?limit=1000", "/v1/agents/?limit=201", "/v1/folders/?limit=1000",
+                                           "/v1/tools/?limit=1000", "/v1/agents/" + agent + "/tools?limit=10000",
+                                           "/v1/agents/" + agent + "/folders?limit=1000"};
+    for (const auto& target : targets) {
+        auto res = get(target);
+        EXPECT_EQ(res.result(), status::unprocessable_entity) << target;
+        const auto detail = str(json_of(res).at("detail"));
+        EXPECT_NE(detail.find("'type': 'less_than_equal', 'loc': ('query', 'limit')"), std::string::npos) << detail;
+        EXPECT_NE(detail.find("'ctx': {'le': 200}"), std::string::npos) << detail;
+    }
+    EXPECT_EQ(json_of(get("/v1/agents/?limit=200")).get_array().size(), 200u);
+    // The `after` cursor pages as in 0.16.8 (created_at order, the cursor's own row excluded).
+    std::vector<std::string> seen;
+    std::string after;
+    for (;;) {
+        auto page = json_of(get("/v1/agents/?limit=100&order=asc" + (after.empty() ? "" : "&after=" + after)));
+        for (const auto& a : page.get_array()) seen.push_back(str(a.at("id")));
+        if (page.get_array().size() < 100) break;
+        after = seen.back();
+    }
+    EXPECT_EQ(seen.size(), 231u);
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 231u);
+    EXPECT_EQ(seen.back(), agent);
+}
+
+TEST_F(LettaSim, ProfileHostedHasNoFolderByNameRoute) {
+    // Deprecated in 0.16.8 folders.py (get_folder_by_name, deprecated=True), absent from SDK 1.12.1.
+    letta_options o;
+    o.profile = letta_profile::hosted;
+    reset(std::move(o));
+    create_folder("Huly-ALPHA-root");
+    create_folder("Huly-ALPHA");
+    auto res = get("/v1/folders/name/Huly-ALPHA");
+    EXPECT_EQ(res.result(), status::not_found);
+    EXPECT_EQ(json_of(res).at("detail"), "Not Found");
+    EXPECT_EQ(get("/v1/sources/name/Huly-ALPHA").result(), status::not_found);
+    // The replacement: ?name= is a case-insensitive substring filter (0.16.8 list_folders → LIKE).
+    EXPECT_EQ(names_of(json_of(get("/v1/folders/?name=huly-alpha"))),
+              (std::vector<std::string>{"Huly-ALPHA-root", "Huly-ALPHA"}));
+}
+
+TEST_F(LettaSim, AgentQuotaAnswers402OnCreate) {
+    letta_options o;
+    o.agent_quota = 2;
+    reset(std::move(o));
+    create_agent("one");
+    create_agent("two");
+    auto res = post("/v1/agents/", R"({"name":"three","model":"anthropic/claude-sonnet-4-5"})");
+    EXPECT_EQ(res.result(), status::payment_required);
+    EXPECT_NE(str(json_of(res).at("detail")).find("agent limit"), std::string::npos) << res.body();
+    EXPECT_EQ(sim_->agents().size(), 2u);
+    EXPECT_EQ(json_of(get("/v1/agents/")).get_array().size(), 2u);  // reads are unaffected
+}
+
+TEST_F(LettaSim, BlockAttachLockIs409WithRetryAfter) {
+    // 0.16.8 letta/server/rest_api/app.py: DatabaseLockTimeoutError → 409, Retry-After: 1.
+    letta_options o;
+    o.block_attach_locks = 2;
+    reset(std::move(o));
+    const auto agent = create_agent("Huly - Alpha");
+    const auto block = create_block("notes", "n");
+    for (int i = 0; i < 2; ++i) {
+        auto res = patch("/v1/agents/" + agent + "/core-memory/blocks/attach/" + block);
+        EXPECT_EQ(res.result(), status::conflict);
+        EXPECT_EQ(res[http::field::retry_after], "1");
+        EXPECT_EQ(json_of(res).at("detail"), "The resource is currently locked by another operation. Please retry shortly.");
+    }
+    EXPECT_EQ(json_of(get("/v1/agents/" + agent + "/core-memory/blocks/notes")).is_object(), true);
+    EXPECT_EQ(get("/v1/agents/" + agent + "/core-memory/blocks/notes").result(), status::not_found);  // not attached
+    auto res = patch("/v1/agents/" + agent + "/core-memory/blocks/attach/" + block);
+    EXPECT_EQ(res.result(), status::ok) << res.body();
+    EXPECT_EQ(get("/v1/agents/" + agent + "/core-memory/blocks/notes").result(), status::ok);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "hvs/store/db_worker.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct control_agent {
     // Every agent tagged huly-vibe-sync, by its project:<ID> tag, oldest first (control and
     // -sleeptime agents left out): read in one call per cycle instead of one look-up per project.
     std::map<std::string, std::vector<letta::agent>> agents_by_project;
+    // Set by the first 402 on agent create in this cycle (the plan's agent quota): shared by the
+    // copies every project gets, so no later project asks for an agent again until the next cycle.
+    std::shared_ptr<std::string> quota_refusal = std::make_shared<std::string>();
 };
 
 struct agent_context {

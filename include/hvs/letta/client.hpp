@@ -7,6 +7,7 @@
 #include "hvs/net/http_client.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ struct agent {
     std::string name;
     std::vector<std::string> tags;
     std::vector<tool> tools;
+    std::vector<std::string> folder_ids;  // only when the read asked for sources
     std::string created_at;
 };
 
@@ -77,12 +79,13 @@ inline constexpr std::size_t max_upload_bytes = 1024 * 1024;
 [[nodiscard]] result<std::vector<agent>> decode_agents(std::string_view body);
 [[nodiscard]] result<std::vector<tool>> decode_tools(std::string_view body);
 [[nodiscard]] result<block> decode_block(std::string_view body);
-// GET /v1/folders/name/{name} answers the id as a bare JSON string.
-[[nodiscard]] result<std::string> decode_folder_id(std::string_view body);
+[[nodiscard]] result<std::vector<block>> decode_blocks(std::string_view body);
 [[nodiscard]] result<folder> decode_folder(std::string_view body);
 [[nodiscard]] result<std::vector<folder>> decode_folders(std::string_view body);
 [[nodiscard]] result<file_info> decode_file(std::string_view body);
 [[nodiscard]] result<std::vector<file_info>> decode_files(std::string_view body);
+// The server version GET /v1/health/ reports ({"version":"0.16.8","status":"ok"}, 0.16.8 health.py).
+[[nodiscard]] result<std::string> decode_health_version(std::string_view body);
 // The request body for an agent_spec (pure, for tests).
 [[nodiscard]] std::string encode_agent_spec(const agent_spec& spec);
 // PATCH /v1/agents/{id} body that sets the tags and nothing else.
@@ -95,14 +98,18 @@ inline constexpr std::size_t max_upload_bytes = 1024 * 1024;
 // '"', '\\', CR and LF replaced by '_' (they would end the header).
 [[nodiscard]] std::string encode_upload(const upload& file, std::string_view boundary);
 
-// Folders are listed this many at a time (Letta's default page; newer servers cap limits at 200).
-inline constexpr unsigned folder_page_size = 50;
+// Every list is read this many at a time with the `after` cursor until a short page: 0.16.8 has no
+// maximum (and limit=0 means all) but hosted Letta answers 422 above 200 (upstreams-2026.md).
+inline constexpr unsigned list_page_size = 100;
+// A 409 with Retry-After is a database lock or deadlock since 0.16.5 (letta-ai/letta 0.16.8
+// letta/server/rest_api/app.py, the DatabaseLockTimeoutError/DatabaseDeadlockError handlers): the
+// request is repeated after the wait, at most this many times in all.
+inline constexpr unsigned lock_attempts = 4;
 
 struct agent_query {
     std::optional<std::string> name;   // exact
     std::vector<std::string> tags;
     bool match_all_tags = false;
-    unsigned limit = 1000;
     bool oldest_first = true;          // deterministic choice among duplicates: the oldest
 };
 
@@ -115,7 +122,8 @@ public:
     net::task<result<agent>> get_agent(std::string agent_id);
     // Replaces the agent's tags (PATCH /v1/agents/{id} with {"tags": [...]}); idempotent.
     net::task<result<void>> set_agent_tags(std::string agent_id, std::vector<std::string> tags);
-    // Every tool of the agent in one call (the endpoint's default page is 10).
+    // Every tool of the agent, read from the agent itself: GET /v1/agents/{id}/tools cannot be paged
+    // (0.16.8 agent_manager.list_attached_tools_async orders by created_at but its `after` compares ids).
     net::task<result<std::vector<tool>>> agent_tools(std::string agent_id);
     net::task<result<void>> attach_tool(std::string agent_id, std::string tool_id);
     net::task<result<void>> detach_tool(std::string agent_id, std::string tool_id);
@@ -123,6 +131,8 @@ public:
     net::task<result<std::vector<tool>>> tools_named(std::string name);
 
     // Not idempotent (names are not unique): after a failure, look the agent up before retrying.
+    // 402 (the plan's agent quota, hosted Letta) is an http_4xx error with http_status 402 whose
+    // message says so; it is not retried.
     net::task<result<agent>> create_agent(agent_spec spec);
     // Hard delete (Letta also deletes the agent's -sleeptime twin). A missing agent is an error
     // with http_status 404; callers decide.
@@ -132,23 +142,28 @@ public:
     net::task<result<block>> agent_block(std::string agent_id, std::string label);
     net::task<result<void>> modify_block(std::string block_id, std::string value);
     net::task<result<block>> create_block(new_block spec);
+    // A 409 with Retry-After (a lock) is retried; a 409 without it may mean "already attached" and
+    // is accepted only when the agent's blocks then show this block.
     net::task<result<void>> attach_block(std::string agent_id, std::string block_id);
+    // Every core-memory block of the agent (GET /v1/agents/{id}/core-memory/blocks, paged).
+    net::task<result<std::vector<block>>> agent_blocks(std::string agent_id);
 
-    // Every folder, oldest first, read page by page with the `after` cursor (the list's default
-    // page is 50, and /v1/sources/ cannot page at all). A page that does not move the cursor
-    // forward is a protocol error, never an endless loop.
+    // Every folder, oldest first (/v1/sources/ cannot page at all).
     net::task<result<std::vector<folder>>> all_folders();
-    // Folders. The id of the folder with exactly this name (GET /v1/folders/name/{name}; the list's
-    // ?name= is a substring match), or none on 404.
+    // The id of the folder with exactly this name, or none: GET /v1/folders/?name= (a case-insensitive
+    // substring filter, 0.16.8 folders.py list_folders) paged, matched exactly here. The deprecated
+    // /v1/folders/name/{name} route is not used (gone from SDK 1.x and hosted Letta).
     net::task<result<std::optional<std::string>>> folder_id_by_name(std::string name);
     // An existing name (folders and sources share one namespace) fails with http_status 409: look
     // the folder up by name again. Not repeated after a timeout (the next lookup finds it).
     net::task<result<folder>> create_folder(std::string name, std::string embedding);
     // Idempotent on the server; a missing folder is a 404 error.
     net::task<result<void>> attach_folder(std::string agent_id, std::string folder_id);
-    // The ids of the folders attached to the agent (Letta's default page is 100; asked for 1000).
+    // The ids of the folders attached to the agent, read from the agent (sources relationship):
+    // GET /v1/agents/{id}/folders cannot be paged (0.16.8 list_attached_sources_async orders by
+    // created_at but its `after` compares ids).
     net::task<result<std::vector<std::string>>> agent_folder_ids(std::string agent_id);
-    // Every file of the folder (up to 1000, the endpoint's default).
+    // Every file of the folder.
     net::task<result<std::vector<file_info>>> folder_files(std::string folder_id);
     // Uploads with duplicate_handling=replace: a file of the same name is replaced (new file id).
     // Content above max_upload_bytes is an `invalid` error and nothing is sent.
@@ -158,6 +173,13 @@ public:
     net::task<result<void>> delete_folder(std::string folder_id);
 
 private:
+    // Reads every page of a list: `target_of(after)` builds the request for the page after that id
+    // (none: the first page, limit list_page_size). An id seen twice is a protocol error, never a loop.
+    template <class Item>
+    net::task<result<std::vector<Item>>> every_page(std::function<std::string(const std::optional<std::string>&)> target_of,
+                                                    result<std::vector<Item>> (*decode)(std::string_view),
+                                                    std::string what);
+    // One request; a 409 with Retry-After is repeated after the wait (lock_attempts in all).
     net::task<result<net::http_response>> call(net::http::verb verb, std::string target, std::string body,
                                                bool idempotent, std::string content_type = "application/json");
     net::http_client& http_;

@@ -49,6 +49,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -58,7 +59,18 @@
 
 namespace hvs::sim {
 
+// Which Letta the simulator is. server_0_16_8: the last self-hosted release (list limits without a
+// maximum, limit=0 = all, GET /v1/folders/name/{name} answers). hosted: Letta Cloud as of 2026
+// (upstreams-2026.md): limit above 200 on a list is 422 (less_than_equal), and
+// GET /v1/folders|sources/name/{name} is 404 Not Found.
+enum class letta_profile { server_0_16_8, hosted };
+
 struct letta_options {
+    letta_profile profile = letta_profile::server_0_16_8;
+    // Any profile: POST /v1/agents/ answers 402 (the plan's agent quota) once this many agents exist.
+    std::optional<std::size_t> agent_quota;
+    // Any profile: the first K block attaches answer 0.16.8's lock 409 with Retry-After: 1.
+    unsigned block_attach_locks = 0;
     // Empty: the server runs without --secure (no authentication). Otherwise every request but
     // GET /v1/health[/] needs `Authorization: Bearer <pw>` or `X-BARE-PASSWORD: password <pw>`.
     std::string password;
@@ -91,6 +103,11 @@ public:
     response handle(const request& req) override;
     void seed(const boost::json::value& document) override;
     [[nodiscard]] boost::json::value state() const override;
+
+    // Switch the profile and the injected faults after construction (tests run one suite on each).
+    void set_profile(letta_profile profile);
+    void set_agent_quota(std::optional<std::size_t> quota);
+    void inject_block_attach_locks(unsigned count);
 
     // What an operator does outside the REST API.
     // Creates a custom tool (or updates the description of the tool with that name); returns its id.

@@ -23,6 +23,16 @@
 
 namespace hvs::test {
 
+// The agent suites run against every Letta profile: INSTANTIATE_TEST_SUITE_P(Letta, Suite,
+// every_letta_profile(), letta_profile_name) with the suite deriving from letta_profile_param.
+using letta_profile_param = ::testing::WithParamInterface<sim::letta_profile>;
+inline auto every_letta_profile() {
+    return ::testing::Values(sim::letta_profile::server_0_16_8, sim::letta_profile::hosted);
+}
+inline std::string letta_profile_name(const ::testing::TestParamInfo<sim::letta_profile>& info) {
+    return info.param == sim::letta_profile::hosted ? "hosted" : "server_0_16_8";
+}
+
 class LettaFixture : public ::testing::Test {
 protected:
     void SetUp() override;

@@ -1,6 +1,7 @@
 // PM agents inside the sync cycle, against the Huly, Vibe and Letta simulators (0.13 quirks on,
 // including modify-by-missing-label overwriting another block).
 
+#include "integration/agents/letta_fixture.hpp"
 #include "integration/sync/engine_fixture.hpp"
 
 #include "hvs/agents/state.hpp"
@@ -14,7 +15,7 @@ namespace {
 
 namespace json = boost::json;
 
-class PmAgents : public EngineTest {
+class PmAgents : public EngineTest, public letta_profile_param {
 protected:
     PmAgents() { use_letta_ = true; }
 
@@ -29,6 +30,7 @@ protected:
                            // What the original service left: untagged, or tagged for some project.
                            json::object{{"name", "Legacy WEB PM"}, {"tags", json::array{"pm"}}},
                            json::object{{"name", "Other PM"}, {"tags", json::array{"project:OTHER"}}}};
+        letta_.set_profile(GetParam());
         letta_seed_ = json::object{{"tools", tools}, {"agents", agents}};
         letta_.seed(letta_seed_);
         EngineTest::SetUp();
@@ -112,7 +114,7 @@ protected:
     }
 };
 
-TEST_F(PmAgents, OneAgentPerProjectWithTagsToolsAndBlocksInOneCreate) {
+TEST_P(PmAgents, OneAgentPerProjectWithTagsToolsAndBlocksInOneCreate) {
     auto outcome = cycle();
     ASSERT_TRUE(outcome.ok) << outcome.error;
     ASSERT_EQ(outcome.agents.size(), 1u);
@@ -129,7 +131,7 @@ TEST_F(PmAgents, OneAgentPerProjectWithTagsToolsAndBlocksInOneCreate) {
     EXPECT_EQ(letta_host_->counts().by_route["POST /v1/agents/"], 1u);  // one create, no attach storm
 }
 
-TEST_F(PmAgents, AnIdleCycleWritesNothingToLetta) {
+TEST_P(PmAgents, AnIdleCycleWritesNothingToLetta) {
     ASSERT_TRUE(cycle().ok);
     // The second cycle's change_log no longer says "first sync": that one block is rewritten.
     letta_host_->reset_counts();
@@ -143,7 +145,7 @@ TEST_F(PmAgents, AnIdleCycleWritesNothingToLetta) {
     EXPECT_EQ(letta_writes(), 0u);
 }
 
-TEST_F(PmAgents, AChangedIssueRewritesOnlyTheBlocksItChangesByBlockId) {
+TEST_P(PmAgents, AChangedIssueRewritesOnlyTheBlocksItChangesByBlockId) {
     ASSERT_TRUE(cycle().ok);
     auto before = agents_named("Huly - Web Shop")[0];
     auto project_block = block_value(before, "project");
@@ -159,7 +161,7 @@ TEST_F(PmAgents, AChangedIssueRewritesOnlyTheBlocksItChangesByBlockId) {
     EXPECT_EQ(block_value(after, "persona"), "control persona");  // never overwritten by the 0.13 bug
 }
 
-TEST_F(PmAgents, WithPersonaSyncExistingAgentsFollowTheControlsPersonaWrittenOnlyWhenItChanges) {
+TEST_P(PmAgents, WithPersonaSyncExistingAgentsFollowTheControlsPersonaWrittenOnlyWhenItChanges) {
     ASSERT_TRUE(cycle().ok);
     auto control_id = std::string(agents_named("Huly-PM-Control")[0].at("id").as_string());
     set_block(control_id, "persona", "control persona, second edition");
@@ -186,7 +188,7 @@ TEST_F(PmAgents, WithPersonaSyncExistingAgentsFollowTheControlsPersonaWrittenOnl
     EXPECT_EQ(block_value(agent, "persona"), "control persona, third edition");
 }
 
-TEST_F(PmAgents, WithPersonaSyncANewAgentGetsOnePersonaBlock) {
+TEST_P(PmAgents, WithPersonaSyncANewAgentGetsOnePersonaBlock) {
     rt_.reset();
     cfg_.letta_sync_persona = true;
     start_service();
@@ -206,7 +208,7 @@ TEST_F(PmAgents, WithPersonaSyncANewAgentGetsOnePersonaBlock) {
     EXPECT_EQ(letta_writes(), 0u);  // the persona's hash was stored at create
 }
 
-TEST_F(PmAgents, AnImportedBindingToAnUntaggedAgentIsTaggedAndUsed) {
+TEST_P(PmAgents, AnImportedBindingToAnUntaggedAgentIsTaggedAndUsed) {
     ASSERT_TRUE(cycle().ok);
     auto legacy = agents_named("Legacy WEB PM")[0];
     rebind("WEB", std::string(legacy.at("id").as_string()), "Legacy WEB PM");
@@ -223,7 +225,7 @@ TEST_F(PmAgents, AnImportedBindingToAnUntaggedAgentIsTaggedAndUsed) {
     EXPECT_EQ(letta_host_->counts().by_route["PATCH /v1/agents/{agent_id}"], 0u);  // tagged once
 }
 
-TEST_F(PmAgents, ABindingToAnAgentOfAnotherProjectIsRefusedNotRetagged) {
+TEST_P(PmAgents, ABindingToAnAgentOfAnotherProjectIsRefusedNotRetagged) {
     ASSERT_TRUE(cycle().ok);
     auto other = agents_named("Other PM")[0];
     rebind("WEB", std::string(other.at("id").as_string()), "Other PM");
@@ -234,7 +236,7 @@ TEST_F(PmAgents, ABindingToAnAgentOfAnotherProjectIsRefusedNotRetagged) {
     EXPECT_TRUE(block_value(other, "board_metrics").empty());
 }
 
-TEST_F(PmAgents, OneWorkerAndSixteenGiveTheSameAgents) {
+TEST_P(PmAgents, OneWorkerAndSixteenGiveTheSameAgents) {
     for (int i = 0; i < 8; ++i) {
         auto id = "P" + std::to_string(i);
         huly_.add_project(id, "Project " + id, "");
@@ -262,7 +264,7 @@ TEST_F(PmAgents, OneWorkerAndSixteenGiveTheSameAgents) {
     for (const auto& [name, state] : sequential) EXPECT_EQ(state, concurrent[name]) << name;
 }
 
-TEST_F(PmAgents, TheControlAgentsIdIsStoredAndReplacedWhenTheAgentIsGone) {
+TEST_P(PmAgents, TheControlAgentsIdIsStoredAndReplacedWhenTheAgentIsGone) {
     auto stored_control = [&] {  // read beside the running service, as `status` does
         auto db = store::database::open_read_only(cfg_.db_path);
         auto id = db ? agents::load_control_agent_id(*db) : result<std::optional<std::string>>(db.error());
@@ -284,7 +286,7 @@ TEST_F(PmAgents, TheControlAgentsIdIsStoredAndReplacedWhenTheAgentIsGone) {
     EXPECT_EQ(stored_control(), controls[0].at("id").as_string());
 }
 
-TEST_F(PmAgents, ADeletedAgentIsFoundGoneAndCreatedAgainOnce) {
+TEST_P(PmAgents, ADeletedAgentIsFoundGoneAndCreatedAgainOnce) {
     ASSERT_TRUE(cycle().ok);
     auto id = std::string(agents_named("Huly - Web Shop")[0].at("id").as_string());
     sim::request del{boost::beast::http::verb::delete_, "/v1/agents/" + id, 11};
@@ -298,7 +300,7 @@ TEST_F(PmAgents, ADeletedAgentIsFoundGoneAndCreatedAgainOnce) {
     EXPECT_EQ(agents_named("Huly - Web Shop").size(), 1u);
 }
 
-TEST_F(PmAgents, ALostDatabaseFindsTheAgentAgainInsteadOfDuplicatingIt) {
+TEST_P(PmAgents, ALostDatabaseFindsTheAgentAgainInsteadOfDuplicatingIt) {
     ASSERT_TRUE(cycle().ok);
     rt_.reset();
     std::filesystem::remove(cfg_.db_path);
@@ -309,7 +311,7 @@ TEST_F(PmAgents, ALostDatabaseFindsTheAgentAgainInsteadOfDuplicatingIt) {
     EXPECT_EQ(agents_named("Huly - Web Shop").size(), 1u);
 }
 
-TEST_F(PmAgents, LettaDownDegradesTheProjectButTheSyncCompletes) {
+TEST_P(PmAgents, LettaDownDegradesTheProjectButTheSyncCompletes) {
     letta_host_->inject({.route = "*", .kind = sim::fault_kind::error, .count = 1000});
     auto outcome = cycle();
     EXPECT_TRUE(outcome.ok);  // issues and tasks are synced regardless
@@ -320,7 +322,7 @@ TEST_F(PmAgents, LettaDownDegradesTheProjectButTheSyncCompletes) {
     EXPECT_TRUE(recovered.agents["WEB"].ok) << recovered.agents["WEB"].error;
 }
 
-TEST_F(PmAgents, ColdStartOf42ProjectsWithTimedOutCreatesMakesExactlyOneAgentEach) {
+TEST_P(PmAgents, ColdStartOf42ProjectsWithTimedOutCreatesMakesExactlyOneAgentEach) {
     for (int i = 0; i < 41; ++i) {
         auto id = "C" + std::to_string(i);
         huly_.add_project(id, "Cold " + std::to_string(i), "");
@@ -357,7 +359,7 @@ TEST_F(PmAgents, ColdStartOf42ProjectsWithTimedOutCreatesMakesExactlyOneAgentEac
     }
 }
 
-TEST_F(PmAgents, AfterARestartAnIdleCycleStillWritesNoBlock) {
+TEST_P(PmAgents, AfterARestartAnIdleCycleStillWritesNoBlock) {
     ASSERT_TRUE(cycle().ok);
     ASSERT_TRUE(cycle().ok);  // change_log settles after the first sync
     rt_.reset();
@@ -368,6 +370,40 @@ TEST_F(PmAgents, AfterARestartAnIdleCycleStillWritesNoBlock) {
     EXPECT_EQ(idle.agents["WEB"].blocks_written, 0u);
     EXPECT_EQ(letta_writes(), 0u);
 }
+
+TEST_P(PmAgents, A402OnCreateFailsTheProjectWithTheQuotaLineAndCreatesNothingMoreThisCycle) {
+    for (const char* id : {"OPS", "HR"}) {
+        huly_.add_project(id, std::string("Team ") + id, "");
+        huly_.add_issue(id, "Only issue", "", "Todo");
+    }
+    letta_.set_agent_quota(letta_.agents().size());  // no agent can be created
+    rt_.reset();
+    cfg_.max_workers = 1;  // projects one after another: the first 402 comes before any other create
+    start_service();
+    auto outcome = cycle();
+    ASSERT_EQ(outcome.agents.size(), 3u);
+    unsigned quota_lines = 0, not_created = 0;
+    for (auto& [project, agent] : outcome.agents) {
+        EXPECT_FALSE(agent.ok) << project;
+        EXPECT_FALSE(agent.created) << project;
+        if (agent.error.find("402 Payment Required, the plan's agent quota is reached") != std::string::npos) {
+            ++quota_lines;
+        }
+        if (agent.error.starts_with("not creating agent")) ++not_created;
+    }
+    EXPECT_EQ(quota_lines, 3u);  // every project's line names the quota
+    EXPECT_EQ(not_created, 2u);  // those after the first 402 did not ask again
+    EXPECT_EQ(letta_host_->counts().by_route["POST /v1/agents/"], 1u);
+    EXPECT_TRUE(agents_named("Huly - Web Shop").empty());
+
+    // The next cycle asks again (the quota may have been raised meanwhile).
+    letta_.set_agent_quota(std::nullopt);
+    auto next = cycle();
+    EXPECT_TRUE(next.agents["WEB"].ok) << next.agents["WEB"].error;
+    EXPECT_EQ(agents_named("Huly - Web Shop").size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Letta, PmAgents, every_letta_profile(), letta_profile_name);
 
 }  // namespace
 }  // namespace hvs::test

@@ -3,6 +3,7 @@
 // files uploaded only when their content changed, folders found by exact name (409 = exists), the
 // Letta Code hand-off file, and nothing read or written outside the allowed roots.
 
+#include "integration/agents/letta_fixture.hpp"
 #include "integration/sync/engine_fixture.hpp"
 
 #include "hvs/agents/repo_docs.hpp"
@@ -36,19 +37,20 @@ std::string read(const fs::path& path) {
     return s.str();
 }
 
-// Hides a folder from the first `misses` exact-name lookups: what Letta answers when another
-// writer creates the folder between our lookup and our create.
+// Hides a folder from the first `misses` lookups by name (GET /v1/folders/?name=… answers []):
+// what Letta answers when another writer creates the folder between our lookup and our create.
 class lookup_race : public sim::simulator {
 public:
     lookup_race(sim::letta_simulator& inner, int misses) : inner_(inner), misses_(misses) {}
     [[nodiscard]] std::string_view name() const override { return inner_.name(); }
     [[nodiscard]] std::string route_of(const sim::request& req) const override { return inner_.route_of(req); }
     sim::response handle(const sim::request& req) override {
-        if (inner_.route_of(req) == "GET /v1/folders/name/{folder_name}" && misses_ > 0) {
+        const bool by_name = std::string_view(req.target()).find("name=") != std::string_view::npos;
+        if (inner_.route_of(req) == "GET /v1/folders/" && by_name && misses_ > 0) {
             --misses_;
-            sim::response res{boost::beast::http::status::not_found, req.version()};
+            sim::response res{boost::beast::http::status::ok, req.version()};
             res.set(boost::beast::http::field::content_type, "application/json");
-            res.body() = R"({"detail":"Source with name=x not found."})";
+            res.body() = "[]";
             res.prepare_payload();
             return res;
         }
@@ -62,7 +64,7 @@ private:
     int misses_;
 };
 
-class RepoDocs : public EngineTest {
+class RepoDocs : public EngineTest, public letta_profile_param {
 protected:
     RepoDocs() {
         use_letta_ = true;
@@ -77,8 +79,10 @@ protected:
                                         {"tools", control_tools},
                                         {"blocks", json::array{json::object{{"label", "persona"},
                                                                             {"value", "control persona"}}}}}};
+        for (const auto& a : seed_agents_) agents.push_back(a);
         json::object seed{{"tools", tools}, {"agents", agents}};
         if (!seed_folders_.empty()) seed["folders"] = seed_folders_;
+        letta_.set_profile(GetParam());
         letta_.seed(seed);
         EngineTest::SetUp();
         repo_ = dir_ / "stacks" / "web";
@@ -182,11 +186,12 @@ protected:
     }
 
     json::array seed_folders_;
+    json::array seed_agents_;
     fs::path repo_;
     std::unique_ptr<lookup_race> race_;
 };
 
-TEST_F(RepoDocs, ReadmeUploadedOnceThenOnlyWhenItChanges) {
+TEST_P(RepoDocs, ReadmeUploadedOnceThenOnlyWhenItChanges) {
     make_repository(repo_);
     add_project(repo_);
     auto first = web_cycle();
@@ -217,7 +222,7 @@ TEST_F(RepoDocs, ReadmeUploadedOnceThenOnlyWhenItChanges) {
     EXPECT_EQ(resources_of_kind("file"), 1);  // the replaced file is no longer recorded as ours
 }
 
-TEST_F(RepoDocs, AFileDeletedInLettaIsUploadedAgain) {
+TEST_P(RepoDocs, AFileDeletedInLettaIsUploadedAgain) {
     make_repository(repo_);
     add_project(repo_);
     ASSERT_TRUE(web_cycle().ok);
@@ -243,7 +248,7 @@ protected:
     RepoDocsExistingFolder() { seed_folders_.push_back(json::object{{"name", "Huly-WEB"}}); }
 };
 
-TEST_F(RepoDocsExistingFolder, AFolderOfThatNameIsReusedNotDuplicated) {
+TEST_P(RepoDocsExistingFolder, AFolderOfThatNameIsReusedNotDuplicated) {
     make_repository(repo_);
     add_project(repo_);
     auto outcome = web_cycle();
@@ -254,7 +259,7 @@ TEST_F(RepoDocsExistingFolder, AFolderOfThatNameIsReusedNotDuplicated) {
     EXPECT_EQ(resources_of_kind("folder"), 0);  // not created by this service
 }
 
-TEST_F(RepoDocsExistingFolder, A409OnCreateLooksTheFolderUpAgainByExactName) {
+TEST_P(RepoDocsExistingFolder, A409OnCreateLooksTheFolderUpAgainByExactName) {
     race_name_lookups(1);
     make_repository(repo_);
     add_project(repo_);
@@ -266,7 +271,7 @@ TEST_F(RepoDocsExistingFolder, A409OnCreateLooksTheFolderUpAgainByExactName) {
     EXPECT_TRUE(attached("Huly-WEB"));
 }
 
-TEST_F(RepoDocsExistingFolder, A409WithoutAFolderToFindDegradesTheProjectNoPlaceholder) {
+TEST_P(RepoDocsExistingFolder, A409WithoutAFolderToFindDegradesTheProjectNoPlaceholder) {
     race_name_lookups(2);
     make_repository(repo_);
     add_project(repo_);
@@ -280,6 +285,44 @@ TEST_F(RepoDocsExistingFolder, A409WithoutAFolderToFindDegradesTheProjectNoPlace
     EXPECT_EQ(files_in("Huly-WEB").size(), 1u);
 }
 
+// A Letta crowded past any page size: 230 agents of other projects carry the service's tag and 230
+// folders contain "Huly-WEB" in their names. On hosted Letta a list asking for more than 200 is a 422.
+class RepoDocsCrowdedLetta : public RepoDocs {
+protected:
+    RepoDocsCrowdedLetta() {
+        for (int i = 0; i < 230; ++i) {
+            const auto n = std::to_string(i);
+            seed_agents_.push_back(json::object{{"name", "Huly - Old " + n},
+                                                {"tags", json::array{"huly-vibe-sync", json::value("project:OLD" + n)}}});
+            seed_folders_.push_back(json::object{{"name", "Huly-WEB-archive-" + n}});
+        }
+    }
+};
+
+TEST_P(RepoDocsCrowdedLetta, OnePmAgentWithEveryControlToolAndItsReadmeFolder) {
+    make_repository(repo_);
+    add_project(repo_);
+    auto outcome = web_cycle();
+    ASSERT_TRUE(outcome.ok) << outcome.error;
+    std::vector<std::string> named;
+    for (auto& a : letta_.agents()) {
+        if (a.at("name").as_string() == "Huly - Web Shop") named.emplace_back(a.at("id").as_string());
+    }
+    ASSERT_EQ(named.size(), 1u);
+    auto tools = letta_.agent_tool_names(named[0]);
+    EXPECT_NE(std::find(tools.begin(), tools.end(), "huly_query"), tools.end());
+    EXPECT_TRUE(attached("Huly-WEB"));
+    EXPECT_EQ(files_in("Huly-WEB"), (std::map<std::string, std::string>{{"WEB-README.md", "# Web Shop\n\nThe shop.\n"}}));
+
+    // The next cycle finds the same agent and folder among the crowd: nothing new is created.
+    letta_host_->reset_counts();
+    auto again = web_cycle();
+    ASSERT_TRUE(again.ok) << again.error;
+    EXPECT_FALSE(again.created);
+    EXPECT_EQ(count("POST /v1/agents/"), 0u);
+    EXPECT_EQ(count(create_folder_route), 0u);
+}
+
 // Letta's source list stops at 50: a folder created after 60 others is found only by exact name.
 class RepoDocsManyFolders : public RepoDocs {
 protected:
@@ -289,7 +332,7 @@ protected:
     }
 };
 
-TEST_F(RepoDocsManyFolders, AFolderBeyondTheFirst50SourcesIsFoundAndUsed) {
+TEST_P(RepoDocsManyFolders, AFolderBeyondTheFirst50SourcesIsFoundAndUsed) {
     make_repository(repo_);
     add_project(repo_);
     auto outcome = web_cycle();
@@ -308,7 +351,7 @@ protected:
     }
 };
 
-TEST_F(ProjectFiles, TrackedTextFilesUploadedByHash) {
+TEST_P(ProjectFiles, TrackedTextFilesUploadedByHash) {
     write(repo_ / "src" / "main.cpp", "int main() {}\n");
     write(repo_ / "docs" / "guide.md", "guide\n");
     write(repo_ / ".github" / "ci.yml", "on: push\n");
@@ -345,7 +388,7 @@ TEST_F(ProjectFiles, TrackedTextFilesUploadedByHash) {
     EXPECT_EQ(files_in("Huly-WEB-root").size(), 5u);
 }
 
-TEST_F(ProjectFiles, AtMostMaxFiles) {
+TEST_P(ProjectFiles, AtMostMaxFiles) {
     cfg_.letta_max_files = 2;
     start_service();
     for (int i = 0; i < 5; ++i) write(repo_ / ("f" + std::to_string(i) + ".md"), "file " + std::to_string(i));
@@ -355,7 +398,7 @@ TEST_F(ProjectFiles, AtMostMaxFiles) {
     EXPECT_EQ(files_in("Huly-WEB-root").size(), 2u);
 }
 
-TEST_F(ProjectFiles, AGitFailureDegradesTheProjectAndSaysWhy) {
+TEST_P(ProjectFiles, AGitFailureDegradesTheProjectAndSaysWhy) {
     fs::create_directories(repo_ / ".git");  // looks like a repository; git disagrees
     add_project(repo_);
     auto outcome = web_cycle();
@@ -364,7 +407,7 @@ TEST_F(ProjectFiles, AGitFailureDegradesTheProjectAndSaysWhy) {
     EXPECT_EQ(count(upload_route), 0u);
 }
 
-TEST_F(RepoDocs, LettaCodeHandOffWrittenBesideAGitignore) {
+TEST_P(RepoDocs, LettaCodeHandOffWrittenBesideAGitignore) {
     write(repo_ / ".letta" / "settings.local.json", R"j({"permissions":{"allow":["Bash(ls)"]}})j");
     make_repository(repo_);
     add_project(repo_);
@@ -377,7 +420,7 @@ TEST_F(RepoDocs, LettaCodeHandOffWrittenBesideAGitignore) {
     EXPECT_EQ(read(repo_ / ".letta" / ".gitignore"), "settings.local.json\n");
 }
 
-TEST_F(RepoDocs, APathOutsideTheAllowedRootsIsNeitherReadNorWritten) {
+TEST_P(RepoDocs, APathOutsideTheAllowedRootsIsNeitherReadNorWritten) {
     auto outside = dir_ / "outside" / "web";
     write(outside / "README.md", "# secret\n");
     make_repository(outside);
@@ -435,6 +478,12 @@ TEST(RepoDocsRules, FileTypesNamesAndSettings) {
     EXPECT_FALSE(letta_settings_content("[1]", "agent-1"));
     EXPECT_FALSE(letta_settings_content("{broken", "agent-1"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Letta, RepoDocs, every_letta_profile(), letta_profile_name);
+INSTANTIATE_TEST_SUITE_P(Letta, RepoDocsExistingFolder, every_letta_profile(), letta_profile_name);
+INSTANTIATE_TEST_SUITE_P(Letta, RepoDocsManyFolders, every_letta_profile(), letta_profile_name);
+INSTANTIATE_TEST_SUITE_P(Letta, RepoDocsCrowdedLetta, every_letta_profile(), letta_profile_name);
+INSTANTIATE_TEST_SUITE_P(Letta, ProjectFiles, every_letta_profile(), letta_profile_name);
 
 }  // namespace
 }  // namespace hvs::test

@@ -4,6 +4,7 @@
 #include "hvs/sim/host.hpp"
 #include "hvs/sim/letta_simulator.hpp"
 
+#include "integration/agents/letta_fixture.hpp"
 #include "support/run_async.hpp"
 
 #include <boost/json.hpp>
@@ -17,9 +18,10 @@ namespace {
 
 namespace json = boost::json;
 
-class ToolSync : public ::testing::Test {
+class ToolSync : public ::testing::Test, public test::letta_profile_param {
 protected:
     void SetUp() override {
+        sim_.set_profile(GetParam());
         json::array tools, agents;
         for (int i = 0; i < 10; ++i) tools.push_back(json::object{{"name", "huly_tool_" + std::to_string(i)}});
         tools.push_back(json::object{{"name", "stale_tool"}});
@@ -111,7 +113,7 @@ protected:
     std::unique_ptr<letta::client> letta_;
 };
 
-TEST_F(ToolSync, AdditiveGivesEveryPmAgentEveryControlToolAndKeepsTheRest) {
+TEST_P(ToolSync, AdditiveGivesEveryPmAgentEveryControlToolAndKeepsTheRest) {
     auto report = sync(false);
     ASSERT_TRUE(report) << report.error().describe();
     EXPECT_EQ(report->plan.size(), 12u);
@@ -129,7 +131,7 @@ TEST_F(ToolSync, AdditiveGivesEveryPmAgentEveryControlToolAndKeepsTheRest) {
     for (const auto& p : again->plan) EXPECT_TRUE(p.attach.empty() && p.detach.empty());
 }
 
-TEST_F(ToolSync, ForceDetachesExtrasButKeepsLettaManagedTools) {
+TEST_P(ToolSync, ForceDetachesExtrasButKeepsLettaManagedTools) {
     auto report = sync(true);
     ASSERT_TRUE(report) << report.error().describe();
     for (int i = 0; i < 12; ++i) {
@@ -140,7 +142,7 @@ TEST_F(ToolSync, ForceDetachesExtrasButKeepsLettaManagedTools) {
     }
 }
 
-TEST_F(ToolSync, DryRunChangesNothingAndProjectsFilterTheAgents) {
+TEST_P(ToolSync, DryRunChangesNothingAndProjectsFilterTheAgents) {
     auto before = tools_of("Huly - P1");
     auto dry = sync(false, true);
     ASSERT_TRUE(dry);
@@ -153,7 +155,7 @@ TEST_F(ToolSync, DryRunChangesNothingAndProjectsFilterTheAgents) {
     EXPECT_EQ(tools_of("Huly - P2").size(), 1u);
 }
 
-TEST_F(ToolSync, TheDatabasesBindingsChooseTheAgentsTaggedOrNot) {
+TEST_P(ToolSync, TheDatabasesBindingsChooseTheAgentsTaggedOrNot) {
     std::map<std::string, binding> bindings{{"P1", {id_of("Huly - P1"), "Huly - P1"}},
                                             {"LEG", {id_of("Legacy PM"), "Legacy PM"}},
                                             {"GONE", {"agent-00000000-0000-4000-8000-000000000000", "Huly - Gone"}}};
@@ -173,10 +175,10 @@ TEST_F(ToolSync, TheDatabasesBindingsChooseTheAgentsTaggedOrNot) {
     EXPECT_TRUE(filtered->plan.empty());
 }
 
-TEST_F(ToolSync, ABoundAgentThatCannotBeReadIsAnErrorNotSkippedSilently) {
+TEST_P(ToolSync, ABoundAgentThatCannotBeReadIsAnErrorNotSkippedSilently) {
     std::map<std::string, binding> bindings{{"LEG", {id_of("Legacy PM"), "Legacy PM"}}};
-    // The first read of that route is the control agent's; the second, the bound agent's.
-    host_->inject({.route = "GET /v1/agents/{agent_id}/tools", .kind = sim::fault_kind::error, .count = 1, .skip = 1});
+    // Tools are read from the agent itself: the first read is the control agent's; the second, the bound agent's.
+    host_->inject({.route = "GET /v1/agents/{agent_id}", .kind = sim::fault_kind::error, .count = 1, .skip = 1});
     auto report = sync_bound(bindings);
     ASSERT_TRUE(report) << report.error().describe();
     EXPECT_TRUE(report->plan.empty());
@@ -185,7 +187,7 @@ TEST_F(ToolSync, ABoundAgentThatCannotBeReadIsAnErrorNotSkippedSilently) {
     EXPECT_NE(report->read_failures[0].find("Legacy PM"), std::string::npos);
 }
 
-TEST_F(ToolSync, FailedOperationsAreCountedPerAgent) {
+TEST_P(ToolSync, FailedOperationsAreCountedPerAgent) {
     host_->inject({.route = "PATCH /v1/agents/{agent_id}/tools/attach/{tool_id}", .kind = sim::fault_kind::error,
                    .count = 3});
     auto report = sync(false);
@@ -199,11 +201,13 @@ TEST_F(ToolSync, FailedOperationsAreCountedPerAgent) {
     EXPECT_EQ(attached, 3u);
 }
 
-TEST_F(ToolSync, AMissingControlAgentIsAClearError) {
+TEST_P(ToolSync, AMissingControlAgentIsAClearError) {
     auto report = hvs::test::run_async(ioc_, sync_tools_from_control(*letta_, request_for("No-Such-Control"), {}));
     ASSERT_FALSE(report);
     EXPECT_NE(report.error().message.find("No-Such-Control"), std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(Letta, ToolSync, test::every_letta_profile(), test::letta_profile_name);
 
 }  // namespace
 }  // namespace hvs::agents

@@ -96,15 +96,26 @@ TEST(LettaEncoders, AgentSpecCarriesTagsToolsAndBlocksInOneBody) {
     EXPECT_EQ(blocks[0].at("limit"), 60000);
 }
 
-TEST(LettaDecoders, FolderIdByNameIsABareJsonString) {
-    auto id = letta::decode_folder_id(R"("source-6f1c")");
-    ASSERT_TRUE(id) << id.error().describe();
-    EXPECT_EQ(*id, "source-6f1c");
-    for (const char* body : {R"({"id":"source-1"})", "null", "source-1", ""}) {
-        auto bad = letta::decode_folder_id(body);
-        ASSERT_FALSE(bad) << body;
-        EXPECT_EQ(bad.error().kind, error_kind::parse) << body;
-    }
+TEST(LettaDecoders, AgentBlocksAndAgentFolders) {
+    auto blocks = letta::decode_blocks(R"([{"id":"block-1","label":"persona","value":"p"},{"id":"block-2","label":"human"}])");
+    ASSERT_TRUE(blocks) << blocks.error().describe();
+    ASSERT_EQ(blocks->size(), 2u);
+    EXPECT_EQ((*blocks)[1].id, "block-2");
+    EXPECT_EQ((*blocks)[1].value, "");
+    EXPECT_FALSE(letta::decode_blocks(R"({"id":"block-1"})"));
+
+    auto agent = letta::decode_agent(R"({"id":"agent-1","name":"a","sources":[{"id":"source-1","name":"f"}]})");
+    ASSERT_TRUE(agent) << agent.error().describe();
+    EXPECT_EQ(agent->folder_ids, std::vector<std::string>{"source-1"});
+    EXPECT_FALSE(letta::decode_agent(R"({"id":"agent-1","name":"a","sources":[{"name":"f"}]})"));
+}
+
+TEST(LettaDecoders, HealthVersion) {
+    auto version = letta::decode_health_version(R"({"version":"0.16.8","status":"ok"})");
+    ASSERT_TRUE(version) << version.error().describe();
+    EXPECT_EQ(*version, "0.16.8");
+    EXPECT_FALSE(letta::decode_health_version(R"({"status":"ok"})"));
+    EXPECT_FALSE(letta::decode_health_version("<html>"));
 }
 
 TEST(LettaDecoders, FolderAndFolderList) {

@@ -113,7 +113,7 @@ std::vector<decoder> decoders_of(const std::string& upstream) {
         out.push_back({"letta::decode_agents", "letta", [](std::string_view b) { return failure_of(letta::decode_agents(b)); }});
         out.push_back({"letta::decode_tools", "letta", [](std::string_view b) { return failure_of(letta::decode_tools(b)); }});
         out.push_back({"letta::decode_block", "letta", [](std::string_view b) { return failure_of(letta::decode_block(b)); }});
-        out.push_back({"letta::decode_folder_id", "letta", [](std::string_view b) { return failure_of(letta::decode_folder_id(b)); }});
+        out.push_back({"letta::decode_blocks", "letta", [](std::string_view b) { return failure_of(letta::decode_blocks(b)); }});
         out.push_back({"letta::decode_folder", "letta", [](std::string_view b) { return failure_of(letta::decode_folder(b)); }});
         out.push_back({"letta::decode_folders", "letta", [](std::string_view b) { return failure_of(letta::decode_folders(b)); }});
         out.push_back({"letta::decode_file", "letta", [](std::string_view b) { return failure_of(letta::decode_file(b)); }});
