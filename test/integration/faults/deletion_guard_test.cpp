@@ -46,7 +46,8 @@ protected:
     }
     std::map<std::string, boost::json::object> web_tasks_by_issue() {
         std::map<std::string, boost::json::object> out;
-        for (const auto& t : vibe_tasks_by_project()["Web"]) {
+        auto by_project = vibe_tasks_by_project();  // named: a temporary would die before the loop ran
+        for (const auto& t : by_project["Web"]) {
             const auto* d = t.if_contains("description");
             if (auto marker = d && d->is_string() ? sync::marker_issue_id(d->as_string()) : std::nullopt) out[*marker] = t;
         }
@@ -56,7 +57,7 @@ protected:
         const auto state = huly_.state();
         for (const auto& p : state.at("projects").as_array()) {
             for (const auto& i : p.at("issues").as_array()) {
-                if (i.at("identifier") == identifier) return std::string(i.at("title").as_string());
+                if (i.at("identifier").as_string() == identifier) return std::string(i.at("title").as_string());
             }
         }
         return {};
