@@ -231,6 +231,25 @@ setting rate_setting(std::string env, upstream_limits config::*limits, std::stri
                 });
 }
 
+setting ratio_setting(std::string env, double config::*field, std::string description) {
+    std::string allowed = "a number from 0 to 1";
+    config defaults;
+    std::ostringstream def;
+    def << defaults.*field;
+    return make(env, def.str(), allowed, std::move(description),
+                [=](config& c, std::string_view v) -> std::optional<std::string> {
+                    auto ratio = parse_double(v);
+                    if (!ratio || *ratio > 1) return allowed;
+                    c.*field = *ratio;
+                    return std::nullopt;
+                },
+                [=](const config& c) {
+                    std::ostringstream out;
+                    out << c.*field;
+                    return out.str();
+                });
+}
+
 setting limit_count_setting(std::string env, upstream_limits config::*limits, unsigned upstream_limits::*field,
                             unsigned max, std::string description) {
     std::string allowed = "an integer from 1 to " + std::to_string(max);
@@ -266,6 +285,8 @@ const std::vector<setting>& table() {
         t.push_back(bool_setting("DRY_RUN", &config::dry_run, "Compute and print the plan; write nothing"));
         t.push_back(enum_setting<conflict_policy>("CONFLICT_POLICY", &config::conflicts, {{"huly", conflict_policy::huly}, {"vibe", conflict_policy::vibe}}, "Which side wins when both changed a field"));
         t.push_back(enum_setting<on_huly_delete>("ON_HULY_DELETE", &config::huly_delete, {{"keep", on_huly_delete::keep}, {"cancel", on_huly_delete::cancel}}, "What happens to the task of an issue deleted in Huly"));
+        t.push_back(int_setting<unsigned>("DELETION_GUARD_MIN", &config::deletion_guard_min, 0, 1'000'000, "A read that would mark more links deleted than this at once (and more than DELETION_GUARD_RATIO of them) is confirmed by a second read and single fetches first"));
+        t.push_back(ratio_setting("DELETION_GUARD_RATIO", &config::deletion_guard_ratio, "Share of a project's links a read may mark deleted at once (beyond DELETION_GUARD_MIN) before it is confirmed first"));
         t.push_back(bool_setting("HULY_INCLUDE_ARCHIVED", &config::huly_include_archived, "Also sync archived Huly projects"));
         t.push_back(string_setting("STACKS_DIR", &config::stacks_dir, "Root of the repositories; placeholders go to <STACKS_DIR>/huly-sync-placeholders", true));
         t.push_back(list_setting("ALLOWED_REPO_ROOTS", &config::allowed_repo_roots, "Further roots a project's repository path may lie under"));

@@ -153,6 +153,13 @@ net::task<result<issue_page>> client::list_issues(std::string project, std::opti
     co_return decode_issues(res->body(), limit);
 }
 
+net::task<result<bool>> client::issue_exists(std::string issue_id) {
+    auto res = co_await http_.send(json_request(net::http::verb::get, issue_target(http_.where().path, issue_id)));
+    if (res) co_return true;
+    if (res.error().http_status == 404) co_return false;
+    co_return res.error();
+}
+
 net::task<result<void>> client::update_issue(std::string issue_id, std::string field, std::string value) {
     auto body = field_update(field, value);
     auto target = issue_target(http_.where().path, issue_id);

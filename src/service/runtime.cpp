@@ -47,6 +47,7 @@ sync::sync_settings sync_settings_from(const core::config& cfg) {
     s.allowed_repo_roots = cfg.allowed_repo_roots;
     s.plan.policy = cfg.conflicts == core::conflict_policy::huly ? sync::winner::huly : sync::winner::vibe;
     s.plan.cancel_on_huly_delete = cfg.huly_delete == core::on_huly_delete::cancel;
+    s.deletion_guard = {cfg.deletion_guard_min, cfg.deletion_guard_ratio};
     s.plan.names = {cfg.huly_status_todo, cfg.huly_status_inprogress, cfg.huly_status_inreview, cfg.huly_status_done,
                     cfg.huly_status_cancelled};
     return s;

@@ -7,7 +7,7 @@ namespace hvs::store {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 4> migrations = {
+constexpr std::array<std::string_view, 5> migrations = {
     // 1: projects, issue <-> task links with per-field bases, learned Huly statuses, history.
     R"sql(
 CREATE TABLE projects (
@@ -117,6 +117,11 @@ CREATE TABLE duplicate_tasks (
     task_id   TEXT NOT NULL,               -- a task the repair would delete
     PRIMARY KEY (project, task_id)
 );
+)sql",
+    // 5: a deletion mark is reversible: the status a task had before ON_HULY_DELETE=cancel
+    // cancelled it, restored when its issue reappears.
+    R"sql(
+ALTER TABLE links ADD COLUMN status_before_cancel TEXT;
 )sql",
 };
 

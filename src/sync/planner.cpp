@@ -64,8 +64,13 @@ private:
         if (issue_it != issues_.end()) l = observe_huly(l, *issue_it->second);
 
         if (l.deleted_in_huly || l.deleted_in_vibe) {
-            plan_.links.push_back(l);
-            return;
+            if (!reappeared(l, issue_it != issues_.end())) {
+                plan_.links.push_back(l);
+                return;
+            }
+            // A deletion mark is reversible: the item is back, so the pair is synced again.
+            l.deleted_in_huly = l.deleted_in_vibe = false;
+            ++plan_.relinked;
         }
         if (!l.task_id) {
             // A create was intended (its bases were written first) but never confirmed: the
@@ -80,6 +85,7 @@ private:
             if (task && settings_.cancel_on_huly_delete && task->status != to_string(vibe_status::cancelled)) {
                 task_update cancel{task->id, l.issue_id, {}, {}, vibe_status::cancelled, {}};
                 plan_.task_updates.push_back(cancel);
+                l.status_before_cancel = task->status;  // restored if the issue comes back
             }
             if (task) l = observe_vibe(l, *task);
             plan_.links.push_back(l);
@@ -91,6 +97,10 @@ private:
             plan_.links.push_back(l);
             return;
         }
+        if (l.status_before_cancel && issue_it != issues_.end()) {
+            plan_restore(l, *task);
+            return;
+        }
         l = observe_vibe(l, *task);
         if (!l.huly_title) {
             // Linked but never observed in Huly (e.g. imported): wait for a read that includes it.
@@ -98,6 +108,32 @@ private:
             return;
         }
         merge_pair(l, task->description.value_or(""));
+    }
+
+    // Whether an item marked deleted is present again in this cycle's reads.
+    bool reappeared(link& l, bool issue_read) const {
+        if (l.deleted_in_huly) return issue_read;
+        if (l.task_id && find_task(*l.task_id)) return true;
+        auto marked = markers_.find(l.issue_id);
+        if (marked == markers_.end() || linked_tasks_.contains(marked->second->id)) return false;
+        l.task_id = marked->second->id;  // the task came back under another id (re-created with its marker)
+        return true;
+    }
+
+    // The issue of a task cancelled because it was deleted is back: the task gets the status it had
+    // before (kept until Vibe confirms), as if the cancel never happened; then the pair merges.
+    void plan_restore(link l, const vibe_task& task) {
+        auto previous = parse_vibe_status(*l.status_before_cancel);
+        if (!previous || task.status != to_string(vibe_status::cancelled)) {
+            l.status_before_cancel.reset();  // changed in Vibe since: that status is the user's
+            l = observe_vibe(l, task);
+            merge_pair(l, task.description.value_or(""));
+            return;
+        }
+        vibe_task as_before = task;
+        as_before.status = *l.status_before_cancel;
+        l = observe_vibe(l, as_before);
+        merge_pair(l, task.description.value_or(""), previous);
     }
 
     void plan_pending_create(const link& pending, const huly_issue* issue) {
@@ -157,7 +193,9 @@ private:
     }
 
     // Merges title, description and status of a pair whose both sides are observed in `l`.
-    void merge_pair(link l, const std::string& raw_task_description) {
+    // `restore`: a status Vibe must be given back (its observed status in `l` already says it).
+    void merge_pair(link l, const std::string& raw_task_description,
+                    std::optional<vibe_status> restore = std::nullopt) {
         const winner policy = settings_.policy;
         task_update to_vibe{*l.task_id, l.issue_id, {}, {}, {}, {}};
 
@@ -185,6 +223,10 @@ private:
         case field_action::write_huly: plan_status_to_huly(l, status.value); break;
         }
 
+        if (restore && !to_vibe.status) {
+            to_vibe.status = restore;
+            to_vibe.restores_status = true;
+        }
         if (to_vibe.title || to_vibe.description || to_vibe.status) plan_.task_updates.push_back(std::move(to_vibe));
         plan_.links.push_back(std::move(l));
     }
@@ -244,6 +286,7 @@ void confirm(link& l, const task_update& done) {
     if (done.bases.description) l.base_description = l.vibe_description = done.bases.description;
     if (done.bases.status) l.base_status = l.vibe_status = done.bases.status;
     if (done.status && !done.bases.status) l.vibe_status = std::string(to_string(*done.status));  // cancel on delete
+    if (done.restores_status || (done.bases.status && l.status_before_cancel)) l.status_before_cancel.reset();
 }
 
 void confirm(link& l, const issue_update& done) {

@@ -1,6 +1,7 @@
 #include "hvs/sync/project_sync.hpp"
 
 #include "hvs/core/hash.hpp"
+#include "hvs/sync/deletion_check.hpp"
 #include "hvs/sync/duplicate_state.hpp"
 #include "hvs/sync/repo_path.hpp"
 #include "hvs/sync/text.hpp"
@@ -304,6 +305,21 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
         complete = false;
     }
     outcome.full_read = complete;
+
+    // Deletions are confirmed, never inferred from one answer: a read that would mark too many
+    // links deleted, or contradicts the project list, is checked before anything is planned.
+    auto candidates = find_deletion_candidates(state->links, issues->issues, complete, *tasks);
+    const huly_counts counts{project.issue_count, issues->issues.size(), complete};
+    auto verdict = judge_deletions(candidates, counts, tasks->size(), ctx.settings.deletion_guard);
+    if (!verdict.trusted) {
+        const first_reads first{state->links, issues->issues, complete, *tasks, std::move(candidates), full_limit};
+        verdict = co_await confirm_deletions(ctx, project.identifier, vibe_id, first, verdict);
+    }
+    if (!verdict.trusted) {
+        HVS_LOG(ctx.log, warning) << project.identifier << ": " << verdict.reason << "; nothing written this cycle";
+        outcome.error = verdict.reason;
+        co_return outcome;
+    }
 
     std::int64_t newest = row.watermark_ms.value_or(0);
     for (const auto& issue : issues->issues) newest = std::max(newest, issue.modified_ms);

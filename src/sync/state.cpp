@@ -14,7 +14,7 @@ constexpr std::string_view project_columns =
 constexpr std::string_view link_columns =
     "issue_id, project, task_id, base_title, base_description, base_status, huly_title, huly_description, "
     "huly_status, huly_priority, huly_modified_ms, vibe_title, vibe_description, vibe_status, deleted_in_huly, "
-    "deleted_in_vibe, rejected_status";
+    "deleted_in_vibe, rejected_status, status_before_cancel";
 
 project_row read_project(const store::statement& s) {
     project_row row;
@@ -50,6 +50,7 @@ link read_link(const store::statement& s) {
     l.deleted_in_huly = s.integer(14) != 0;
     l.deleted_in_vibe = s.integer(15) != 0;
     l.rejected_status = s.optional_text(16);
+    l.status_before_cancel = s.optional_text(17);
     return l;
 }
 
@@ -68,7 +69,7 @@ result<std::vector<Row>> read_all(store::statement& s, Read read) {
 result<void> upsert_links(store::database& tx, const std::vector<link>& links) {
     auto upsert = tx.prepare(
         "INSERT INTO links (" + std::string(link_columns) +
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
         "ON CONFLICT(issue_id) DO UPDATE SET project = excluded.project, task_id = excluded.task_id, "
         "base_title = excluded.base_title, base_description = excluded.base_description, "
         "base_status = excluded.base_status, huly_title = excluded.huly_title, "
@@ -77,7 +78,7 @@ result<void> upsert_links(store::database& tx, const std::vector<link>& links) {
         "vibe_title = excluded.vibe_title, vibe_description = excluded.vibe_description, "
         "vibe_status = excluded.vibe_status, deleted_in_huly = excluded.deleted_in_huly, "
         "deleted_in_vibe = excluded.deleted_in_vibe, rejected_status = excluded.rejected_status, "
-        "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+        "status_before_cancel = excluded.status_before_cancel, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
     if (!upsert) return upsert.error();
     for (const auto& l : links) {
         upsert->bind(1, l.issue_id).bind(2, l.project).bind(3, l.task_id).bind(4, l.base_title);
@@ -85,7 +86,7 @@ result<void> upsert_links(store::database& tx, const std::vector<link>& links) {
         upsert->bind(8, l.huly_description).bind(9, l.huly_status).bind(10, l.huly_priority);
         upsert->bind(11, l.huly_modified_ms).bind(12, l.vibe_title).bind(13, l.vibe_description);
         upsert->bind(14, l.vibe_status).bind(15, l.deleted_in_huly).bind(16, l.deleted_in_vibe);
-        upsert->bind(17, l.rejected_status);
+        upsert->bind(17, l.rejected_status).bind(18, l.status_before_cancel);
         if (auto done = upsert->run(); !done) return done.error();
     }
     return {};

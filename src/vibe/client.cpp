@@ -159,6 +159,14 @@ net::task<result<std::vector<sync::vibe_task>>> client::list_tasks(std::string p
     co_return out;
 }
 
+net::task<result<bool>> client::task_exists(std::string task_id) {
+    auto data = co_await call(net::http::verb::get, target_of(http_.where().path, "tasks", task_id), {}, true,
+                              "vibe GET /api/tasks/{id}");
+    if (data) co_return true;
+    if (data.error().http_status == 404) co_return false;
+    co_return data.error();
+}
+
 net::task<result<sync::vibe_task>> client::create_task(std::string project_id, std::string title,
                                                        std::string description) {
     auto data = co_await call(net::http::verb::post, target_of(http_.where().path, "tasks"),

@@ -46,6 +46,8 @@ struct config {
     bool dry_run = false;
     conflict_policy conflicts = conflict_policy::huly;
     on_huly_delete huly_delete = on_huly_delete::keep;
+    unsigned deletion_guard_min = 5;     // a read removing more links than this at once ...
+    double deletion_guard_ratio = 0.2;   // ... and more than this share of them is confirmed first
     bool huly_include_archived = false;
     std::string stacks_dir = "/opt/stacks";
     std::vector<std::string> allowed_repo_roots;

@@ -39,6 +39,8 @@ public:
     // Issues with modifiedOn >= modified_after_ms (inclusive), or all when nullopt.
     net::task<result<issue_page>> list_issues(std::string project, std::optional<std::int64_t> modified_after_ms,
                                               std::size_t limit);
+    // GET /api/issues/{id}: whether the issue exists (404: it does not); confirms a deletion.
+    net::task<result<bool>> issue_exists(std::string issue_id);
     // PUT /api/issues/{id} {"field","value"}: one field per call, as the API takes them.
     net::task<result<void>> update_issue(std::string issue_id, std::string field, std::string value);
 

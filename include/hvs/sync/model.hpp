@@ -39,6 +39,8 @@ struct link {
     bool deleted_in_huly = false;
     bool deleted_in_vibe = false;
     std::optional<std::string> rejected_status;  // a Huly status name Huly refused
+    // The task's status before ON_HULY_DELETE=cancel cancelled it: restored when the issue comes back.
+    std::optional<std::string> status_before_cancel;
 
     friend bool operator==(const link&, const link&) = default;
 };

@@ -47,6 +47,7 @@ struct task_update {
     std::optional<std::string> description;  // with the marker
     std::optional<vibe_status> status;
     base_moves bases;                         // also the values Vibe will then hold
+    bool restores_status = false;             // gives back the status a cancel-on-delete replaced
 };
 
 struct issue_update {
@@ -62,7 +63,7 @@ struct project_plan {
     std::vector<issue_update> issue_updates;
     std::vector<link> links;                 // every link's state to store: observations, marks, bases of unwritten fields
     unsigned conflicts = 0;
-    unsigned relinked = 0;                   // pairs found again by their marker
+    unsigned relinked = 0;                   // pairs found again by their marker, or back after a deletion mark
     unsigned marked_deleted = 0;
     unsigned unwritable_statuses = 0;        // Vibe statuses Huly cannot take (skipped, not retried)
     std::vector<std::string> duplicate_markers;  // tasks carrying the marker of an issue already linked elsewhere

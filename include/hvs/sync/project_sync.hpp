@@ -5,6 +5,7 @@
 #include "hvs/core/log.hpp"
 #include "hvs/huly/client.hpp"
 #include "hvs/store/db_worker.hpp"
+#include "hvs/sync/deletion_guard.hpp"
 #include "hvs/sync/mirror.hpp"
 #include "hvs/sync/planner.hpp"
 #include "hvs/vibe/client.hpp"
@@ -23,6 +24,7 @@ struct sync_settings {
     std::string stacks_dir = "/opt/stacks";
     std::vector<std::string> allowed_repo_roots;  // STACKS_DIR is always allowed too
     plan_settings plan;
+    deletion_guard_settings deletion_guard;
 };
 
 struct sync_context {

@@ -39,6 +39,8 @@ public:
     net::task<result<project>> create_project(std::string name, std::string git_repo_path, bool use_existing_repo);
     net::task<result<std::vector<sync::vibe_task>>> list_tasks(std::string project_id);
     // Not idempotent: a failed create is never sent again blindly (the next read finds it by marker).
+    // GET /api/tasks/{id}: whether the task exists (404: it does not); confirms a deletion.
+    net::task<result<bool>> task_exists(std::string task_id);
     net::task<result<sync::vibe_task>> create_task(std::string project_id, std::string title, std::string description);
     // One partial PUT carrying every changed field.
     net::task<result<sync::vibe_task>> update_task(std::string task_id, task_changes changes);

@@ -295,5 +295,66 @@ TEST(Planner, ARemovedMarkerIsRestored) {
     EXPECT_EQ(plan.task_updates[0].description, "text\n\n---\nHuly Issue: P-1");
 }
 
+TEST(Planner, AnIssueMarkedDeletedThatReappearsIsRelinkedAndItsCancelledTaskRestored) {
+    auto a = synced("P-1", "t1", "Back", "In Progress");
+    plan_settings cancel;
+    cancel.cancel_on_huly_delete = true;
+    plan_inputs gone{"P", {}, true, {task_of(a)}, {a}};
+    auto deleted = plan_project(gone, cancel);
+    ASSERT_EQ(deleted.task_updates.size(), 1u);
+    link marked = deleted.links[0];
+    EXPECT_EQ(marked.status_before_cancel, "inprogress");
+    confirm(marked, deleted.task_updates[0]);
+    EXPECT_EQ(marked.vibe_status, "cancelled");
+
+    auto cancelled_task = task_of(a);
+    cancelled_task.status = "cancelled";
+    plan_inputs back{"P", {issue_of(a)}, true, {cancelled_task}, {marked}};
+    auto plan = plan_project(back, cancel);
+    EXPECT_EQ(plan.relinked, 1u);
+    EXPECT_TRUE(plan.issue_updates.empty()) << "the cancel is not carried to Huly";
+    ASSERT_EQ(plan.task_updates.size(), 1u);
+    EXPECT_EQ(plan.task_updates[0].status, vibe_status::inprogress);
+    ASSERT_EQ(plan.links.size(), 1u);
+    EXPECT_FALSE(plan.links[0].deleted_in_huly);
+    link restored = plan.links[0];
+    confirm(restored, plan.task_updates[0]);
+    EXPECT_EQ(restored.vibe_status, "inprogress");
+    EXPECT_FALSE(restored.status_before_cancel);
+
+    // Edits cross again afterwards.
+    auto renamed = issue_of(a);
+    renamed.title = "Renamed";
+    auto task_now = task_of(a);
+    plan_inputs later{"P", {renamed}, false, {task_now}, {restored}};
+    auto after = plan_project(later, cancel);
+    ASSERT_EQ(after.task_updates.size(), 1u);
+    EXPECT_EQ(after.task_updates[0].title, "Renamed");
+}
+
+TEST(Planner, ATaskMarkedDeletedThatReappearsIsRelinkedAndSynced) {
+    auto a = synced("P-1", "t1", "Lost once", "Todo");
+    a.deleted_in_vibe = true;
+    auto renamed = issue_of(a);
+    renamed.title = "Renamed meanwhile";
+    plan_inputs in{"P", {renamed}, true, {task_of(a)}, {a}};
+    auto plan = plan_project(in, defaults());
+    EXPECT_EQ(plan.relinked, 1u);
+    ASSERT_EQ(plan.links.size(), 1u);
+    EXPECT_FALSE(plan.links[0].deleted_in_vibe);
+    ASSERT_EQ(plan.task_updates.size(), 1u);
+    EXPECT_EQ(plan.task_updates[0].title, "Renamed meanwhile");
+}
+
+TEST(Planner, AMarkedLinkStaysMarkedWhileItsItemIsAbsent) {
+    auto a = synced("P-1", "t1", "Gone", "Todo");
+    a.deleted_in_vibe = true;
+    plan_inputs in{"P", {issue_of(a)}, true, {}, {a}};
+    auto plan = plan_project(in, defaults());
+    EXPECT_TRUE(plan.writes_nothing());
+    EXPECT_TRUE(plan.links[0].deleted_in_vibe);
+    EXPECT_EQ(plan.relinked, 0u);
+}
+
 }  // namespace
 }  // namespace hvs::sync
