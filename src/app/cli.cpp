@@ -32,6 +32,7 @@ const command commands[] = {
      "  --huly-rate R --huly-burst B                  admitted requests per second; beyond: 429 + Retry-After\n"
      "  --vibe-rate R --vibe-burst B                  (rate 0 = unlimited, the default)\n"
      "  --letta-rate R --letta-burst B\n"
+     "  --vibe-generation G                           0.0.71 (default), multi-repo or 0.1.15 (no local API)\n"
      "  LETTA_PASSWORD (setting)                      when set, the Letta simulator requires it\n",
      simulate_command},
     {"tools", "tools sync: give every PM agent the control agent's tools (additive; --force also detaches extras)",

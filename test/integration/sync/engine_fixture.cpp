@@ -12,6 +12,11 @@ void EngineTest::SetUp() {
     dir_ = std::filesystem::temp_directory_path() / ("hvs-engine-" + std::to_string(std::random_device{}()));
     std::filesystem::create_directories(dir_ / "stacks");
     huly_host_ = std::make_unique<sim::host>(ioc_.get_executor(), huly_, sim::host_options{});
+    if (vibe_generation_ != sim::vibe_generation::v0_0_71) {
+        sim::vibe_options options;
+        options.generation = vibe_generation_;
+        vibe_ = sim::vibe_simulator(options);
+    }
     vibe_host_ = std::make_unique<sim::host>(ioc_.get_executor(), vibe_, sim::host_options{});
     auto huly_port = huly_host_->listen(0);
     auto vibe_port = vibe_host_->listen(0);

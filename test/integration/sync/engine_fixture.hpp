@@ -47,6 +47,8 @@ protected:
     void reset_counts();
 
     bool use_real_vibe_ = false;  // set by a subclass: Vibe is the real 0.0.71 server (skipped if unavailable)
+    // Set by a subclass: the local API the simulated Vibe speaks.
+    sim::vibe_generation vibe_generation_ = sim::vibe_generation::v0_0_71;
     bool use_letta_ = false;      // set by a subclass: Letta (simulated, password-protected) is configured
     boost::asio::io_context ioc_;
     sim::huly_simulator huly_;
