@@ -7,6 +7,7 @@
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <array>
@@ -445,7 +446,8 @@ response vibe_simulator::create_multi_repo_project(const parsed_request& req) {
     auto parsed = json_body(req.content_type, req.body, "CreateProject", create_multi_repo_project_fields);
     if (auto* rejected = std::get_if<response>(&parsed)) return std::move(*rejected);
     const auto& v = std::get<struct_values>(parsed);
-    const json::object& body = json::parse(req.body).as_object();
+    const json::value document = json::parse(req.body);  // valid: json_body read it
+    const json::object& body = document.as_object();
     const json::array* repositories = body.contains("repositories") ? body.at("repositories").if_array() : nullptr;
     if (!repositories) {
         return vibe_format::json_rejection(false, "missing field `repositories`");

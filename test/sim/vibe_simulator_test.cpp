@@ -751,7 +751,8 @@ TEST(VibeSimulatorMultiRepo, ListsAProjectsRepositoryWithItsPath) {
     const std::string id(data_of(created).at("id").as_string());
     auto repos = sim.handle(make(http::verb::get, "/api/projects/" + id + "/repositories"));
     ASSERT_EQ(repos.result_int(), 200) << repos.body();
-    const auto& list = data_of(repos).as_array();
+    const json::value data = data_of(repos);  // named: a temporary would die before the reads
+    const auto& list = data.as_array();
     ASSERT_EQ(list.size(), 1u);
     EXPECT_EQ(list[0].at("path").as_string(), "/srv/repos/p1");
     EXPECT_EQ(list[0].at("name").as_string(), "p1");
