@@ -47,14 +47,7 @@ TEST_P(VibeGenerationCli, CheckNamesTheGenerationFound) {
 INSTANTIATE_TEST_SUITE_P(Generations, VibeGenerationCli,
                          ::testing::Values(sim::vibe_generation::v0_0_71, sim::vibe_generation::multi_repo,
                                            sim::vibe_generation::v0_1_15),
-                         [](const ::testing::TestParamInfo<sim::vibe_generation>& info) {
-                             switch (info.param) {
-                             case sim::vibe_generation::v0_0_71: return std::string("V0_0_71");
-                             case sim::vibe_generation::multi_repo: return std::string("MultiRepo");
-                             case sim::vibe_generation::v0_1_15: return std::string("V0_1_15");
-                             }
-                             return std::string("Unknown");
-                         });
+                         vibe_generation_test_name);
 
 class UnusableVibe : public FaultTest {
 protected:

@@ -8,6 +8,15 @@
 
 namespace hvs::test {
 
+std::string vibe_generation_test_name(const ::testing::TestParamInfo<sim::vibe_generation>& param_info) {
+    switch (param_info.param) {
+    case sim::vibe_generation::v0_0_71: return "V0_0_71";
+    case sim::vibe_generation::multi_repo: return "MultiRepo";
+    case sim::vibe_generation::v0_1_15: return "V0_1_15";
+    }
+    return "Unknown";
+}
+
 void EngineTest::SetUp() {
     dir_ = std::filesystem::temp_directory_path() / ("hvs-engine-" + std::to_string(std::random_device{}()));
     std::filesystem::create_directories(dir_ / "stacks");

@@ -22,6 +22,9 @@
 
 namespace hvs::test {
 
+// "V0_0_71", "MultiRepo", "V0_1_15": test names for suites parameterised by Vibe generation.
+std::string vibe_generation_test_name(const ::testing::TestParamInfo<sim::vibe_generation>& param_info);
+
 class EngineTest : public ::testing::Test {
 protected:
     void SetUp() override;

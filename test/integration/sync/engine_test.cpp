@@ -258,10 +258,7 @@ TEST_P(FirstSync, DryRunPlansAndWritesNothing) {
 
 INSTANTIATE_TEST_SUITE_P(VibeGenerations, FirstSync,
                          ::testing::Values(sim::vibe_generation::v0_0_71, sim::vibe_generation::multi_repo),
-                         [](const ::testing::TestParamInfo<sim::vibe_generation>& info) {
-                             return info.param == sim::vibe_generation::multi_repo ? std::string("MultiRepo")
-                                                                                    : std::string("V0_0_71");
-                         });
+                         vibe_generation_test_name);
 
 // The same first sync, with the real Vibe Kanban 0.0.71 server as the Vibe side.
 class FirstSyncWithRealVibe : public EngineTest {
