@@ -56,8 +56,6 @@ protected:
 
 TEST_F(UnusableVibe, OnceAndRunStopAtStartWithOneLine) {
     rt_.reset();
-    huly_.add_project("WEB", "Web", "");
-    huly_.add_issue("WEB", "Checkout bug", "", "Todo");
     auto env = cli_env();
     env["HEALTH_PORT"] = "0";
     for (const char* command : {"once", "run"}) {
