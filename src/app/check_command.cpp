@@ -6,6 +6,7 @@
 #include "hvs/letta/client.hpp"
 #include "hvs/net/http_client.hpp"
 #include "hvs/net/http_server.hpp"
+#include "hvs/vibe/client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -29,15 +30,22 @@ std::string milliseconds_text(net::steady_clock::duration d) {
     return buf;
 }
 
-net::task<result<std::string>> probe_once(net::base_url where, std::string name, std::string path,
-                                          core::config cfg) {
-    net::rate_limiter limiter(0, 1);
+// One attempt, a short timeout: a check reports, it does not wait out an outage.
+result<std::unique_ptr<net::http_client>> probe_client(net::executor ex, const net::base_url& where,
+                                                       const std::string& name, const core::config& cfg,
+                                                       net::rate_limiter& limiter) {
     net::client_params params;
     params.name = name;
     params.retry.max_attempts = 1;
     params.timeout = std::min(cfg.http_timeout, net::milliseconds{5000});
     params.tls = {cfg.tls_verify, cfg.tls_ca_file};
-    auto client = net::http_client::create(co_await boost::asio::this_coro::executor, where, params, limiter);
+    return net::http_client::create(ex, where, params, limiter);
+}
+
+net::task<result<std::string>> probe_once(net::base_url where, std::string name, std::string path,
+                                          core::config cfg) {
+    net::rate_limiter limiter(0, 1);
+    auto client = probe_client(co_await boost::asio::this_coro::executor, where, name, cfg, limiter);
     if (!client) co_return client.error();
     net::http_request req{net::http::verb::get, path, 11};
     auto started = net::steady_clock::now();
@@ -51,8 +59,26 @@ net::task<result<std::string>> probe_once(net::base_url where, std::string name,
     co_return text;
 }
 
-net::task<bool> run_checks(core::config cfg) {
+// "(local API: …)" for the Vibe line, from what GET /api/projects answers (its /api/health is OK on
+// every generation); an error naming the cause and the versions that work on >= 0.1.15.
+net::task<result<std::string>> vibe_generation_words(net::base_url where, core::config cfg) {
+    net::rate_limiter limiter(0, 1);
+    auto http = probe_client(co_await boost::asio::this_coro::executor, where, "vibe", cfg, limiter);
+    if (!http) co_return http.error();
+    vibe::client client(**http);
+    auto generation = co_await client.detect_generation();
+    if (!generation) co_return generation.error();
+    if (*generation == vibe::api_generation::unusable) {
+        co_return make_error(error_kind::invalid, vibe::unusable_vibe_message(cfg.vibe_api_url));
+    }
+    co_return "(local API: " + std::string(vibe::describe(*generation)) + ")";
+}
+
+// exit_ok, exit_failed (something unreachable or failing) or exit_usage (an upstream this
+// service cannot work with).
+net::task<int> run_checks(core::config cfg) {
     bool ok = true;
+    bool usable = true;
     std::cout << "configuration   ok (" << core::settings().size() << " settings validated)\n";
 
     // The local stack: our server answers our client over loopback.
@@ -64,7 +90,7 @@ net::task<bool> run_checks(core::config cfg) {
     auto port = server.listen("127.0.0.1", 0);
     if (!port) {
         std::cout << "local http      FAILED " << port.error().describe() << "\n";
-        co_return false;
+        co_return exit_failed;
     }
     auto local = net::parse_base_url("http://127.0.0.1:" + std::to_string(*port));
     auto round_trip = co_await probe_once(*local, "local", "/", cfg);
@@ -94,12 +120,22 @@ net::task<bool> run_checks(core::config cfg) {
         // Huly's health sits at the server root; Vibe's under its /api base; Letta's under /v1.
         std::string path = p.name == "vibe" ? where->path + p.health_path : p.health_path;
         auto outcome = co_await probe_once(*where, p.name, path, cfg);
+        if (outcome && p.name == "vibe") {
+            auto words = co_await vibe_generation_words(*where, cfg);
+            if (words) {
+                *outcome += "  " + *words;
+            } else {
+                usable = usable && words.error().kind != error_kind::invalid;
+                outcome = words.error();
+            }
+        }
         std::cout << label << (outcome ? "ok  " + where->where.to_string() + path + "  " + *outcome
                                        : "FAILED " + outcome.error().describe())
                   << "\n";
         ok = ok && outcome.has_value();
     }
-    co_return ok;
+    if (!usable) co_return exit_usage;
+    co_return ok ? exit_ok : exit_failed;
 }
 
 }  // namespace
@@ -110,8 +146,8 @@ int check_command(const core::config& cfg, const std::vector<std::string>& args)
         return exit_usage;
     }
     boost::asio::io_context ioc;
-    bool ok = false;
-    boost::asio::co_spawn(ioc, run_checks(cfg), [&](std::exception_ptr e, bool result) {
+    int status = exit_failed;
+    boost::asio::co_spawn(ioc, run_checks(cfg), [&](std::exception_ptr e, int result) {
         if (e) {
             try {
                 std::rethrow_exception(e);
@@ -119,10 +155,10 @@ int check_command(const core::config& cfg, const std::vector<std::string>& args)
                 std::cerr << "check failed: " << ex.what() << "\n";
             }
         }
-        ok = !e && result;
+        status = e ? exit_failed : result;
     });
     ioc.run();
-    return ok ? exit_ok : exit_failed;
+    return status;
 }
 
 }  // namespace hvs::app

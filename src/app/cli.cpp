@@ -35,6 +35,7 @@ const command commands[] = {
      "  --letta-profile P                             server-0.16.8 (default) or hosted (limit > 200 = 422,\n"
      "                                                no /v1/folders/name/ route)\n"
      "  --letta-agent-quota N                         POST /v1/agents/ answers 402 once N agents exist\n"
+     "  --vibe-generation G                           0.0.71 (default), multi-repo or 0.1.15 (no local API)\n"
      "  LETTA_PASSWORD (setting)                      when set, the Letta simulator requires it\n",
      simulate_command},
     {"tools", "tools sync: give every PM agent the control agent's tools (additive; --force also detaches extras)",

@@ -34,6 +34,7 @@ struct simulate_flags {
     std::string seed_file;
     sim::letta_profile letta_profile = sim::letta_profile::server_0_16_8;
     std::optional<std::size_t> letta_agent_quota;
+    sim::vibe_generation vibe_generation = sim::vibe_generation::v0_0_71;
 };
 
 template <class Number>
@@ -76,6 +77,10 @@ result<simulate_flags> parse_flags(const std::vector<std::string>& args) {
             auto ms = number_of<long>(value);
             if (!ms || *ms < 0 || *ms > 600'000) return bad("milliseconds from 0 to 600000");
             for (auto* s : {&flags.huly, &flags.vibe, &flags.letta}) s->host.latency = std::chrono::milliseconds{*ms};
+        } else if (name == "--vibe-generation") {
+            auto generation = sim::parse_vibe_generation(value);
+            if (!generation) return bad("0.0.71, multi-repo or 0.1.15");
+            flags.vibe_generation = *generation;
         } else if (svc && knob == "port") {
             auto port = number_of<std::uint16_t>(value);
             if (!port) return bad("a port from 0 to 65535");
@@ -133,7 +138,9 @@ int simulate_command(const core::config& cfg, const std::vector<std::string>& ar
     log::logger lg("simulate");
 
     sim::huly_simulator huly{sim::huly_options{}};
-    sim::vibe_simulator vibe{sim::vibe_options{}};
+    sim::vibe_options vibe_opts;
+    vibe_opts.generation = flags->vibe_generation;
+    sim::vibe_simulator vibe{vibe_opts};
     sim::letta_options letta_opts;
     letta_opts.password = cfg.letta_password;  // LETTA_PASSWORD: the simulator then requires it
     letta_opts.profile = flags->letta_profile;

@@ -4,6 +4,7 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "app/vibe_generation_gate.hpp"
 
 #include "hvs/service/ops_server.hpp"
 #include "hvs/service/scheduler.hpp"
@@ -56,7 +57,9 @@ void print_summary(const service::cycle_outcome& outcome, bool dry_run) {
     if (!outcome.error.empty()) std::cout << "error: " << outcome.error << "\n";
 }
 
-net::task<int> one_cycle(service::runtime& rt, bool dry_run) {
+net::task<int> one_cycle(service::runtime& rt, bool dry_run, std::string vibe_url) {
+    int usable = co_await refuse_unusable_vibe(rt.context().vibe, std::move(vibe_url));
+    if (usable != exit_ok) co_return usable;
     auto outcome = co_await service::run_cycle(rt.context(), rt.cycle_settings(), rt.letta());
     print_summary(outcome, dry_run);
     co_return outcome.ok ? exit_ok : exit_failed;
@@ -86,7 +89,7 @@ int once_command(const core::config& cfg, const std::vector<std::string>& given)
         std::cerr << "huly-vibe-sync: " << rt.error().message << "\n";
         return rt.error().kind == error_kind::invalid ? exit_usage : exit_failed;
     }
-    return run_to_completion(ioc, one_cycle(**rt, cfg.dry_run));
+    return run_to_completion(ioc, one_cycle(**rt, cfg.dry_run, cfg.vibe_api_url));
 }
 
 int run_command(const core::config& cfg, const std::vector<std::string>& given) {
@@ -111,6 +114,11 @@ int run_command(const core::config& cfg, const std::vector<std::string>& given) 
         std::cerr << "huly-vibe-sync: " << rt.error().message << "\n";
         return rt.error().kind == error_kind::invalid ? exit_usage : exit_failed;
     }
+    if (int usable = run_to_completion(ioc, refuse_unusable_vibe((*rt)->context().vibe, cfg.vibe_api_url));
+        usable != exit_ok) {
+        return usable;
+    }
+    ioc.restart();
     service::service_status status;
     service::scheduler loop(**rt, cfg.sync_interval, cfg.shutdown_grace, status);
     service::ops_server ops(**rt, loop, status, cfg);

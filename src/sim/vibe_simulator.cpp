@@ -7,6 +7,7 @@
 
 #include <boost/beast/http/field.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <array>
@@ -41,6 +42,28 @@ constexpr std::string_view fk_failed =
 constexpr std::string_view database_locked =
     "DatabaseError: error returned from database: (code: 5) database is locked";
 constexpr std::string_view duplicate_path = "A project with this git repository path already exists";
+
+// Why the server refuses `path` as an existing repository (the soft-error messages of
+// routes/projects.rs create_project, the same in 0.0.71 and at 22ff27d8fd).
+std::optional<std::string_view> git_repository_problem(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (path.empty() || !fs::exists(path, ec)) return "The specified path does not exist";
+    if (!fs::is_directory(path, ec)) return "The specified path is not a directory";
+    if (!fs::exists(fs::path(path) / ".git", ec)) return "The specified directory is not a git repository";
+    return std::nullopt;
+}
+
+// Multi-repo CreateProject (22ff27d8fd crates/db/src/models/project.rs): {name, repositories: Vec<CreateProjectRepo>};
+// the repositories are read by hand below (the serde reader knows flat structs only).
+constexpr std::array<field_spec, 1> create_multi_repo_project_fields = {{
+    {"name", field_kind::string},
+}};
+// 22ff27d8fd crates/server/src/routes/repo.rs InitRepoRequest.
+constexpr std::array<field_spec, 2> init_repo_fields = {{
+    {"parent_path", field_kind::string},
+    {"folder_name", field_kind::string},
+}};
 
 bool is_status(std::string_view s) {
     return std::find(task_statuses.begin(), task_statuses.end(), s) != task_statuses.end();
@@ -95,7 +118,9 @@ struct vibe_simulator::parsed_request {
 
 namespace {
 
-enum class route_id { unmatched, health, projects, project, tasks, create_and_start, task };
+enum class route_id {
+    unmatched, health, projects, project, project_repositories, repos_init, tasks, create_and_start, task
+};
 
 struct route_match {
     route_id id = route_id::unmatched;
@@ -110,7 +135,21 @@ route_match match_route(const std::vector<std::string>& s) {
     if (s.size() == 3 && s[1] == "tasks" && s[2] == "create-and-start") return {route_id::create_and_start, {}};
     if (s.size() == 3 && !s[2].empty() && s[1] == "projects") return {route_id::project, s[2]};
     if (s.size() == 3 && !s[2].empty() && s[1] == "tasks") return {route_id::task, s[2]};
+    if (s.size() == 3 && s[1] == "repos" && s[2] == "init") return {route_id::repos_init, {}};
+    if (s.size() == 4 && !s[2].empty() && s[1] == "projects" && s[3] == "repositories") {
+        return {route_id::project_repositories, s[2]};
+    }
     return {};
+}
+
+// The routes a generation has: 0.0.71 lacks the repositories route; 0.1.15 (commit 139b18158d,
+// crates/server/src/routes/mod.rs) keeps only /health of these, the rest falls to the web page.
+route_match match_route(const std::vector<std::string>& s, vibe_generation generation) {
+    route_match m = match_route(s);
+    if (generation == vibe_generation::v0_1_15 && m.id != route_id::health) return {};
+    const bool multi_repo_route = m.id == route_id::project_repositories || m.id == route_id::repos_init;
+    if (generation == vibe_generation::v0_0_71 && multi_repo_route) return {};
+    return m;
 }
 
 std::string_view allow_of(route_id id) {
@@ -118,7 +157,9 @@ std::string_view allow_of(route_id id) {
     case route_id::health: return "GET,HEAD";
     case route_id::projects:
     case route_id::tasks: return "GET,HEAD,POST";
-    case route_id::create_and_start: return "POST";
+    case route_id::create_and_start:
+    case route_id::repos_init: return "POST";
+    case route_id::project_repositories: return "GET,HEAD,POST";
     case route_id::project:
     case route_id::task: return "GET,HEAD,PUT,DELETE";
     case route_id::unmatched: break;
@@ -132,7 +173,9 @@ bool method_allowed(route_id id, http::verb m) {
     case route_id::health: return get;
     case route_id::projects:
     case route_id::tasks: return get || m == http::verb::post;
-    case route_id::create_and_start: return m == http::verb::post;
+    case route_id::create_and_start:
+    case route_id::repos_init: return m == http::verb::post;
+    case route_id::project_repositories: return get;  // POST (add a repository) is not simulated
     case route_id::project:
     case route_id::task: return get || m == http::verb::put || m == http::verb::delete_;
     case route_id::unmatched: return get;
@@ -145,6 +188,8 @@ std::string template_of(route_id id) {
     case route_id::health: return "/api/health";
     case route_id::projects: return "/api/projects";
     case route_id::project: return "/api/projects/{id}";
+    case route_id::project_repositories: return "/api/projects/{id}/repositories";
+    case route_id::repos_init: return "/api/repos/init";
     case route_id::tasks: return "/api/tasks";
     case route_id::create_and_start: return "/api/tasks/create-and-start";
     case route_id::task: return "/api/tasks/{id}";
@@ -194,6 +239,13 @@ std::optional<std::string> opt_field(const field_value& v) {
 
 // ---------------------------------------------------------------------------------------------
 // vibe_simulator
+
+std::optional<vibe_generation> parse_vibe_generation(std::string_view name) {
+    if (name == "0.0.71") return vibe_generation::v0_0_71;
+    if (name == "multi-repo") return vibe_generation::multi_repo;
+    if (name == "0.1.15") return vibe_generation::v0_1_15;
+    return std::nullopt;
+}
 
 vibe_simulator::vibe_simulator(vibe_options options) : options_(std::move(options)), rng_(options_.id_seed) {
     if (!options_.clock) options_.clock = [] { return system_clock::now(); };
@@ -279,7 +331,7 @@ std::string vibe_simulator::route_of(const request& req) const {
     std::vector<std::string> segments;
     std::string query;
     if (!split_target(req.target(), segments, query)) return "unmatched";
-    const route_match m = match_route(segments);
+    const route_match m = match_route(segments, options_.generation);
     if (m.id == route_id::unmatched || !method_allowed(m.id, req.method())) return "unmatched";
     return std::string(http::to_string(req.method())) + " " + template_of(m.id);
 }
@@ -310,7 +362,7 @@ response vibe_simulator::handle(const request& req) {
 }
 
 response vibe_simulator::dispatch(const parsed_request& req) {
-    const route_match m = match_route(req.segments);
+    const route_match m = match_route(req.segments, options_.generation);
     const http::verb verb = req.head ? http::verb::get : req.method;
     const bool allowed = method_allowed(m.id, req.method);
     switch (m.id) {
@@ -321,13 +373,17 @@ response vibe_simulator::dispatch(const parsed_request& req) {
         return allowed ? get_health() : method_not_allowed(allow_of(m.id));
     case route_id::projects:
         if (!allowed) return method_not_allowed(allow_of(m.id));
-        return verb == http::verb::get ? list_projects() : create_project(req);
+        if (verb == http::verb::get) return list_projects();
+        return options_.generation == vibe_generation::multi_repo ? create_multi_repo_project(req) : create_project(req);
     case route_id::tasks:
         if (!allowed) return method_not_allowed(allow_of(m.id));
         return verb == http::verb::get ? list_tasks(req) : create_task(req);
     case route_id::create_and_start:
         return allowed ? create_task(req) : method_not_allowed(allow_of(m.id));
+    case route_id::repos_init:
+        return allowed ? init_repository(req) : method_not_allowed(allow_of(m.id));
     case route_id::project:
+    case route_id::project_repositories:
     case route_id::task: break;
     }
     // /api/{projects,tasks}/{id}: the loader middleware (400 bad id, 404 unknown) runs before
@@ -342,6 +398,7 @@ response vibe_simulator::dispatch(const parsed_request& req) {
         const bool exists = is_task ? tasks_.contains(key) : projects_.contains(key);
         if (!exists) res = empty_response(status::not_found);
         else if (!allowed) res = empty_response(status::method_not_allowed);
+        else if (m.id == route_id::project_repositories) res = list_repositories(key);
         else if (verb == http::verb::get) res = is_task ? get_task(key) : get_project(key);
         else if (verb == http::verb::put) res = is_task ? update_task(req, key) : update_project(req, key);
         else res = is_task ? delete_task_route(key) : delete_project(key);
@@ -361,7 +418,7 @@ response vibe_simulator::list_projects() const {
         return a->created_at != b->created_at ? a->created_at > b->created_at : a->sequence > b->sequence;
     });
     json::array data;
-    for (const auto* p : sorted) data.push_back(project_json(*p));
+    for (const auto* p : sorted) data.push_back(project_view(*p));
     return envelope(status::ok, std::move(data));
 }
 
@@ -372,24 +429,118 @@ response vibe_simulator::create_project(const parsed_request& req) {
     const std::string& path = v[1].text;
     if (path_taken(path)) return failure(status::ok, duplicate_path);
     if (v[2].flag && options_.check_filesystem) {
-        namespace fs = std::filesystem;
-        std::error_code ec;
-        if (path.empty() || !fs::exists(path, ec)) return failure(status::ok, "The specified path does not exist");
-        if (!fs::is_directory(path, ec)) return failure(status::ok, "The specified path is not a directory");
-        if (!fs::exists(fs::path(path) / ".git", ec)) {
-            return failure(status::ok, "The specified directory is not a git repository");
-        }
+        if (auto problem = git_repository_problem(path)) return failure(status::ok, *problem);
     }
     if (take_write_lock()) return failure(status::internal_server_error, database_locked);
     project_record p{new_id(), v[0].text, path, opt_field(v[3]), opt_field(v[4]), opt_field(v[5]), opt_field(v[6]),
                      now(), {}, next_sequence_++};
     p.updated_at = p.created_at;
     auto& stored = projects_[p.id] = std::move(p);
-    return envelope(status::ok, project_json(stored));
+    return envelope(status::ok, project_view(stored));
+}
+
+// 22ff27d8fd: routes/projects.rs create_project and services/project.rs create_project: every
+// repository path is validated (no use_existing_repo), duplicates within the payload are refused,
+// and a path may belong to several projects (Repo::find_or_create).
+response vibe_simulator::create_multi_repo_project(const parsed_request& req) {
+    auto parsed = json_body(req.content_type, req.body, "CreateProject", create_multi_repo_project_fields);
+    if (auto* rejected = std::get_if<response>(&parsed)) return std::move(*rejected);
+    const auto& v = std::get<struct_values>(parsed);
+    const json::value document = json::parse(req.body);  // valid: json_body read it
+    const json::object& body = document.as_object();
+    const json::array* repositories = body.contains("repositories") ? body.at("repositories").if_array() : nullptr;
+    if (!repositories) {
+        return vibe_format::json_rejection(false, "missing field `repositories`");
+    }
+    std::vector<std::string> paths;
+    std::vector<std::string> names;
+    for (const auto& item : *repositories) {
+        const json::object* repo = item.if_object();
+        const json::string* name = repo && repo->contains("display_name") ? repo->at("display_name").if_string() : nullptr;
+        const json::string* path = repo && repo->contains("git_repo_path") ? repo->at("git_repo_path").if_string() : nullptr;
+        if (!name || !path) return vibe_format::json_rejection(false, "repositories: invalid CreateProjectRepo");
+        if (options_.check_filesystem) {
+            if (auto problem = git_repository_problem(std::string(*path))) return failure(status::ok, *problem);
+        }
+        if (std::find(names.begin(), names.end(), *name) != names.end()) {
+            return failure(status::ok, "Duplicate repository name provided");
+        }
+        if (std::find(paths.begin(), paths.end(), *path) != paths.end()) {
+            return failure(status::ok, "Duplicate repository path provided");
+        }
+        names.emplace_back(*name);
+        paths.emplace_back(*path);
+    }
+    if (take_write_lock()) return failure(status::internal_server_error, database_locked);
+    project_record p{new_id(), v[0].text, paths.empty() ? std::string{} : paths.front(), {}, {}, {}, {},
+                     now(), {}, next_sequence_++};
+    p.updated_at = p.created_at;
+    auto& stored = projects_[p.id] = std::move(p);
+    return envelope(status::ok, project_view(stored));
+}
+
+// 22ff27d8fd routes/repo.rs init_repo and services/repo.rs init_repo: a new git repository
+// `parent_path/folder_name`; refusals are ApiError::BadRequest (400, the envelope with the message).
+// With check_filesystem the directory and its `.git` are made on disk (the server runs git init).
+response vibe_simulator::init_repository(const parsed_request& req) {
+    auto parsed = json_body(req.content_type, req.body, "InitRepoRequest", init_repo_fields);
+    if (auto* rejected = std::get_if<response>(&parsed)) return std::move(*rejected);
+    const auto& v = std::get<struct_values>(parsed);
+    const std::string& parent = v[0].text;
+    const std::string& folder = v[1].text;
+    if (folder.empty() || folder.find_first_of("/\\") != std::string::npos || folder == "." || folder == "..") {
+        return failure(status::bad_request, "Invalid folder name: " + folder);
+    }
+    const std::filesystem::path repo = std::filesystem::path(parent) / folder;
+    if (options_.check_filesystem) {
+        namespace fs = std::filesystem;
+        std::error_code ec;
+        if (!fs::exists(parent, ec)) return failure(status::bad_request, "Path does not exist: " + parent);
+        if (!fs::is_directory(parent, ec)) return failure(status::bad_request, "Path is not a directory: " + parent);
+        if (fs::exists(repo, ec)) return failure(status::bad_request, "Directory already exists: " + repo.string());
+        fs::create_directories(repo / ".git", ec);
+        if (ec) return failure(status::bad_request, "Git error: " + ec.message());
+    }
+    const json::object made{{"id", new_id()},
+                            {"path", repo.string()},
+                            {"name", folder},
+                            {"display_name", folder},
+                            {"created_at", vibe_format::format_timestamp(now())},
+                            {"updated_at", vibe_format::format_timestamp(now())}};
+    return envelope(status::ok, made);
+}
+
+// 22ff27d8fd routes/projects.rs get_project_repositories: [Repo {id, path, name, display_name,
+// created_at, updated_at}], `name` being the path's last component (models/repo.rs find_or_create).
+response vibe_simulator::list_repositories(const std::string& project_id) const {
+    const project_record& p = projects_.at(project_id);
+    json::array data;
+    if (!p.git_repo_path.empty()) {
+        const std::string name = std::filesystem::path(p.git_repo_path).filename().string();
+        data.push_back(json::object{{"id", p.id},  // one repository per project: it borrows the project's id
+                                    {"path", p.git_repo_path},
+                                    {"name", name},
+                                    {"display_name", p.name},
+                                    {"created_at", vibe_format::format_timestamp(p.created_at)},
+                                    {"updated_at", vibe_format::format_timestamp(p.updated_at)}});
+    }
+    return envelope(status::ok, std::move(data));
+}
+
+// 0.0.71 shape, or the multi-repo Project of 22ff27d8fd crates/db/src/models/project.rs
+// {id, name, dev_script, remote_project_id, created_at, updated_at}: no path at all.
+json::object vibe_simulator::project_view(const project_record& p) const {
+    if (options_.generation != vibe_generation::multi_repo) return project_json(p);
+    return json::object{{"id", p.id},
+                        {"name", p.name},
+                        {"dev_script", vibe_format::optional_string(p.dev_script)},
+                        {"remote_project_id", nullptr},
+                        {"created_at", vibe_format::format_timestamp(p.created_at)},
+                        {"updated_at", vibe_format::format_timestamp(p.updated_at)}};
 }
 
 response vibe_simulator::get_project(const std::string& id) const {
-    return envelope(status::ok, project_json(projects_.at(id)));
+    return envelope(status::ok, project_view(projects_.at(id)));
 }
 
 response vibe_simulator::update_project(const parsed_request& req, const std::string& id) {
@@ -407,7 +558,7 @@ response vibe_simulator::update_project(const parsed_request& req, const std::st
     p.dev_script = opt_field(v[3]);
     p.cleanup_script = opt_field(v[4]);
     p.copy_files = opt_field(v[5]);
-    return envelope(status::ok, project_json(p));
+    return envelope(status::ok, project_view(p));
 }
 
 response vibe_simulator::delete_project(const std::string& id) {

@@ -4,6 +4,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <filesystem>
+
 namespace hvs::vibe {
 
 namespace {
@@ -18,9 +20,24 @@ std::string tasks_of_project(const std::string& base, const std::string& project
     return net::build_target(base, {"tasks"}, {{"project_id", project_id}});
 }
 
-std::string project_body(const std::string& name, const std::string& path, bool use_existing_repo) {
-    return boost::json::serialize(
-        boost::json::object{{"name", name}, {"git_repo_path", path}, {"use_existing_repo", use_existing_repo}});
+std::string repositories_of_project(const std::string& base, const std::string& project_id) {
+    return net::build_target(base, {"projects", project_id, "repositories"});
+}
+
+// A multi-repo project: its path is its first repository's.
+bool lacks_path(const project& p) { return p.git_repo_path.empty(); }
+
+std::string repositories_probe_target(const std::string& base) {
+    return repositories_of_project(base, "00000000-0000-0000-0000-000000000000");
+}
+
+std::string repos_init_target(const std::string& base) { return net::build_target(base, {"repos", "init"}); }
+
+// 22ff27d8fd crates/server/src/routes/repo.rs InitRepoRequest {parent_path, folder_name}.
+std::string repos_init_body(const std::string& git_repo_path) {
+    const std::filesystem::path path(git_repo_path);
+    return boost::json::serialize(boost::json::object{{"parent_path", path.parent_path().string()},
+                                                      {"folder_name", path.filename().string()}});
 }
 
 std::string task_body(const std::string& project_id, const std::string& title, const std::string& description) {
@@ -63,6 +80,21 @@ result<boost::json::value> decode_envelope(std::string_view content_type, std::s
     return *data;
 }
 
+std::string create_project_body(api_generation generation, const std::string& name, const std::string& git_repo_path,
+                                bool use_existing_repo) {
+    if (generation == api_generation::multi_repo) {
+        // 22ff27d8fd crates/db/src/models/project.rs CreateProject {name, repositories} and
+        // project_repo.rs CreateProjectRepo {display_name, git_repo_path}.
+        return boost::json::serialize(boost::json::object{
+            {"name", name},
+            {"repositories",
+             boost::json::array{boost::json::object{{"display_name", name}, {"git_repo_path", git_repo_path}}}}});
+    }
+    // v0.0.71 crates/db/src/models/project.rs CreateProject {name, git_repo_path, use_existing_repo}.
+    return boost::json::serialize(boost::json::object{
+        {"name", name}, {"git_repo_path", git_repo_path}, {"use_existing_repo", use_existing_repo}});
+}
+
 result<project> decode_project(const boost::json::value& data) {
     constexpr std::string_view what = "vibe project";
     auto obj = core::object_of(data, what);
@@ -74,6 +106,7 @@ result<project> decode_project(const boost::json::value& data) {
     auto name = core::string_field(**obj, "name", what);
     if (!name) return name.error();
     p.name = *name;
+    if (generation_of_project(**obj) == api_generation::multi_repo) return p;
     auto path = core::string_field(**obj, "git_repo_path", what);
     if (!path) return path.error();
     p.git_repo_path = *path;
@@ -109,24 +142,81 @@ result<sync::vibe_task> decode_task(const boost::json::value& data) {
     return t;
 }
 
-net::task<result<boost::json::value>> client::call(net::http::verb verb, std::string target, std::string body,
-                                                   bool idempotent, std::string what) {
+net::task<result<net::http_response>> client::send(net::http::verb verb, std::string target, std::string body,
+                                                   bool idempotent) {
     net::http_request req{verb, std::move(target), 11};
     req.set(net::http::field::accept, "application/json");
     if (!body.empty()) {
         req.set(net::http::field::content_type, "application/json");
         req.body() = std::move(body);
     }
-    auto res = co_await http_.send(std::move(req), {.idempotent = idempotent, .timeout = {}});
+    co_return co_await http_.send(std::move(req), {.idempotent = idempotent, .timeout = {}});
+}
+
+net::task<result<boost::json::value>> client::call(net::http::verb verb, std::string target, std::string body,
+                                                   bool idempotent, std::string what) {
+    auto res = co_await send(verb, std::move(target), std::move(body), idempotent);
     if (!res) co_return res.error();
     co_return decode_envelope((*res)[net::http::field::content_type], res->body(), what);
 }
 
-net::task<result<std::vector<project>>> client::list_projects() {
-    auto data = co_await call(net::http::verb::get, target_of(http_.where().path, "projects"), {}, true,
-                              "vibe GET /api/projects");
+net::task<result<api_generation>> client::detect_generation() {
+    auto res = co_await send(net::http::verb::get, target_of(http_.where().path, "projects"), {}, true);
+    if (!res) co_return res.error();
+    auto shown = generation_of_projects_answer((*res)[net::http::field::content_type], res->body());
+    if (!shown) co_return shown.error();
+    if (*shown) {
+        generation_ = **shown;
+        co_return **shown;
+    }
+    auto probed = co_await probe_repositories_route();
+    if (!probed) co_return probed.error();
+    generation_ = *probed;
+    co_return *probed;
+}
+
+net::task<result<api_generation>> client::probe_repositories_route() {
+    auto res = co_await send(net::http::verb::get, repositories_probe_target(http_.where().path), {}, true);
+    if (res) co_return generation_of_repositories_probe((*res)[net::http::field::content_type]);
+    // The multi-repo project loader refuses the unknown (nil) project.
+    if (res.error().kind == error_kind::http_4xx) co_return api_generation::multi_repo;
+    co_return res.error();
+}
+
+net::task<result<void>> client::init_repository(std::string git_repo_path) {
+    auto data = co_await call(net::http::verb::post, repos_init_target(http_.where().path),
+                              repos_init_body(git_repo_path), false, "vibe POST /api/repos/init");
     if (!data) co_return data.error();
-    auto items = core::array_of(*data, "vibe GET /api/projects");
+    co_return result<void>{};
+}
+
+net::task<result<std::string>> client::first_repository_path(std::string project_id) {
+    // 22ff27d8fd crates/server/src/routes/projects.rs get_project_repositories: data = [Repo {id, path, ...}].
+    constexpr std::string_view what = "vibe GET /api/projects/{id}/repositories";
+    auto data = co_await call(net::http::verb::get, repositories_of_project(http_.where().path, project_id), {}, true,
+                              std::string(what));
+    if (!data) co_return data.error();
+    auto items = core::array_of(*data, what);
+    if (!items) co_return items.error();
+    if ((*items)->empty()) co_return std::string{};
+    auto repo = core::object_of((*items)->front(), what);
+    if (!repo) co_return repo.error();
+    co_return core::string_field(**repo, "path", what);
+}
+
+net::task<result<std::vector<project>>> client::list_projects() {
+    constexpr std::string_view what = "vibe GET /api/projects";
+    auto res = co_await send(net::http::verb::get, target_of(http_.where().path, "projects"), {}, true);
+    if (!res) co_return res.error();
+    auto generation = generation_of_projects_answer((*res)[net::http::field::content_type], res->body());
+    if (!generation) co_return generation.error();
+    if (*generation == api_generation::unusable) {
+        co_return make_error(error_kind::invalid, unusable_vibe_message(http_.where().where.to_string()));
+    }
+    if (*generation) generation_ = *generation;
+    auto data = decode_envelope((*res)[net::http::field::content_type], res->body(), what);
+    if (!data) co_return data.error();
+    auto items = core::array_of(*data, what);
     if (!items) co_return items.error();
     std::vector<project> out;
     for (const auto& item : **items) {
@@ -134,14 +224,42 @@ net::task<result<std::vector<project>>> client::list_projects() {
         if (!p) co_return p.error();
         out.push_back(std::move(*p));
     }
+    for (auto& p : out) {
+        if (!lacks_path(p)) continue;
+        auto path = co_await first_repository_path(p.id);
+        if (!path) co_return path.error();
+        p.git_repo_path = std::move(*path);
+    }
     co_return out;
 }
 
 net::task<result<project>> client::create_project(std::string name, std::string git_repo_path, bool use_existing_repo) {
+    if (!generation_) {
+        auto detected = co_await detect_generation();
+        if (!detected) co_return detected.error();
+    }
+    const api_generation generation = *generation_;
+    if (generation == api_generation::unusable) {
+        co_return make_error(error_kind::invalid, unusable_vibe_message(http_.where().where.to_string()));
+    }
+    if (generation == api_generation::multi_repo && !use_existing_repo) {
+        // Multi-repo creates no repository itself (services/project.rs validates every path) and
+        // its repos/init needs the parent to exist. The service shares Vibe's filesystem (it
+        // checks repository paths on it), so it makes the parent as 0.0.71 did (mkdir -p).
+        std::error_code ignored;  // a failure here is reported by repos/init below
+        std::filesystem::create_directories(std::filesystem::path(git_repo_path).parent_path(), ignored);
+        auto initialised = co_await init_repository(git_repo_path);
+        // A refusal (the directory exists already, say) leaves the verdict to the create below.
+        if (!initialised && initialised.error().kind != error_kind::http_4xx) co_return initialised.error();
+    }
     auto data = co_await call(net::http::verb::post, target_of(http_.where().path, "projects"),
-                              project_body(name, git_repo_path, use_existing_repo), false, "vibe POST /api/projects");
+                              create_project_body(generation, name, git_repo_path, use_existing_repo), false,
+                              "vibe POST /api/projects");
     if (!data) co_return data.error();
-    co_return decode_project(*data);
+    auto created = decode_project(*data);
+    if (!created) co_return created.error();
+    if (lacks_path(*created)) created->git_repo_path = git_repo_path;
+    co_return created;
 }
 
 net::task<result<std::vector<sync::vibe_task>>> client::list_tasks(std::string project_id) {

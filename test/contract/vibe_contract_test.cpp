@@ -286,6 +286,18 @@ TEST_P(VibeContract, UnknownGetPathsServeTheSpaAndWrongMethodsAre405) {
     EXPECT_FALSE(wrong[http::field::allow].empty());
 }
 
+// What the client's generation probe relies on (vibe/generation.hpp): 0.0.71 has no
+// /api/projects/{id}/repositories route (added in 22ff27d8fd), so it answers the web page there,
+// and a multi-repo body on create lacks the fields its CreateProject requires.
+TEST_P(VibeContract, TheMultiRepoRoutesAreTheWebPageOnV0071) {
+    auto probe = call(http::verb::get, "/api/projects/00000000-0000-0000-0000-000000000000/repositories");
+    EXPECT_EQ(probe.result_int(), 200u);
+    EXPECT_EQ(probe[http::field::content_type].substr(0, 9), "text/html");
+    auto multi = call(http::verb::post, "/api/projects",
+                      R"({"name":"multi","repositories":[{"display_name":"multi","git_repo_path":"/tmp/x"}]})");
+    EXPECT_EQ(multi.result_int(), 422u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, VibeContract, ::testing::Values("simulator", "real"),
                          [](const auto& param_info) { return param_info.param; });
 

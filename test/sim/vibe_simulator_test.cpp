@@ -715,4 +715,107 @@ TEST(VibeSimulator, IdsAreDeterministicPerSeed) {
     EXPECT_NE(a.add_project("y", "/y"), c.add_project("y", "/y"));
 }
 
+// --- generations (shared/reference/upstreams-2026.md, Vibe section; upstream BloopAI/vibe-kanban)
+
+vibe_options generation_options(hvs::sim::vibe_generation generation, bool check_filesystem = false) {
+    vibe_options o = options(check_filesystem);
+    o.generation = generation;
+    return o;
+}
+
+std::string multi_repo_body(std::string_view name, std::string_view path) {
+    return json::serialize(json::object{
+        {"name", name},
+        {"repositories", json::array{json::object{{"display_name", name}, {"git_repo_path", path}}}}});
+}
+
+// 22ff27d8fd crates/db/src/models/project.rs: Project {id, name, dev_script, remote_project_id,
+// created_at, updated_at}; CreateProject {name, repositories: Vec<CreateProjectRepo>}.
+TEST(VibeSimulatorMultiRepo, CreatesFromRepositoriesAndListsProjectsWithoutAPath) {
+    vibe_simulator sim{generation_options(hvs::sim::vibe_generation::multi_repo)};
+    auto created = sim.handle(make(http::verb::post, "/api/projects", multi_repo_body("P1", "/srv/repos/p1")));
+    ASSERT_EQ(created.result_int(), 200) << created.body();
+    const auto project = data_of(created).as_object();
+    EXPECT_EQ(keys_of(project),
+              (std::vector<std::string>{"id", "name", "dev_script", "remote_project_id", "created_at", "updated_at"}));
+    auto listed = sim.handle(make(http::verb::get, "/api/projects"));
+    ASSERT_EQ(data_of(listed).as_array().size(), 1u);
+    EXPECT_FALSE(data_of(listed).as_array()[0].as_object().contains("git_repo_path"));
+}
+
+// 22ff27d8fd routes/projects.rs get_project_repositories: [Repo {id, path, name, display_name, …}],
+// `name` from the path's last component (models/repo.rs find_or_create).
+TEST(VibeSimulatorMultiRepo, ListsAProjectsRepositoryWithItsPath) {
+    vibe_simulator sim{generation_options(hvs::sim::vibe_generation::multi_repo)};
+    auto created = sim.handle(make(http::verb::post, "/api/projects", multi_repo_body("P1", "/srv/repos/p1")));
+    const std::string id(data_of(created).at("id").as_string());
+    auto repos = sim.handle(make(http::verb::get, "/api/projects/" + id + "/repositories"));
+    ASSERT_EQ(repos.result_int(), 200) << repos.body();
+    const json::value data = data_of(repos);  // named: a temporary would die before the reads
+    const auto& list = data.as_array();
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].at("path").as_string(), "/srv/repos/p1");
+    EXPECT_EQ(list[0].at("name").as_string(), "p1");
+    EXPECT_EQ(list[0].at("display_name").as_string(), "P1");
+}
+
+// The 0.0.71 body lacks `repositories`: axum's Json rejection (422 text/plain, serde's missing field).
+TEST(VibeSimulatorMultiRepo, RefusesTheSingleRepoCreateBody) {
+    vibe_simulator sim{generation_options(hvs::sim::vibe_generation::multi_repo)};
+    auto res = sim.handle(make(http::verb::post, "/api/projects",
+                               R"({"name":"P1","git_repo_path":"/srv/repos/p1","use_existing_repo":true})"));
+    EXPECT_EQ(res.result_int(), 422);
+    EXPECT_NE(res.body().find("missing field `repositories`"), std::string::npos) << res.body();
+}
+
+// services/project.rs create_project validates every repository path (no use_existing_repo).
+TEST(VibeSimulatorMultiRepo, ValidatesRepositoryPaths) {
+    vibe_simulator sim{generation_options(hvs::sim::vibe_generation::multi_repo, true)};
+    auto res = sim.handle(make(http::verb::post, "/api/projects", multi_repo_body("P1", "/nonexistent/hvs/p1")));
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(body_json(res).at("success").as_bool(), false);
+    EXPECT_EQ(body_json(res).at("message").as_string(), "The specified path does not exist");
+}
+
+// Tasks keep the 0.0.71 local routes on 0.0.140 - 0.1.14 (routes/tasks.rs unchanged by 22ff27d8fd).
+TEST(VibeSimulatorMultiRepo, TaskRoutesAreUnchanged) {
+    vibe_simulator sim{generation_options(hvs::sim::vibe_generation::multi_repo)};
+    auto created = sim.handle(make(http::verb::post, "/api/projects", multi_repo_body("P1", "/srv/repos/p1")));
+    const std::string id(data_of(created).at("id").as_string());
+    auto task = sim.handle(make(http::verb::post, "/api/tasks", R"({"project_id":")" + id + R"(","title":"T"})"));
+    ASSERT_EQ(task.result_int(), 200) << task.body();
+    auto listed = sim.handle(make(http::verb::get, "/api/tasks?project_id=" + id));
+    EXPECT_EQ(data_of(listed).as_array().size(), 1u);
+}
+
+TEST(VibeSimulatorSingleRepo, HasNoRepositoriesRouteAndAnswersThePage) {
+    fixture f;
+    auto res = f.sim.handle(make(http::verb::get, "/api/projects/" + f.project + "/repositories"));
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(header(res, http::field::content_type).substr(0, 9), "text/html");
+}
+
+// 139b18158d "remove local projects related code": routes/mod.rs keeps /api/health, the
+// `/{*path}` frontend route answers every other GET with the web page.
+TEST(VibeSimulatorV0115, ProjectsAnswerTheWebPageWhileHealthStaysOk) {
+    vibe_simulator sim{generation_options(hvs::sim::vibe_generation::v0_1_15)};
+    auto projects = sim.handle(make(http::verb::get, "/api/projects"));
+    EXPECT_EQ(projects.result_int(), 200);
+    EXPECT_EQ(header(projects, http::field::content_type).substr(0, 9), "text/html");
+    auto tasks = sim.handle(make(http::verb::get, "/api/tasks?project_id=" + std::string(unknown_id)));
+    EXPECT_EQ(header(tasks, http::field::content_type).substr(0, 9), "text/html");
+    auto create = sim.handle(make(http::verb::post, "/api/projects", multi_repo_body("P1", "/srv/repos/p1")));
+    EXPECT_EQ(create.result_int(), 405);
+    auto health = sim.handle(make(http::verb::get, "/api/health"));
+    EXPECT_EQ(health.result_int(), 200);
+    EXPECT_EQ(header(health, http::field::content_type), json_type);
+}
+
+TEST(VibeSimulatorGenerations, NamesParseAsTheSimulateFlagTakesThem) {
+    EXPECT_EQ(hvs::sim::parse_vibe_generation("0.0.71"), hvs::sim::vibe_generation::v0_0_71);
+    EXPECT_EQ(hvs::sim::parse_vibe_generation("multi-repo"), hvs::sim::vibe_generation::multi_repo);
+    EXPECT_EQ(hvs::sim::parse_vibe_generation("0.1.15"), hvs::sim::vibe_generation::v0_1_15);
+    EXPECT_FALSE(hvs::sim::parse_vibe_generation("0.1.14"));
+}
+
 }  // namespace

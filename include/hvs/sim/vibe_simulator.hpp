@@ -42,7 +42,23 @@
 
 namespace hvs::sim {
 
+// Which local API the simulator speaks (shared/reference/upstreams-2026.md, Vibe section;
+// upstream BloopAI/vibe-kanban, file and commit cited where each is implemented).
+enum class vibe_generation {
+    v0_0_71,     // single-repo: `git_repo_path` on projects (what the real 0.0.71 server answers)
+    multi_repo,  // 0.0.140 - 0.1.14 (commit 22ff27d8fd): projects without a path, create takes
+                 // `repositories: [{display_name, git_repo_path}]` of existing repositories,
+                 // GET /api/projects/{id}/repositories, POST /api/repos/init; tasks unchanged.
+                 // One repository per project is kept (the first given).
+    v0_1_15,     // >= 0.1.15 (commit 139b18158d): only /api/health is left of this API; every other
+                 // GET answers the web page (200 text/html), other methods 405.
+};
+
+// "0.0.71", "multi-repo" or "0.1.15" (the `simulate --vibe-generation` values); nullopt otherwise.
+[[nodiscard]] std::optional<vibe_generation> parse_vibe_generation(std::string_view name);
+
 struct vibe_options {
+    vibe_generation generation = vibe_generation::v0_0_71;
     // Stamps created_at / updated_at (truncated to milliseconds) and the Date header; default: system clock.
     clock_fn clock;
     // Seeds the std::mt19937_64 that generates the UUID v4 ids.
@@ -133,6 +149,10 @@ private:
     response get_health() const;
     response list_projects() const;
     response create_project(const parsed_request& req);
+    response create_multi_repo_project(const parsed_request& req);
+    response list_repositories(const std::string& project_id) const;
+    response init_repository(const parsed_request& req);
+    [[nodiscard]] boost::json::object project_view(const project_record& p) const;
     response get_project(const std::string& id) const;
     response update_project(const parsed_request& req, const std::string& id);
     response delete_project(const std::string& id);

@@ -6,6 +6,7 @@
 #include "hvs/net/http_client.hpp"
 #include "hvs/sync/model.hpp"
 #include "hvs/sync/status.hpp"
+#include "hvs/vibe/generation.hpp"
 
 #include <optional>
 #include <string>
@@ -16,13 +17,18 @@ namespace hvs::vibe {
 struct project {
     std::string id;
     std::string name;
+    // Single-repo: the project's own `git_repo_path`; multi-repo: the path of its first repository.
     std::string git_repo_path;
 };
 
 // The envelope's data; `what` names the call in errors. Pure, for tests and fuzzing.
 [[nodiscard]] result<boost::json::value> decode_envelope(std::string_view content_type, std::string_view body,
                                                          std::string_view what);
+// Either shape; a multi-repo project (no `git_repo_path`) comes back with an empty path.
 [[nodiscard]] result<project> decode_project(const boost::json::value& data);
+// The body of POST /api/projects in the shape of a usable generation.
+[[nodiscard]] std::string create_project_body(api_generation generation, const std::string& name,
+                                              const std::string& git_repo_path, bool use_existing_repo);
 [[nodiscard]] result<sync::vibe_task> decode_task(const boost::json::value& data);
 
 struct task_changes {
@@ -35,7 +41,14 @@ class client {
 public:
     explicit client(net::http_client& http) : http_(http) {}
 
+    // Reads GET /api/projects (and, with no project listed, probes the multi-repo repositories
+    // route) and remembers the generation found.
+    net::task<result<api_generation>> detect_generation();
+    [[nodiscard]] std::optional<api_generation> generation() const { return generation_; }
+
+    // On an unusable (>= 0.1.15) Vibe, an error carrying unusable_vibe_message.
     net::task<result<std::vector<project>>> list_projects();
+    // Multi-repo: a new repository (use_existing_repo false) is first made by POST /api/repos/init.
     net::task<result<project>> create_project(std::string name, std::string git_repo_path, bool use_existing_repo);
     net::task<result<std::vector<sync::vibe_task>>> list_tasks(std::string project_id);
     // Not idempotent: a failed create is never sent again blindly (the next read finds it by marker).
@@ -50,9 +63,15 @@ public:
     net::task<result<void>> delete_project(std::string project_id);
 
 private:
+    net::task<result<net::http_response>> send(net::http::verb verb, std::string target, std::string body,
+                                               bool idempotent);
+    net::task<result<std::string>> first_repository_path(std::string project_id);
+    net::task<result<api_generation>> probe_repositories_route();
+    net::task<result<void>> init_repository(std::string git_repo_path);
     net::task<result<boost::json::value>> call(net::http::verb verb, std::string target, std::string body,
                                                bool idempotent, std::string what);
     net::http_client& http_;
+    std::optional<api_generation> generation_;
 };
 
 }  // namespace hvs::vibe

@@ -8,10 +8,24 @@
 
 namespace hvs::test {
 
+std::string vibe_generation_test_name(const ::testing::TestParamInfo<sim::vibe_generation>& param_info) {
+    switch (param_info.param) {
+    case sim::vibe_generation::v0_0_71: return "V0_0_71";
+    case sim::vibe_generation::multi_repo: return "MultiRepo";
+    case sim::vibe_generation::v0_1_15: return "V0_1_15";
+    }
+    return "Unknown";
+}
+
 void EngineTest::SetUp() {
     dir_ = std::filesystem::temp_directory_path() / ("hvs-engine-" + std::to_string(std::random_device{}()));
     std::filesystem::create_directories(dir_ / "stacks");
     huly_host_ = std::make_unique<sim::host>(ioc_.get_executor(), huly_, sim::host_options{});
+    if (vibe_generation_ != sim::vibe_generation::v0_0_71) {
+        sim::vibe_options options;
+        options.generation = vibe_generation_;
+        vibe_ = sim::vibe_simulator(options);
+    }
     vibe_host_ = std::make_unique<sim::host>(ioc_.get_executor(), vibe_, sim::host_options{});
     auto huly_port = huly_host_->listen(0);
     auto vibe_port = vibe_host_->listen(0);

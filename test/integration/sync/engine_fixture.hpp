@@ -22,6 +22,9 @@
 
 namespace hvs::test {
 
+// "V0_0_71", "MultiRepo", "V0_1_15": test names for suites parameterised by Vibe generation.
+std::string vibe_generation_test_name(const ::testing::TestParamInfo<sim::vibe_generation>& param_info);
+
 class EngineTest : public ::testing::Test {
 protected:
     void SetUp() override;
@@ -47,6 +50,8 @@ protected:
     void reset_counts();
 
     bool use_real_vibe_ = false;  // set by a subclass: Vibe is the real 0.0.71 server (skipped if unavailable)
+    // Set by a subclass: the local API the simulated Vibe speaks.
+    sim::vibe_generation vibe_generation_ = sim::vibe_generation::v0_0_71;
     bool use_letta_ = false;      // set by a subclass: Letta (simulated, password-protected) is configured
     boost::asio::io_context ioc_;
     sim::huly_simulator huly_;

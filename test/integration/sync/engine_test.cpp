@@ -10,8 +10,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class FirstSync : public EngineTest {
+// Every first-sync test runs against each simulated Vibe generation it can work with.
+class FirstSync : public EngineTest, public ::testing::WithParamInterface<sim::vibe_generation> {
 protected:
+    FirstSync() { vibe_generation_ = GetParam(); }
+    [[nodiscard]] bool multi_repo() const { return vibe_generation_ == sim::vibe_generation::multi_repo; }
     void SetUp() override {
         EngineTest::SetUp();
         huly_.add_project("WEB", "Web", "Path: /nowhere/web");
@@ -24,7 +27,7 @@ protected:
     std::string web1_, web2_, web3_, ops1_;
 };
 
-TEST_F(FirstSync, CreatesProjectsTasksMarkersAndStatuses) {
+TEST_P(FirstSync, CreatesProjectsTasksMarkersAndStatuses) {
     auto outcome = cycle();
     ASSERT_TRUE(outcome.ok) << outcome.error;
     EXPECT_EQ(outcome.record.tasks_created, 4);
@@ -43,19 +46,20 @@ TEST_F(FirstSync, CreatesProjectsTasksMarkersAndStatuses) {
     EXPECT_EQ(tasks_of("Web").size(), 3u);
 }
 
-TEST_F(FirstSync, ASecondIdleCycleWritesNothingAndReadsTwicePerProject) {
+TEST_P(FirstSync, ASecondIdleCycleWritesNothingAndReadsTwicePerProject) {
     ASSERT_TRUE(cycle().ok);
     reset_counts();
     auto idle = cycle();
     ASSERT_TRUE(idle.ok);
     EXPECT_EQ(writes_to(*huly_host_), 0u);
     EXPECT_EQ(writes_to(*vibe_host_), 0u);
-    // One project list per upstream, then one Huly and one Vibe read per project.
+    // One project list per upstream, then one Huly and one Vibe read per project (multi-repo: and
+    // each project's repositories, where its path lives).
     EXPECT_EQ(reads_from(*huly_host_), 1u + 2u);
-    EXPECT_EQ(reads_from(*vibe_host_), 1u + 2u);
+    EXPECT_EQ(reads_from(*vibe_host_), 1u + 2u + (multi_repo() ? 2u : 0u));
 }
 
-TEST_F(FirstSync, AChangeOnEitherSideReachesTheOtherAndNothingElseIsWritten) {
+TEST_P(FirstSync, AChangeOnEitherSideReachesTheOtherAndNothingElseIsWritten) {
     ASSERT_TRUE(cycle().ok);
     huly_.edit_issue(web1_, "title", boost::json::value("Checkout button bug"));
     auto web2_task = task_for("Web", web2_);
@@ -75,7 +79,7 @@ TEST_F(FirstSync, AChangeOnEitherSideReachesTheOtherAndNothingElseIsWritten) {
     EXPECT_EQ(writes_to(*vibe_host_) + writes_to(*huly_host_), 0u);  // and nothing ping-pongs back
 }
 
-TEST_F(FirstSync, DescriptionsTravelBothWaysWithoutTheMarker) {
+TEST_P(FirstSync, DescriptionsTravelBothWaysWithoutTheMarker) {
     ASSERT_TRUE(cycle().ok);
     auto t = task_for("Ops", ops1_);
     vibe_update(t->id, {{}, sync::with_marker("nightly, kept 30 days", ops1_), {}});
@@ -86,7 +90,7 @@ TEST_F(FirstSync, DescriptionsTravelBothWaysWithoutTheMarker) {
     EXPECT_EQ(task_for("Ops", ops1_)->description, "weekly now\n\n---\nHuly Issue: " + ops1_);
 }
 
-TEST_F(FirstSync, DuplicateTitlesAndHandMadeTasksKeepTheirIdentity) {
+TEST_P(FirstSync, DuplicateTitlesAndHandMadeTasksKeepTheirIdentity) {
     ASSERT_TRUE(cycle().ok);
     auto twin = huly_.add_issue("WEB", "Checkout bug", "another one", "Todo");
     auto hand = vibe_hand_made_task("Web", "Made in Vibe");
@@ -100,7 +104,7 @@ TEST_F(FirstSync, DuplicateTitlesAndHandMadeTasksKeepTheirIdentity) {
     EXPECT_EQ(hand_task->description, "made by hand");
 }
 
-TEST_F(FirstSync, ConflictsGoToHulyByDefault) {
+TEST_P(FirstSync, ConflictsGoToHulyByDefault) {
     ASSERT_TRUE(cycle().ok);
     huly_.edit_issue(web1_, "title", boost::json::value("Huly title"));
     vibe_update(task_for("Web", web1_)->id, {std::string("Vibe title"), {}, {}});
@@ -111,7 +115,7 @@ TEST_F(FirstSync, ConflictsGoToHulyByDefault) {
     EXPECT_EQ(huly_.issue(web1_)->at("title").as_string(), "Huly title");
 }
 
-TEST_F(FirstSync, TodoStaysTodoAndCanceledRoundTrips) {
+TEST_P(FirstSync, TodoStaysTodoAndCanceledRoundTrips) {
     ASSERT_TRUE(cycle().ok);
     vibe_update(task_for("Web", web1_)->id, {{}, {}, sync::vibe_status::cancelled});
     ASSERT_TRUE(cycle().ok);
@@ -124,7 +128,7 @@ TEST_F(FirstSync, TodoStaysTodoAndCanceledRoundTrips) {
     EXPECT_EQ(writes_to(*huly_host_), 0u);
 }
 
-TEST_F(FirstSync, AStatusHulyRefusesIsLearnedAndNotRetriedEveryCycle) {
+TEST_P(FirstSync, AStatusHulyRefusesIsLearnedAndNotRetriedEveryCycle) {
     ASSERT_TRUE(cycle().ok);  // the default catalogue has no "In Review"
     vibe_update(task_for("Web", web2_)->id, {{}, {}, sync::vibe_status::inreview});
     auto refused = cycle();
@@ -136,7 +140,7 @@ TEST_F(FirstSync, AStatusHulyRefusesIsLearnedAndNotRetriedEveryCycle) {
     EXPECT_EQ(task_for("Web", web2_)->status, "inreview");  // Vibe is not flipped back either
 }
 
-TEST_F(FirstSync, DeletionsAreMarkedAndNeverRecreated) {
+TEST_P(FirstSync, DeletionsAreMarkedAndNeverRecreated) {
     cfg_.full_sync_every = 1;  // every cycle reads every issue
     start_service();
     ASSERT_TRUE(cycle().ok);
@@ -150,7 +154,7 @@ TEST_F(FirstSync, DeletionsAreMarkedAndNeverRecreated) {
     EXPECT_EQ(tasks_of("Web").size(), 2u);
 }
 
-TEST_F(FirstSync, AFailedListCreatesNothing) {
+TEST_P(FirstSync, AFailedListCreatesNothing) {
     ASSERT_TRUE(cycle().ok);
     huly_.add_issue("WEB", "New while Vibe is down", "", "Todo");
     vibe_host_->inject({.route = "*", .kind = sim::fault_kind::error, .count = 1000});
@@ -162,7 +166,7 @@ TEST_F(FirstSync, AFailedListCreatesNothing) {
     EXPECT_EQ(tasks_of("Web").size(), 4u);
 }
 
-TEST_F(FirstSync, AFailedWriteIsRetriedNextCycleAndConverges) {
+TEST_P(FirstSync, AFailedWriteIsRetriedNextCycleAndConverges) {
     ASSERT_TRUE(cycle().ok);
     huly_.edit_issue(web1_, "status", boost::json::value("Done"));
     vibe_host_->inject({.route = "PUT /api/tasks/{id}", .kind = sim::fault_kind::error, .count = 2});
@@ -174,7 +178,7 @@ TEST_F(FirstSync, AFailedWriteIsRetriedNextCycleAndConverges) {
     EXPECT_EQ(task_for("Web", web1_)->status, "done");
 }
 
-TEST_F(FirstSync, ACreateThatTimedOutAfterTheServerAppliedItIsNotDuplicated) {
+TEST_P(FirstSync, ACreateThatTimedOutAfterTheServerAppliedItIsNotDuplicated) {
     cfg_.http_timeout = 300ms;
     start_service();
     vibe_host_->inject({.route = "POST /api/tasks", .kind = sim::fault_kind::stall, .count = 1, .stall = 600ms});
@@ -188,7 +192,7 @@ TEST_F(FirstSync, ACreateThatTimedOutAfterTheServerAppliedItIsNotDuplicated) {
     EXPECT_EQ(tasks_of("Ops").size(), 1u);
 }
 
-TEST_F(FirstSync, ALostDatabaseRelinksInsteadOfDuplicating) {
+TEST_P(FirstSync, ALostDatabaseRelinksInsteadOfDuplicating) {
     ASSERT_TRUE(cycle().ok);
     rt_.reset();
     std::filesystem::remove(cfg_.db_path);
@@ -200,7 +204,7 @@ TEST_F(FirstSync, ALostDatabaseRelinksInsteadOfDuplicating) {
     EXPECT_EQ(vibe_projects().size(), 2u);  // projects adopted by name
 }
 
-TEST_F(FirstSync, OneWorkerAndSixteenEndInTheSameState) {
+TEST_P(FirstSync, OneWorkerAndSixteenEndInTheSameState) {
     for (int i = 0; i < 6; ++i) {
         auto id = "P" + std::to_string(i);
         huly_.add_project(id, "Project " + id, "");
@@ -241,7 +245,7 @@ TEST_F(FirstSync, OneWorkerAndSixteenEndInTheSameState) {
     EXPECT_EQ(concurrent.size(), 6u * 5u + 4u);
 }
 
-TEST_F(FirstSync, DryRunPlansAndWritesNothing) {
+TEST_P(FirstSync, DryRunPlansAndWritesNothing) {
     cfg_.dry_run = true;
     start_service();
     auto outcome = cycle();
@@ -252,8 +256,12 @@ TEST_F(FirstSync, DryRunPlansAndWritesNothing) {
     EXPECT_GT(outcome.projects[0].planned_writes, 0u);
 }
 
+INSTANTIATE_TEST_SUITE_P(VibeGenerations, FirstSync,
+                         ::testing::Values(sim::vibe_generation::v0_0_71, sim::vibe_generation::multi_repo),
+                         vibe_generation_test_name);
+
 // The same first sync, with the real Vibe Kanban 0.0.71 server as the Vibe side.
-class FirstSyncWithRealVibe : public FirstSync {
+class FirstSyncWithRealVibe : public EngineTest {
 protected:
     FirstSyncWithRealVibe() { use_real_vibe_ = true; }
 };

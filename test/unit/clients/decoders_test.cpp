@@ -102,6 +102,57 @@ TEST(VibeDecoders, UnknownStatusOrWrongTypesAreParseErrors) {
     EXPECT_FALSE(vibe::decode_envelope("application/json", R"({"data":[]})", "vibe"));
 }
 
+// Generations (shared/reference/upstreams-2026.md): told from GET /api/projects, never /api/health.
+TEST(VibeGeneration, ToldFromTheProjectsAnswer) {
+    auto single = vibe::generation_of_projects_answer(
+        "application/json",
+        R"({"success":true,"data":[{"id":"a","name":"P","git_repo_path":"/r/p","setup_script":null}],"error_data":null,"message":null})");
+    ASSERT_TRUE(single);
+    EXPECT_EQ(*single, vibe::api_generation::single_repo);
+    // 22ff27d8fd crates/db/src/models/project.rs: no path on a multi-repo project.
+    auto multi = vibe::generation_of_projects_answer(
+        "application/json",
+        R"({"success":true,"data":[{"id":"a","name":"P","dev_script":null,"remote_project_id":null}],"error_data":null,"message":null})");
+    ASSERT_TRUE(multi);
+    EXPECT_EQ(*multi, vibe::api_generation::multi_repo);
+    // >= 0.1.15 (139b18158d): the route is gone, the web page answers.
+    auto page = vibe::generation_of_projects_answer("text/html; charset=utf-8", "<!doctype html><html></html>");
+    ASSERT_TRUE(page);
+    EXPECT_EQ(*page, vibe::api_generation::unusable);
+    auto empty = vibe::generation_of_projects_answer(
+        "application/json", R"({"success":true,"data":[],"error_data":null,"message":null})");
+    ASSERT_TRUE(empty);
+    EXPECT_FALSE(*empty);
+    EXPECT_FALSE(vibe::generation_of_projects_answer("application/json", R"({"success":true,"data":{}})"));
+    EXPECT_FALSE(vibe::generation_of_projects_answer("text/plain", "oops"));
+    // No project listed: the repositories route tells (a page on single-repo servers).
+    EXPECT_EQ(vibe::generation_of_repositories_probe("text/html; charset=utf-8"), vibe::api_generation::single_repo);
+    EXPECT_EQ(vibe::generation_of_repositories_probe("application/json"), vibe::api_generation::multi_repo);
+}
+
+TEST(VibeGeneration, AMultiRepoProjectDecodesWithoutAPath) {
+    auto p = vibe::decode_project(boost::json::parse(R"({"id":"a","name":"P","dev_script":null})"));
+    ASSERT_TRUE(p) << p.error().describe();
+    EXPECT_EQ(p->name, "P");
+    EXPECT_EQ(p->git_repo_path, "");
+}
+
+TEST(VibeGeneration, CreateBodyHasTheShapeOfTheGeneration) {
+    auto single = boost::json::parse(vibe::create_project_body(vibe::api_generation::single_repo, "P", "/r/p", true));
+    EXPECT_EQ(single, boost::json::parse(R"({"name":"P","git_repo_path":"/r/p","use_existing_repo":true})"));
+    auto multi = boost::json::parse(vibe::create_project_body(vibe::api_generation::multi_repo, "P", "/r/p", true));
+    EXPECT_EQ(multi,
+              boost::json::parse(R"({"name":"P","repositories":[{"display_name":"P","git_repo_path":"/r/p"}]})"));
+}
+
+TEST(VibeGeneration, TheUnusableLineNamesTheCauseAndTheVersionsThatWork) {
+    auto line = vibe::unusable_vibe_message("http://127.0.0.1:1/api");
+    EXPECT_NE(line.find("0.1.15"), std::string::npos);
+    EXPECT_NE(line.find("0.0.71 … 0.1.14"), std::string::npos);
+    EXPECT_NE(line.find("self-contained"), std::string::npos);
+    EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
 TEST(Json, Iso8601Milliseconds) {
     EXPECT_EQ(core::iso8601_ms(0), "1970-01-01T00:00:00.000Z");
     EXPECT_EQ(core::iso8601_ms(1762000000123), "2025-11-01T12:26:40.123Z");
