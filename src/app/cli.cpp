@@ -32,6 +32,9 @@ const command commands[] = {
      "  --huly-rate R --huly-burst B                  admitted requests per second; beyond: 429 + Retry-After\n"
      "  --vibe-rate R --vibe-burst B                  (rate 0 = unlimited, the default)\n"
      "  --letta-rate R --letta-burst B\n"
+     "  --huly-generation current|2025                current: the wrapper since 2026-01 (PATCH, syncMeta; default);\n"
+     "                                                2025: no PATCH route (Express 404), `filtered`\n"
+     "  --huly-clock-offset-ms N                      the Huly simulator's clock runs N ms ahead (negative: behind)\n"
      "  LETTA_PASSWORD (setting)                      when set, the Letta simulator requires it\n",
      simulate_command},
     {"tools", "tools sync: give every PM agent the control agent's tools (additive; --force also detaches extras)",

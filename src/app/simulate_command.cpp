@@ -31,6 +31,7 @@ struct service_flags {
 struct simulate_flags {
     service_flags huly, vibe, letta;
     std::string seed_file;
+    sim::huly_options huly_options;  // --huly-generation, --huly-clock-offset-ms
 };
 
 template <class Number>
@@ -81,6 +82,14 @@ result<simulate_flags> parse_flags(const std::vector<std::string>& args) {
             auto rate = number_of<double>(value);
             if (!rate || *rate < 0 || *rate > 1e6) return bad("requests per second from 0 (unlimited) to 1000000");
             svc->host.rate = *rate;
+        } else if (name == "--huly-generation") {
+            auto generation = sim::huly_generation_named(value);
+            if (!generation) return bad("current (the wrapper since 2026-01, with PATCH) or 2025 (no PATCH)");
+            flags.huly_options.generation = *generation;
+        } else if (name == "--huly-clock-offset-ms") {
+            auto ms = number_of<long>(value);
+            if (!ms || *ms < -86'400'000 || *ms > 86'400'000) return bad("milliseconds from -86400000 to 86400000");
+            flags.huly_options.clock_offset = std::chrono::milliseconds{*ms};
         } else if (svc && knob == "burst") {
             auto burst = number_of<unsigned>(value);
             if (!burst || *burst < 1 || *burst > 1'000'000) return bad("an integer from 1 to 1000000");
@@ -122,7 +131,7 @@ int simulate_command(const core::config& cfg, const std::vector<std::string>& ar
     }
     log::logger lg("simulate");
 
-    sim::huly_simulator huly{sim::huly_options{}};
+    sim::huly_simulator huly{flags->huly_options};
     sim::vibe_simulator vibe{sim::vibe_options{}};
     sim::letta_options letta_opts;
     letta_opts.password = cfg.letta_password;  // LETTA_PASSWORD: the simulator then requires it
