@@ -3,6 +3,7 @@
 
 #include "app/cli.hpp"
 
+#include "hvs/huly/client.hpp"
 #include "hvs/net/http_client.hpp"
 #include "hvs/net/http_server.hpp"
 
@@ -28,21 +29,38 @@ std::string milliseconds_text(net::steady_clock::duration d) {
     return buf;
 }
 
-net::task<result<std::string>> probe_once(net::base_url where, std::string name, std::string path,
-                                          core::config cfg) {
-    net::rate_limiter limiter(0, 1);
+result<std::unique_ptr<net::http_client>> probe_client(net::executor ex, const net::base_url& where,
+                                                       const std::string& name, const core::config& cfg,
+                                                       net::rate_limiter& limiter) {
     net::client_params params;
     params.name = name;
     params.retry.max_attempts = 1;
     params.timeout = std::min(cfg.http_timeout, net::milliseconds{5000});
     params.tls = {cfg.tls_verify, cfg.tls_ca_file};
-    auto client = net::http_client::create(co_await boost::asio::this_coro::executor, where, params, limiter);
+    return net::http_client::create(ex, where, params, limiter);
+}
+
+net::task<result<std::string>> probe_once(net::base_url where, std::string name, std::string path,
+                                          core::config cfg) {
+    net::rate_limiter limiter(0, 1);
+    auto client = probe_client(co_await boost::asio::this_coro::executor, where, name, cfg, limiter);
     if (!client) co_return client.error();
     net::http_request req{net::http::verb::get, path, 11};
     auto started = net::steady_clock::now();
     auto res = co_await (*client)->send(std::move(req));
     if (!res) co_return res.error();
     co_return std::to_string(res->result_int()) + " in " + milliseconds_text(net::steady_clock::now() - started);
+}
+
+// "; wrapper <generation>" for the Huly line (a harmless PATCH without fields, see huly::client).
+net::task<std::string> huly_generation_text(net::base_url where, core::config cfg) {
+    net::rate_limiter limiter(0, 1);
+    auto http = probe_client(co_await boost::asio::this_coro::executor, where, "huly", cfg, limiter);
+    if (!http) co_return "; wrapper generation unknown: " + http.error().describe();
+    huly::client client(**http);
+    auto generation = co_await client.probe_generation();
+    co_return generation ? "; wrapper " + std::string(huly::describe(*generation))
+                         : "; wrapper generation unknown: " + generation.error().describe();
 }
 
 net::task<bool> run_checks(core::config cfg) {
@@ -88,6 +106,10 @@ net::task<bool> run_checks(core::config cfg) {
         // Huly's health sits at the server root; Vibe's under its /api base; Letta's under /v1.
         std::string path = p.name == "vibe" ? where->path + p.health_path : p.health_path;
         auto outcome = co_await probe_once(*where, p.name, path, cfg);
+        if (outcome && p.name == "huly") {
+            auto generation = co_await huly_generation_text(*where, cfg);
+            *outcome += generation;
+        }
         std::cout << label << (outcome ? "ok  " + where->where.to_string() + path + "  " + *outcome
                                        : "FAILED " + outcome.error().describe())
                   << "\n";

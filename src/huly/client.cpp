@@ -204,6 +204,20 @@ result<patch_answer> decode_patch_answer(std::string_view body) {
     return answer;
 }
 
+std::string_view describe(wrapper_generation generation) {
+    return generation == wrapper_generation::current ? "current (since 2026-01: PATCH, one request per issue)"
+                                                     : "2025 (no PATCH: per-field PUT)";
+}
+
+result<wrapper_generation> generation_from_empty_patch(const error& refusal) {
+    if (is_missing_route(refusal, "PATCH")) return wrapper_generation::v2025;
+    if (refusal.kind == error_kind::http_4xx && refusal.http_status == 400) {
+        auto doc = core::parse_json(refusal.body, "huly PATCH refusal");
+        if (doc && doc->is_object() && doc->as_object().contains("error")) return wrapper_generation::current;
+    }
+    return refusal;
+}
+
 bool is_missing_route(const error& e, std::string_view method) {
     if (e.kind != error_kind::http_4xx || e.http_status != 404) return false;
     const std::string page_text = "Cannot " + std::string(method) + " ";
@@ -234,6 +248,13 @@ net::task<result<void>> client::update_issue(std::string issue_id, std::string f
     auto res = co_await http_.send(json_request(net::http::verb::put, std::move(target), boost::json::serialize(body)));
     if (!res) co_return res.error();
     co_return result<void>{};
+}
+
+net::task<result<wrapper_generation>> client::probe_generation() {
+    auto target = issue_target(http_.where().path, "HVS-0");
+    auto res = co_await http_.send(json_request(net::http::verb::patch, std::move(target), "{}"));
+    if (res) co_return make_error(error_kind::protocol, "huly accepted a PATCH without fields: not a known wrapper");
+    co_return generation_from_empty_patch(res.error());
 }
 
 net::task<result<patch_answer>> client::patch_issue(std::string issue_id, field_values fields) {

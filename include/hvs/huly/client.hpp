@@ -46,6 +46,11 @@ struct patch_answer {
 
 using field_values = std::vector<std::pair<std::string, std::string>>;  // field, value
 
+// The REST wrapper's generation (upstreams-2026.md): since 2026-01 with PATCH /api/issues/{id},
+// before that without.
+enum class wrapper_generation { current, v2025 };
+[[nodiscard]] std::string_view describe(wrapper_generation generation);
+
 // Decoders, pure so they can be tested and fuzzed on their own.
 [[nodiscard]] result<std::vector<project>> decode_projects(std::string_view body);
 [[nodiscard]] result<issue_page> decode_issues(std::string_view body, std::size_t limit);
@@ -56,6 +61,9 @@ using field_values = std::vector<std::pair<std::string, std::string>>;  // field
 // Express's own 404 page for a method no route takes (`Cannot PATCH /api/issues/X`), as opposed to
 // the wrapper's JSON 404 for an issue it does not know.
 [[nodiscard]] bool is_missing_route(const error& e, std::string_view method);
+// The generation an empty PATCH's refusal shows: a JSON 400 "No fields to update provided" (current
+// server.js checks the body first), or Express's 404 page (2025). Anything else stays an error.
+[[nodiscard]] result<wrapper_generation> generation_from_empty_patch(const error& refusal);
 
 class client {
 public:
@@ -71,6 +79,8 @@ public:
     // PATCH route, this client (one per run) sends no further PATCH and answers route_missing.
     net::task<result<patch_answer>> patch_issue(std::string issue_id, field_values fields);
     [[nodiscard]] bool patch_route_missing() const { return patch_route_missing_; }
+    // Asks PATCH /api/issues/{id} with an empty object, which no generation can apply.
+    net::task<result<wrapper_generation>> probe_generation();
 
 private:
     net::http_client& http_;

@@ -94,6 +94,23 @@ TEST(HulyDecoders, MissingRouteIsExpressHtmlNotAJson404) {
     EXPECT_FALSE(huly::is_missing_route(e, "PATCH"));
 }
 
+// What `check` reads from PATCH /api/issues/HVS-0 {}: server.js (2026-03) refuses an empty body
+// with a JSON 400 before looking the issue up; a 2025 server has no PATCH route at all.
+TEST(HulyDecoders, WrapperGenerationFromAnEmptyPatch) {
+    error refusal = make_error(error_kind::http_4xx, "huly answered 400");
+    refusal.http_status = 400;
+    refusal.body = R"({"error":"No fields to update provided"})";
+    EXPECT_EQ(huly::generation_from_empty_patch(refusal).value(), huly::wrapper_generation::current);
+    refusal.http_status = 404;
+    refusal.body = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n"
+                   "</head>\n<body>\n<pre>Cannot PATCH /api/issues/HVS-0</pre>\n</body>\n</html>\n";
+    EXPECT_EQ(huly::generation_from_empty_patch(refusal).value(), huly::wrapper_generation::v2025);
+    refusal.body = "<html>Bad gateway</html>";
+    EXPECT_FALSE(huly::generation_from_empty_patch(refusal));
+    refusal = make_error(error_kind::connect, "refused");
+    EXPECT_FALSE(huly::generation_from_empty_patch(refusal));
+}
+
 TEST(HulyDecoders, MalformedAnswersAreNamedParseErrors) {
     for (std::string body : {"", "<html>Cannot GET</html>", "[]", R"({"projects":{}})", R"({"count":0})",
                              R"({"projects":[{"identifier":1,"name":"x","issueCount":0}]})",
