@@ -3,6 +3,7 @@
 
 #include "app/cli.hpp"
 
+#include "hvs/huly/client.hpp"
 #include "hvs/letta/client.hpp"
 #include "hvs/net/http_client.hpp"
 #include "hvs/net/http_server.hpp"
@@ -74,6 +75,17 @@ net::task<result<std::string>> vibe_generation_words(net::base_url where, core::
     co_return "(local API: " + std::string(vibe::describe(*generation)) + ")";
 }
 
+// "; wrapper <generation>" for the Huly line (a harmless PATCH without fields, see huly::client).
+net::task<std::string> huly_generation_text(net::base_url where, core::config cfg) {
+    net::rate_limiter limiter(0, 1);
+    auto http = probe_client(co_await boost::asio::this_coro::executor, where, "huly", cfg, limiter);
+    if (!http) co_return "; wrapper generation unknown: " + http.error().describe();
+    huly::client client(**http);
+    auto generation = co_await client.probe_generation();
+    co_return generation ? "; wrapper " + std::string(huly::describe(*generation))
+                         : "; wrapper generation unknown: " + generation.error().describe();
+}
+
 // exit_ok, exit_failed (something unreachable or failing) or exit_usage (an upstream this
 // service cannot work with).
 net::task<int> run_checks(core::config cfg) {
@@ -128,6 +140,10 @@ net::task<int> run_checks(core::config cfg) {
                 usable = usable && words.error().kind != error_kind::invalid;
                 outcome = words.error();
             }
+        }
+        if (outcome && p.name == "huly") {
+            auto generation = co_await huly_generation_text(*where, cfg);
+            *outcome += generation;
         }
         std::cout << label << (outcome ? "ok  " + where->where.to_string() + path + "  " + *outcome
                                        : "FAILED " + outcome.error().describe())

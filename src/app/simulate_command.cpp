@@ -35,6 +35,7 @@ struct simulate_flags {
     sim::letta_profile letta_profile = sim::letta_profile::server_0_16_8;
     std::optional<std::size_t> letta_agent_quota;
     sim::vibe_generation vibe_generation = sim::vibe_generation::v0_0_71;
+    sim::huly_options huly_options;  // --huly-generation, --huly-clock-offset-ms
 };
 
 template <class Number>
@@ -89,6 +90,14 @@ result<simulate_flags> parse_flags(const std::vector<std::string>& args) {
             auto rate = number_of<double>(value);
             if (!rate || *rate < 0 || *rate > 1e6) return bad("requests per second from 0 (unlimited) to 1000000");
             svc->host.rate = *rate;
+        } else if (name == "--huly-generation") {
+            auto generation = sim::huly_generation_named(value);
+            if (!generation) return bad("current (the wrapper since 2026-01, with PATCH) or 2025 (no PATCH)");
+            flags.huly_options.generation = *generation;
+        } else if (name == "--huly-clock-offset-ms") {
+            auto ms = number_of<long>(value);
+            if (!ms || *ms < -86'400'000 || *ms > 86'400'000) return bad("milliseconds from -86400000 to 86400000");
+            flags.huly_options.clock_offset = std::chrono::milliseconds{*ms};
         } else if (svc && knob == "burst") {
             auto burst = number_of<unsigned>(value);
             if (!burst || *burst < 1 || *burst > 1'000'000) return bad("an integer from 1 to 1000000");
@@ -137,7 +146,7 @@ int simulate_command(const core::config& cfg, const std::vector<std::string>& ar
     }
     log::logger lg("simulate");
 
-    sim::huly_simulator huly{sim::huly_options{}};
+    sim::huly_simulator huly{flags->huly_options};
     sim::vibe_options vibe_opts;
     vibe_opts.generation = flags->vibe_generation;
     sim::vibe_simulator vibe{vibe_opts};

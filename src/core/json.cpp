@@ -84,4 +84,32 @@ std::string iso8601_ms(std::int64_t epoch_ms) {
     return buf;
 }
 
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view text) {
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, ms = 0, used = 0;
+    const std::string s(text);
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute, &second, &used) != 6 ||
+        used != 19) {
+        return std::nullopt;
+    }
+    std::string_view rest = text.substr(19);
+    if (rest.size() == 5 && rest.front() == '.') {
+        for (char c : rest.substr(1, 3)) {
+            if (c < '0' || c > '9') return std::nullopt;
+            ms = ms * 10 + (c - '0');
+        }
+        rest.remove_prefix(4);
+    }
+    if (rest != "Z" || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+        return std::nullopt;
+    }
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    return static_cast<std::int64_t>(timegm(&tm)) * 1000 + ms;
+}
+
 }  // namespace hvs::core

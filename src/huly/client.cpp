@@ -63,6 +63,38 @@ boost::json::object field_update(const std::string& field, const std::string& va
     return boost::json::object{{"field", field}, {"value", value}};
 }
 
+boost::json::object fields_object(const field_values& fields) {
+    boost::json::object out;
+    for (const auto& [field, value] : fields) out[field] = value;
+    return out;
+}
+
+std::set<std::string> string_set(const boost::json::array& list) {
+    std::set<std::string> names;
+    for (const auto& name : list) {
+        if (name.is_string()) names.emplace(name.as_string());
+    }
+    return names;
+}
+
+// syncMeta {modifiedSince, latestModified, serverTime} (server.js, GET /api/projects/:identifier/issues).
+result<void> decode_sync_meta(const boost::json::object& meta, issue_page& page) {
+    constexpr std::string_view what = "huly syncMeta";
+    auto since = core::optional_string_field(meta, "modifiedSince", what);
+    if (!since) return since.error();
+    page.filtered = since->has_value();
+    auto server_time = core::optional_string_field(meta, "serverTime", what);
+    if (!server_time) return server_time.error();
+    if (*server_time) {
+        page.server_time_ms = core::parse_iso8601_ms(**server_time);
+        if (!page.server_time_ms) {
+            return make_error(error_kind::parse, std::string(what) + ": serverTime '" + **server_time +
+                                                     "' is not an ISO-8601 UTC time");
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 result<std::vector<project>> decode_projects(std::string_view body) {
@@ -119,6 +151,11 @@ result<issue_page> decode_issues(std::string_view body, std::size_t limit) {
     if (auto* filtered = (*obj)->if_contains("filtered"); filtered && filtered->is_bool()) {
         page.filtered = filtered->as_bool();
     }
+    if (auto* meta = (*obj)->if_contains("syncMeta"); meta && !meta->is_null()) {
+        auto meta_obj = core::object_of(*meta, "huly syncMeta");
+        if (!meta_obj) return meta_obj.error();
+        if (auto decoded = decode_sync_meta(**meta_obj, page); !decoded) return decoded.error();
+    }
     page.possibly_truncated = limit > 0 && page.issues.size() >= limit;
     return page;
 }
@@ -129,11 +166,62 @@ std::optional<std::set<std::string>> refused_status_catalogue(const error& e) {
     if (!doc || !doc->is_object()) return std::nullopt;
     auto* list = doc->as_object().if_contains("availableStatuses");
     if (!list || !list->is_array()) return std::nullopt;
-    std::set<std::string> names;
-    for (const auto& name : list->as_array()) {
-        if (name.is_string()) names.emplace(name.as_string());
+    return string_set(list->as_array());
+}
+
+result<patch_answer> decode_patch_answer(std::string_view body) {
+    constexpr std::string_view what = "huly PATCH /api/issues/{id}";
+    auto doc = core::parse_json(body, what);
+    if (!doc) return doc.error();
+    auto obj = core::object_of(*doc, what);
+    if (!obj) return obj.error();
+    patch_answer answer;
+    auto* applied = (*obj)->if_contains("appliedUpdates");
+    if (!applied) return make_error(error_kind::parse, std::string(what) + ": field 'appliedUpdates' is missing");
+    auto applied_obj = core::object_of(*applied, what);
+    if (!applied_obj) return applied_obj.error();
+    for (const auto& entry : **applied_obj) answer.applied.emplace(entry.key());
+    // `errors: errors.length > 0 ? errors : undefined`: absent when every field was applied.
+    auto* errors = (*obj)->if_contains("errors");
+    if (!errors || errors->is_null()) return answer;
+    auto items = core::array_of(*errors, what);
+    if (!items) return items.error();
+    for (const auto& item : **items) {
+        auto e = core::object_of(item, "huly PATCH error");
+        if (!e) return e.error();
+        field_refusal refusal;
+        auto field = string_field(**e, "field", "huly PATCH error");
+        if (!field) return field.error();
+        refusal.field = *field;
+        auto message = core::optional_string_field(**e, "error", "huly PATCH error");
+        if (!message) return message.error();
+        refusal.message = message->value_or("refused");
+        for (const char* key : {"available", "valid"}) {
+            if (auto* list = (*e)->if_contains(key); list && list->is_array()) refusal.allowed = string_set(list->as_array());
+        }
+        answer.refused.push_back(std::move(refusal));
     }
-    return names;
+    return answer;
+}
+
+std::string_view describe(wrapper_generation generation) {
+    return generation == wrapper_generation::current ? "current (since 2026-01: PATCH, one request per issue)"
+                                                     : "2025 (no PATCH: per-field PUT)";
+}
+
+result<wrapper_generation> generation_from_empty_patch(const error& refusal) {
+    if (is_missing_route(refusal, "PATCH")) return wrapper_generation::v2025;
+    if (refusal.kind == error_kind::http_4xx && refusal.http_status == 400) {
+        auto doc = core::parse_json(refusal.body, "huly PATCH refusal");
+        if (doc && doc->is_object() && doc->as_object().contains("error")) return wrapper_generation::current;
+    }
+    return refusal;
+}
+
+bool is_missing_route(const error& e, std::string_view method) {
+    if (e.kind != error_kind::http_4xx || e.http_status != 404) return false;
+    const std::string page_text = "Cannot " + std::string(method) + " ";
+    return e.body.find("<pre>" + page_text) != std::string::npos;
 }
 
 net::task<result<std::vector<project>>> client::list_projects() {
@@ -167,6 +255,34 @@ net::task<result<void>> client::update_issue(std::string issue_id, std::string f
     auto res = co_await http_.send(json_request(net::http::verb::put, std::move(target), boost::json::serialize(body)));
     if (!res) co_return res.error();
     co_return result<void>{};
+}
+
+net::task<result<wrapper_generation>> client::probe_generation() {
+    auto target = issue_target(http_.where().path, "HVS-0");
+    auto res = co_await http_.send(json_request(net::http::verb::patch, std::move(target), "{}"));
+    if (res) co_return make_error(error_kind::protocol, "huly accepted a PATCH without fields: not a known wrapper");
+    co_return generation_from_empty_patch(res.error());
+}
+
+net::task<result<patch_answer>> client::patch_issue(std::string issue_id, field_values fields) {
+    if (patch_route_missing_) {
+        patch_answer missing;
+        missing.route_missing = true;
+        co_return missing;
+    }
+    auto body = boost::json::serialize(fields_object(fields));
+    auto target = issue_target(http_.where().path, issue_id);
+    // Like PUT, setting fields to values is idempotent: safe to repeat after a transient failure.
+    auto res = co_await http_.send(json_request(net::http::verb::patch, std::move(target), std::move(body)));
+    if (!res) {
+        if (!is_missing_route(res.error(), "PATCH")) co_return res.error();
+        patch_answer missing;
+        missing.route_missing = true;
+        missing.route_missing_found_now = !patch_route_missing_;  // not when a concurrent PATCH found it first
+        patch_route_missing_ = true;
+        co_return missing;
+    }
+    co_return decode_patch_answer(res->body());
 }
 
 }  // namespace hvs::huly

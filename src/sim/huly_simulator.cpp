@@ -25,23 +25,25 @@ constexpr std::array<std::string_view, 12> inherited_keys = {
 // ---------------------------------------------------------------------------------------------
 // Route matching: the Huly routes, as Express's router matches a path against them.
 
-enum class route_id { none, health, projects, project_issues, issue_get, issue_create, issue_update };
+enum class route_id { none, health, projects, project_issues, issue_get, issue_create, issue_update, issue_patch };
 
 struct route_spec {
     http::verb verb;
     route_id id;
     std::string_view path;       // Express path, ":" marks the parameter segment
     std::string_view name;       // the route template route_of reports
+    bool since_2026 = false;     // absent from the 2025 server.js
 };
 
-// In the order server.js registers them.
-constexpr std::array<route_spec, 6> routes = {{
+// In the order server.js registers them (app.patch('/api/issues/:identifier') since f1c66d6, 2026-01).
+constexpr std::array<route_spec, 7> routes = {{
     {http::verb::get, route_id::health, "/health", "/health"},
     {http::verb::get, route_id::projects, "/api/projects", "/api/projects"},
     {http::verb::get, route_id::project_issues, "/api/projects/:/issues", "/api/projects/{id}/issues"},
     {http::verb::get, route_id::issue_get, "/api/issues/:", "/api/issues/{id}"},
     {http::verb::post, route_id::issue_create, "/api/issues", "/api/issues"},
     {http::verb::put, route_id::issue_update, "/api/issues/:", "/api/issues/{id}"},
+    {http::verb::patch, route_id::issue_patch, "/api/issues/:", "/api/issues/{id}", true},
 }};
 
 std::vector<std::string_view> segments_of(std::string_view path) {
@@ -88,8 +90,9 @@ struct route_match {
 
 // Express's router: HEAD runs GET routes; a parameter that fails to decode on any route whose path
 // matches ends routing with 400, whatever the method.
-route_match match_route(http::verb verb, std::string_view path) {
+route_match match_route(http::verb verb, std::string_view path, huly_generation generation) {
     for (const auto& spec : routes) {
+        if (spec.since_2026 && generation == huly_generation::v2025) continue;
         auto raw = path_match(spec, path);
         if (!raw) continue;
         auto decoded = js::decode_uri_component(*raw);
@@ -180,7 +183,45 @@ json::value optional_label(const std::optional<std::string>& label) {
     return label ? json::value(*label) : json::value(nullptr);
 }
 
+// `value.length > 100`: the length in UTF-16 code units, as JavaScript counts it.
+std::size_t utf16_length(std::string_view text) {
+    std::size_t units = 0;
+    for (unsigned char c : text) {
+        if ((c & 0xC0) != 0x80) units += c >= 0xF0 ? 2 : 1;
+    }
+    return units;
+}
+
+// `text.substring(0, n)` for n code units (never splitting a UTF-8 sequence).
+std::string utf16_prefix(std::string_view text, std::size_t n) {
+    std::size_t units = 0, end = 0;
+    while (end < text.size()) {
+        const auto c = static_cast<unsigned char>(text[end]);
+        const std::size_t width = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        const std::size_t cost = c >= 0xF0 ? 2 : 1;
+        if (units + cost > n) break;
+        units += cost;
+        end += width;
+    }
+    return std::string(text.substr(0, end));
+}
+
+// `value === null || value === ''`: the PATCH fields that clear a reference.
+bool clears(const json::value& value) {
+    return value.is_null() || (value.is_string() && value.get_string().empty());
+}
+
 }  // namespace
+
+std::optional<huly_generation> huly_generation_named(std::string_view name) {
+    if (name == "current") return huly_generation::current;
+    if (name == "2025") return huly_generation::v2025;
+    return std::nullopt;
+}
+
+std::string_view to_string(huly_generation generation) {
+    return generation == huly_generation::v2025 ? "2025" : "current";
+}
 
 // ---------------------------------------------------------------------------------------------
 // The simulator.
@@ -188,7 +229,7 @@ json::value optional_label(const std::optional<std::string>& label) {
 huly_simulator::huly_simulator(huly_options options) : options_(std::move(options)) {}
 
 std::int64_t huly_simulator::now_ms() const {
-    const auto now = options_.clock ? options_.clock() : std::chrono::system_clock::now();
+    const auto now = (options_.clock ? options_.clock() : std::chrono::system_clock::now()) + options_.clock_offset;
     return std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
 }
 
@@ -254,7 +295,7 @@ json::object huly_simulator::format_issue(const issue_record& issue, const proje
 std::string huly_simulator::route_of(const request& req) const {
     const auto verb = req.method();
     if (verb == http::verb::options) return "OPTIONS *";
-    auto matched = match_route(verb, express::split(req.target()).path);
+    auto matched = match_route(verb, express::split(req.target()).path, options_.generation);
     if (!matched.spec) return "unmatched";
     return std::string(http::to_string(verb)) + " " + std::string(matched.spec->name);
 }
@@ -289,7 +330,7 @@ response huly_simulator::dispatch(const request& req) {
     if (body.error) return express::express_error_page(req, *body.error, express::status_text(*body.error), now);
 
     const auto target = express::split(req.target());
-    auto matched = match_route(verb, target.path);
+    auto matched = match_route(verb, target.path, options_.generation);
     if (matched.undecodable) return express::express_error_page(req, status::bad_request, "Bad Request", now);
     if (!matched.spec) {
         const std::string message = "Cannot " + std::string(req.method_string()) + " " + js::encode_url(target.path);
@@ -302,6 +343,7 @@ response huly_simulator::dispatch(const request& req) {
     case route_id::issue_get: return get_issue(req, matched.param);
     case route_id::issue_create: return create_issue(req, body.value);
     case route_id::issue_update: return update_issue(req, matched.param, body.value);
+    case route_id::issue_patch: return patch_issue(req, matched.param, body.value);
     case route_id::none: break;
     }
     return express::express_error_page(req, status::not_found, "Cannot " + std::string(req.method_string()), now);
@@ -338,16 +380,28 @@ response huly_simulator::list_projects(const request& req) const {
 
 // GET /api/projects/{id}/issues?modifiedAfter=&limit=: modifiedOn >= modifiedAfter, newest first,
 // silently cut to `limit` (parseInt; default 1000; a NaN or non-positive limit cuts nothing).
+// current: `modifiedSince || modifiedAfter` filters, and the answer carries
+// syncMeta {modifiedSince, createdSince, latestModified, serverTime} instead of `filtered`
+// (server.js app.get('/api/projects/:identifier/issues'); createdSince is not modelled).
 response huly_simulator::list_issues(const request& req, const std::string& identifier, std::string_view query) const {
     const std::int64_t now = now_ms();
     const auto* project = find_project(identifier);
     if (!project) return express::json_error(req, status::not_found, "Project " + identifier + " not found", now);
 
-    const auto modified_after = express::query_param(query, "modifiedAfter");
+    const bool current = options_.generation == huly_generation::current;
+    auto modified_after = express::query_param(query, "modifiedAfter");
+    if (current) {
+        if (auto modified_since = express::query_param(query, "modifiedSince"); modified_since.truthy) {
+            modified_after = modified_since;
+        }
+    }
     std::optional<std::int64_t> since;
     if (modified_after.truthy) {
         since = js::parse_js_date(modified_after.text);
-        if (!since) return express::json_error(req, status::bad_request, "Invalid modifiedAfter timestamp", now);
+        if (!since) {
+            const char* message = current ? "Invalid modifiedSince timestamp" : "Invalid modifiedAfter timestamp";
+            return express::json_error(req, status::bad_request, message, now);
+        }
     }
     const auto limit_param = express::query_param(query, "limit");
     const double limit = limit_param.present ? js::js_parse_int(limit_param.text) : 1000;
@@ -361,14 +415,24 @@ response huly_simulator::list_issues(const request& req, const std::string& iden
     if (limit >= 1 && limit < static_cast<double>(selected.size())) selected.resize(static_cast<std::size_t>(limit));
 
     json::array issues;
-    for (const auto* issue : selected) issues.push_back(format_issue(*issue, *project, options_.fail_description_reads));
+    std::optional<std::int64_t> latest;
+    for (const auto* issue : selected) {
+        issues.push_back(format_issue(*issue, *project, options_.fail_description_reads));
+        latest = std::max(latest.value_or(issue->modified_on), issue->modified_on);
+    }
     const auto count = issues.size();
-    return express::express_json(req, status::ok,
-                                 json::object{{"project", identifier},
-                                              {"issues", std::move(issues)},
-                                              {"count", count},
-                                              {"filtered", modified_after.truthy}},
-                                 now);
+    json::object answer{{"project", identifier}, {"issues", std::move(issues)}, {"count", count}};
+    if (current) {
+        answer["syncMeta"] = json::object{
+            {"modifiedSince", modified_after.truthy ? json::value(modified_after.text) : json::value(nullptr)},
+            {"createdSince", nullptr},
+            {"latestModified", latest ? json::value(js::iso_string(*latest)) : json::value(nullptr)},
+            {"serverTime", js::iso_string(now)},
+        };
+    } else {
+        answer["filtered"] = modified_after.truthy;
+    }
+    return express::express_json(req, status::ok, answer, now);
 }
 
 // GET /api/issues/{id}: the bare issue object.
@@ -460,6 +524,13 @@ response huly_simulator::update_issue(const request& req, const std::string& ide
             }
             text = js::js_trim(value->get_string());
         }
+        if (!text.empty() && options_.generation == huly_generation::current) {
+            // current server.js still calls uploadMarkup (the collaborator's createContent), which
+            // rejects a document that exists: HULLY-259, fixed in 24712bb for PATCH only. The
+            // collaborator's own wording is not in the repository; this text stands for it.
+            return express::json_error(req, status::internal_server_error,
+                                       "Failed to update description: content already exists", now);
+        }
         issue->description_is_markup = !text.empty();
         issue->description = std::move(text);
     } else if (name == "status") {
@@ -499,6 +570,114 @@ response huly_simulator::update_issue(const request& req, const std::string& ide
     return express::express_json(
         req, status::ok,
         json::object{{"identifier", identifier}, {"field", *field}, {"value", std::move(shown)}, {"updated", true}}, now);
+}
+
+// PATCH /api/issues/{id} {title?, description?, status?, priority?, component?, milestone?,
+// assignee?, dueDate?} (server.js app.patch('/api/issues/:identifier'), current generation):
+// 400 for no field, 404 JSON for an unknown issue, else 200 {identifier, updated, appliedUpdates,
+// errors?}; a field it cannot apply goes to `errors` and the others are still applied.
+response huly_simulator::patch_issue(const request& req, const std::string& identifier, const json::value& body) {
+    const std::int64_t now = now_ms();
+    // Object.entries(req.body): an array's entries are its indices.
+    std::vector<std::pair<std::string, json::value>> updates;
+    if (body.is_object()) {
+        for (const auto& entry : body.get_object()) updates.emplace_back(std::string(entry.key()), entry.value());
+    } else if (body.is_array()) {
+        for (std::size_t i = 0; i < body.get_array().size(); ++i) updates.emplace_back(std::to_string(i), body.get_array()[i]);
+    }
+    if (updates.empty()) return express::json_error(req, status::bad_request, "No fields to update provided", now);
+    auto [project, issue] = find_issue(identifier);
+    if (!issue) return express::json_error(req, status::not_found, "Issue " + identifier + " not found", now);
+
+    json::object applied;
+    json::array errors;
+    bool touched = false;  // updateData is not empty: updateDoc runs, modifiedOn moves
+    for (const auto& [field, value] : updates) {
+        const auto before = applied.size();
+        if (auto refusal = patch_field(*issue, *project, field, value, applied)) {
+            errors.push_back(std::move(*refusal));
+        }
+        touched = touched || applied.size() > before;
+    }
+    if (touched) issue->modified_on = now;
+    json::object answer{{"identifier", identifier}, {"updated", !applied.empty()}, {"appliedUpdates", std::move(applied)}};
+    if (!errors.empty()) answer["errors"] = std::move(errors);  // `errors.length > 0 ? errors : undefined`
+    return express::express_json(req, status::ok, answer, now);
+}
+
+std::optional<json::object> huly_simulator::patch_field(issue_record& issue, const project_record& project,
+                                                        const std::string& field, const json::value& value,
+                                                        json::object& applied) {
+    auto refused = [&](std::string message) { return json::object{{"field", field}, {"error", std::move(message)}}; };
+    if (field == "title") {
+        issue.title = value;
+        applied["title"] = value;
+    } else if (field == "description") {
+        const bool has_text = js::js_truthy(value);
+        if (has_text && !value.is_string()) return refused("value.trim is not a function");  // caught per field
+        std::string text = has_text ? js::js_trim(value.get_string()) : std::string();
+        if (!text.empty()) {
+            const bool long_text = utf16_length(value.get_string()) > 100;
+            applied["description"] = utf16_prefix(text, 100) + (long_text ? "..." : "");
+        } else {
+            applied["description"] = "";
+        }
+        issue.description_is_markup = !text.empty();
+        issue.description = std::move(text);
+    } else if (field == "status") {
+        if (!options_.statuses.empty() && !value.is_string()) {
+            return refused(value.is_null() ? "Cannot read properties of null (reading 'toLowerCase')"
+                                           : "value.toLowerCase is not a function");
+        }
+        auto canonical = value.is_string() ? canonical_status(value.get_string()) : std::nullopt;
+        if (!canonical) {
+            auto refusal = refused("Status '" + js::js_string(value) + "' not found");
+            refusal["available"] = string_array(options_.statuses);
+            return refusal;
+        }
+        issue.status = *canonical;
+        applied["status"] = *canonical;
+    } else if (field == "priority") {
+        const std::string key = js::js_string(value);
+        if (auto priority = priority_of(key)) {
+            issue.priority = *priority;
+        } else if (!is_inherited_key(key)) {  // inherited keys pass the check; Huly drops the value
+            auto refusal = refused("Priority '" + key + "' not valid");
+            refusal["valid"] = priority_array();
+            return refusal;
+        }
+        applied["priority"] = value;
+    } else if (field == "component" || field == "milestone") {
+        // findOne(Component|Milestone, {space, label}): a label some issue of the project carries.
+        const bool is_component = field == "component";
+        std::optional<std::string> label;
+        if (!clears(value)) {
+            const std::string wanted = js::js_string(value);
+            for (const auto& other : project.issues) {
+                const auto& known = is_component ? other.component : other.milestone;
+                if (known && *known == wanted) label = wanted;
+            }
+            if (!label) return refused((is_component ? "Component '" : "Milestone '") + wanted + "' not found");
+        }
+        (is_component ? issue.component : issue.milestone) = label;
+        applied[field] = label ? json::value(*label) : json::value(nullptr);
+    } else if (field == "assignee") {
+        // findOne(core.class.Account, {email}): the simulator knows no accounts.
+        if (!clears(value)) return refused("Assignee '" + js::js_string(value) + "' not found");
+        applied["assignee"] = nullptr;
+    } else if (field == "dueDate") {
+        // Not stored: the issue shape this simulator reads back has no dueDate.
+        if (clears(value)) {
+            applied["dueDate"] = nullptr;
+        } else {
+            auto when = js::parse_js_date(js::js_string(value));
+            if (!when) return refused("Invalid date format: '" + js::js_string(value) + "'");
+            applied["dueDate"] = js::iso_string(*when);
+        }
+    } else {
+        return refused("Field '" + field + "' not supported");
+    }
+    return std::nullopt;
 }
 
 // ---------------------------------------------------------------------------------------------

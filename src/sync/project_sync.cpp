@@ -111,28 +111,77 @@ net::task<void> update_task(sync_context& ctx, task_update update, write_results
     confirm(results.links[update.issue_id], update);
 }
 
-// The Huly writes of one issue, one field at a time, in order.
-net::task<void> update_issue(sync_context& ctx, std::vector<issue_update> updates, write_results& results) {
+// A Huly write that did not happen (a 400 to a PUT, an entry of a PATCH's errors[], a failed
+// request): never counted as written, its base stays. A refused status with the catalogue Huly
+// named is learned and not sent again while unchanged.
+void record_issue_failure(sync_context& ctx, const issue_update& update, const error& e,
+                          const std::optional<std::set<std::string>>& statuses, write_results& results) {
+    if (update.field == "status" && statuses) {
+        HVS_LOG(ctx.log, warning) << "Huly refused status '" << update.value << "' for " << update.issue_id
+                                  << "; it will not be sent again while unchanged";
+        results.learned_statuses.insert(statuses->begin(), statuses->end());
+        results.links[update.issue_id].rejected_status = update.value;
+    }
+    HVS_LOG(ctx.log, warning) << "updating Huly " << update.issue_id << " " << update.field
+                              << " failed: " << e.describe();
+    record_failure(results, "update " + update.issue_id + " " + update.field, e);
+}
+
+void record_issue_written(const issue_update& update, write_results& results) {
+    ++results.issues_updated;
+    confirm(results.links[update.issue_id], update);
+}
+
+// The 2025 wrapper's only write: PUT, one field at a time, in order.
+net::task<void> put_issue_fields(sync_context& ctx, std::vector<issue_update> updates, write_results& results) {
     for (auto& update : updates) {
         auto done = co_await ctx.huly.update_issue(update.issue_id, update.field, update.value);
-        link& l = results.links[update.issue_id];
         if (done) {
-            ++results.issues_updated;
-            confirm(l, update);
-            continue;
+            record_issue_written(update, results);
+        } else {
+            record_issue_failure(ctx, update, done.error(), huly::refused_status_catalogue(done.error()), results);
         }
-        if (update.field == "status") {
-            if (auto catalogue = huly::refused_status_catalogue(done.error())) {
-                HVS_LOG(ctx.log, warning) << "Huly refused status '" << update.value << "' for " << update.issue_id
-                                          << "; it will not be sent again while unchanged";
-                results.learned_statuses.insert(catalogue->begin(), catalogue->end());
-                l.rejected_status = update.value;
-            }
-        }
-        HVS_LOG(ctx.log, warning) << "updating Huly " << update.issue_id << " " << update.field
-                                  << " failed: " << done.error().describe();
-        record_failure(results, "update " + update.issue_id + " " + update.field, done.error());
     }
+}
+
+void record_patch_answer(sync_context& ctx, const std::vector<issue_update>& updates, const huly::patch_answer& answer,
+                         write_results& results) {
+    for (const auto& update : updates) {
+        auto refusal = std::find_if(answer.refused.begin(), answer.refused.end(),
+                                    [&](const huly::field_refusal& r) { return r.field == update.field; });
+        if (refusal != answer.refused.end()) {
+            auto refused = make_error(error_kind::http_4xx, "Huly refused " + update.field + ": " + refusal->message);
+            record_issue_failure(ctx, update, refused, refusal->allowed, results);
+        } else if (answer.applied.contains(update.field)) {
+            record_issue_written(update, results);
+        } else {
+            // Neither applied nor refused: the outcome is unknown, so the next cycle looks again.
+            auto unknown = make_error(error_kind::protocol, "the PATCH answer neither applied nor refused it");
+            record_issue_failure(ctx, update, unknown, std::nullopt, results);
+        }
+    }
+}
+
+// The Huly writes of one issue: every field in one PATCH; per-field PUT against a wrapper without
+// PATCH (it says so once per run).
+net::task<void> update_issue(sync_context& ctx, std::vector<issue_update> updates, write_results& results) {
+    huly::field_values fields;
+    for (const auto& update : updates) fields.emplace_back(update.field, update.value);
+    const std::string issue_id = updates.front().issue_id;
+    auto patched = co_await ctx.huly.patch_issue(issue_id, std::move(fields));
+    if (!patched) {
+        for (const auto& update : updates) record_issue_failure(ctx, update, patched.error(), std::nullopt, results);
+        co_return;
+    }
+    if (patched->route_missing) {
+        if (patched->route_missing_found_now) {
+            HVS_LOG(ctx.log, warning) << "this Huly REST wrapper has no PATCH /api/issues/{id} (a 2025 version): "
+                                         "writing issues field by field with PUT for the rest of this run";
+        }
+        co_await put_issue_fields(ctx, std::move(updates), results);
+        co_return;
+    }
+    record_patch_answer(ctx, updates, *patched, results);
 }
 
 net::task<result<stored_state>> load_state(sync_context& ctx, std::string identifier) {
@@ -321,8 +370,13 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
         co_return outcome;
     }
 
+    // The watermark is on Huly's clock (modifiedOn), never on ours, so a skewed local clock cannot
+    // skip a change. When the wrapper tells its time (syncMeta.serverTime) it is also capped by it:
+    // a modifiedOn ahead of the server's clock (stamped by a writer whose clock runs fast) would
+    // otherwise push the watermark past changes the server stamps later with its own, earlier time.
     std::int64_t newest = row.watermark_ms.value_or(0);
     for (const auto& issue : issues->issues) newest = std::max(newest, issue.modified_ms);
+    if (issues->server_time_ms) newest = std::min(newest, *issues->server_time_ms);
 
     plan_settings settings = ctx.settings.plan;
     settings.available_statuses.insert(state->learned_statuses.begin(), state->learned_statuses.end());

@@ -182,6 +182,7 @@ TEST_F(HulySim, Contract4_UnknownProjectIs404AndMatchIsCaseSensitive) {
 }
 
 TEST_F(HulySim, Contract4_UnparsableModifiedAfterIs400AfterTheProjectCheck) {
+    sim_.set_generation(huly_generation::v2025);  // the 2025 server.js (3a900d0)
     seed_basic();
     auto res = get("/api/projects/HVSYN/issues?modifiedAfter=yesterday");
     EXPECT_EQ(res.result(), status::bad_request);
@@ -192,6 +193,7 @@ TEST_F(HulySim, Contract4_UnparsableModifiedAfterIs400AfterTheProjectCheck) {
 }
 
 TEST_F(HulySim, Contract4_IssuesHaveExactlyTwelveKeysNewestModifiedFirst) {
+    sim_.set_generation(huly_generation::v2025);  // the 2025 server.js (3a900d0)
     seed_basic();
     auto res = get("/api/projects/HVSYN/issues?limit=1000");
     EXPECT_EQ(res.result(), status::ok);
@@ -211,6 +213,7 @@ TEST_F(HulySim, Contract4_IssuesHaveExactlyTwelveKeysNewestModifiedFirst) {
 }
 
 TEST_F(HulySim, Contract4_ModifiedAfterIsInclusiveOnModifiedOn) {
+    sim_.set_generation(huly_generation::v2025);  // the 2025 server.js (3a900d0)
     seed_basic();
     auto body = json_of(get("/api/projects/HVSYN/issues?modifiedAfter=2025-11-03T12%3A34%3A57.789Z&limit=1000"));
     EXPECT_EQ(body.at("filtered"), true);
@@ -333,6 +336,7 @@ TEST_F(HulySim, Contract6_3_NonStringStatusIs500TypeError) {
 }
 
 TEST_F(HulySim, Contract6_4_DescriptionIsTrimmedWhenStoredAndEchoedRaw) {
+    sim_.set_generation(huly_generation::v2025);  // the 2025 server.js (3a900d0)
     seed_basic();
     now_ = t0 + 60'000;
     auto res = put("HVSYN-1", R"({"field":"description","value":"  New text\n\n---\nHuly Issue: HVSYN-1 \n"})");
@@ -456,7 +460,7 @@ TEST_F(HulySim, Contract7_JsonBodyOver100kBIs413Html) {
     EXPECT_EQ(res[http::field::content_type], html_type);
     EXPECT_EQ(res.body(), html_page("Payload Too Large"));
     // Exactly 100 kB is accepted.
-    std::string fits = R"({"field":"description","value":")";
+    std::string fits = R"({"field":"title","value":")";
     fits += std::string(100 * 1024 - fits.size() - 2, 'b') + "\"}";
     EXPECT_EQ(put("HVSYN-1", fits).result(), status::ok);
 }
@@ -726,6 +730,141 @@ TEST_F(HulySim, Robustness_OddValuesAnswerAsTheServerWould) {
     request odd{http::verb::unknown, "/health", 11};
     odd.method_string("BREW");
     EXPECT_EQ(sim_.handle(odd).result(), status::bad_request);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generations (upstreams-2026.md). "current" is server.js at 1f0568f (2026-03) of
+// oculairmedia/huly-webhook-implementation: app.patch('/api/issues/:identifier'),
+// app.put('/api/issues/:identifier') still calling uploadMarkup for a description (HULLY-259),
+// app.get('/api/projects/:identifier/issues') answering syncMeta. "2025" is server.js at 3a900d0.
+
+TEST_F(HulySim, Current_IsTheDefaultGeneration) {
+    EXPECT_EQ(huly_options{}.generation, huly_generation::current);
+    EXPECT_EQ(huly_generation_named("2025"), huly_generation::v2025);
+    EXPECT_EQ(huly_generation_named("current"), huly_generation::current);
+    EXPECT_FALSE(huly_generation_named("2026"));
+}
+
+TEST_F(HulySim, Current_PatchAppliesSeveralFieldsAndReportsRefusalsInA200) {
+    seed_basic();
+    now_ = t0 + 60'000;
+    auto res = send(http::verb::patch, "/api/issues/HVSYN-1",
+                    R"({"title":"Renamed","status":"In Review","description":"  New text  "})");
+    EXPECT_EQ(res.result(), status::ok);
+    EXPECT_EQ(res[http::field::content_type], json_type);
+    // appliedUpdates in the body's order; errors[] with the catalogue as `available`.
+    EXPECT_EQ(res.body(), R"({"identifier":"HVSYN-1","updated":true,)"
+                          R"("appliedUpdates":{"title":"Renamed","description":"New text"},)"
+                          R"("errors":[{"field":"status","error":"Status 'In Review' not found",)"
+                          R"("available":["Backlog","Todo","In Progress","Done","Canceled"]}]})");
+    auto issue = json_of(get("/api/issues/HVSYN-1"));
+    EXPECT_EQ(issue.at("title"), "Renamed");
+    EXPECT_EQ(issue.at("description"), "New text");
+    EXPECT_EQ(issue.at("status"), "Backlog");
+    EXPECT_EQ(issue.at("modifiedOn"), t0 + 60'000);
+    EXPECT_EQ(sim_.route_of(make_request(http::verb::patch, "/api/issues/HVSYN-1", "{}")), "PATCH /api/issues/{id}");
+}
+
+TEST_F(HulySim, Current_PatchOmitsErrorsWhenEverythingApplied) {
+    seed_basic();
+    auto body = json_of(send(http::verb::patch, "/api/issues/HVSYN-2", R"({"status":"done","priority":"Low"})"));
+    EXPECT_EQ(json::serialize(body),
+              R"({"identifier":"HVSYN-2","updated":true,"appliedUpdates":{"status":"Done","priority":"Low"}})");
+    // A bad priority is refused with `valid` (not `available`); an unknown field is named.
+    body = json_of(send(http::verb::patch, "/api/issues/HVSYN-2", R"({"priority":"urgent","estimate":3})"));
+    EXPECT_EQ(json::serialize(body),
+              R"({"identifier":"HVSYN-2","updated":false,"appliedUpdates":{},"errors":[)"
+              R"({"field":"priority","error":"Priority 'urgent' not valid",)"
+              R"("valid":["NoPriority","Urgent","High","Medium","Low"]},)"
+              R"({"field":"estimate","error":"Field 'estimate' not supported"}]})");
+}
+
+TEST_F(HulySim, Current_PatchWithNothingAppliedLeavesModifiedOn) {
+    seed_basic();
+    now_ = t0 + 60'000;
+    auto body = json_of(send(http::verb::patch, "/api/issues/HVSYN-1", R"({"status":null})"));
+    EXPECT_EQ(body.at("updated"), false);
+    EXPECT_EQ(body.at("errors").at(0).at("error"), "Cannot read properties of null (reading 'toLowerCase')");
+    EXPECT_EQ(json_of(get("/api/issues/HVSYN-1")).at("modifiedOn"), 1762173296789);
+}
+
+TEST_F(HulySim, Current_PatchNeedsAFieldThenAKnownIssueAnsweringJson) {
+    seed_basic();
+    auto res = send(http::verb::patch, "/api/issues/HVSYN-99", "{}");
+    EXPECT_EQ(res.result(), status::bad_request);  // checked before the issue is looked up
+    EXPECT_EQ(res.body(), R"({"error":"No fields to update provided"})");
+    res = send(http::verb::patch, "/api/issues/HVSYN-99", R"({"title":"x"})");
+    EXPECT_EQ(res.result(), status::not_found);
+    EXPECT_EQ(res[http::field::content_type], json_type);
+    EXPECT_EQ(res.body(), R"({"error":"Issue HVSYN-99 not found"})");
+}
+
+TEST_F(HulySim, Current_PatchEchoesAtMost100CharactersOfADescription) {
+    seed_basic();
+    const std::string text(150, 'x');
+    auto body = json_of(send(http::verb::patch, "/api/issues/HVSYN-1", R"({"description":")" + text + "\"}"));
+    EXPECT_EQ(body.at("appliedUpdates").at("description").as_string(), std::string(100, 'x') + "...");
+    EXPECT_EQ(sim_.issue("HVSYN-1")->at("description").as_string(), text);
+    body = json_of(send(http::verb::patch, "/api/issues/HVSYN-1", R"({"description":"   "})"));
+    EXPECT_EQ(body.at("appliedUpdates").at("description"), "");
+    EXPECT_EQ(sim_.issue("HVSYN-1")->at("description"), "");
+}
+
+TEST_F(HulySim, Current_PutOfADescriptionIs500ButOtherFieldsStillWork) {
+    seed_basic();
+    now_ = t0 + 60'000;
+    auto res = put("HVSYN-1", R"({"field":"description","value":"new text"})");
+    EXPECT_EQ(res.result(), status::internal_server_error);
+    EXPECT_EQ(json_of(res).at("error").as_string().starts_with("Failed to update description: "), true);
+    EXPECT_EQ(sim_.issue("HVSYN-1")->at("description"), "one");
+    EXPECT_EQ(sim_.issue("HVSYN-1")->at("modifiedOn"), 1762173296789);
+    EXPECT_EQ(put("HVSYN-1", R"({"field":"description","value":""})").result(), status::ok);  // no upload
+    EXPECT_EQ(put("HVSYN-1", R"({"field":"title","value":"T"})").result(), status::ok);
+    EXPECT_EQ(put("HVSYN-1", R"({"field":"status","value":"Done"})").result(), status::ok);
+    EXPECT_EQ(put("HVSYN-1", R"({"field":"priority","value":"Low"})").result(), status::ok);
+}
+
+TEST_F(HulySim, Current_IssuesAnswerSyncMetaAndTakeModifiedSinceOrModifiedAfter) {
+    seed_basic();
+    now_ = t0 + 60'000;
+    auto body = json_of(get("/api/projects/HVSYN/issues?modifiedSince=2025-11-03T12%3A34%3A57.789Z"));
+    EXPECT_EQ(body.as_object().contains("filtered"), false);
+    EXPECT_EQ(body.at("count"), 2);
+    EXPECT_EQ(json::serialize(body.at("syncMeta")),
+              R"({"modifiedSince":"2025-11-03T12:34:57.789Z","createdSince":null,)"
+              R"("latestModified":"2025-11-03T12:34:58.789Z","serverTime":"2025-11-03T12:35:56.789Z"})");
+    body = json_of(get("/api/projects/HVSYN/issues?modifiedAfter=2025-11-03T12%3A34%3A58.789Z"));
+    EXPECT_EQ(body.at("count"), 1);
+    EXPECT_EQ(body.at("syncMeta").at("modifiedSince"), "2025-11-03T12:34:58.789Z");
+    auto res = get("/api/projects/HVSYN/issues?modifiedSince=yesterday");
+    EXPECT_EQ(res.body(), R"({"error":"Invalid modifiedSince timestamp"})");
+    body = json_of(get("/api/projects/OTHER/issues"));
+    EXPECT_EQ(body.at("syncMeta").at("modifiedSince"), nullptr);
+    EXPECT_EQ(body.at("syncMeta").at("latestModified"), nullptr);
+}
+
+TEST_F(HulySim, V2025_PatchIsExpress404HtmlAndModifiedSinceIsIgnored) {
+    sim_.set_generation(huly_generation::v2025);
+    seed_basic();
+    auto res = send(http::verb::patch, "/api/issues/HVSYN-1", R"({"title":"x"})");
+    EXPECT_EQ(res.result(), status::not_found);
+    EXPECT_EQ(res[http::field::content_type], html_type);
+    EXPECT_EQ(res.body(), html_page("Cannot PATCH /api/issues/HVSYN-1"));
+    EXPECT_EQ(sim_.issue("HVSYN-1")->at("title"), "First");
+    EXPECT_EQ(put("HVSYN-1", R"({"field":"description","value":"new"})").result(), status::ok);
+    auto body = json_of(get("/api/projects/HVSYN/issues?modifiedSince=2025-11-03T12%3A34%3A58.789Z"));
+    EXPECT_EQ(body.at("count"), 3);
+    EXPECT_EQ(body.at("filtered"), false);
+    EXPECT_EQ(body.as_object().contains("syncMeta"), false);
+}
+
+TEST_F(HulySim, ClockOffsetMovesEveryStamp) {
+    seed_basic();
+    sim_.set_clock_offset(std::chrono::hours(1));
+    EXPECT_EQ(put("HVSYN-1", R"({"field":"title","value":"T"})").result(), status::ok);
+    EXPECT_EQ(sim_.issue("HVSYN-1")->at("modifiedOn"), t0 + 3'600'000);
+    auto body = json_of(get("/api/projects/HVSYN/issues"));
+    EXPECT_EQ(body.at("syncMeta").at("serverTime"), "2025-11-03T13:34:56.789Z");
 }
 
 }  // namespace

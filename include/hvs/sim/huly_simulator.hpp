@@ -1,7 +1,13 @@
 #pragma once
-// Simulator of the Huly REST API server (port 3458; huly-rest-api/server.js at 3a900d0, Express 4,
-// see shared/reference/huly-rest-api.md). Routes: GET /health, GET /api/projects,
-// GET /api/projects/{id}/issues, GET /api/issues/{id}, POST /api/issues, PUT /api/issues/{id};
+// Simulator of the Huly REST API server (port 3458; huly-rest-api/server.js, Express 4, see
+// shared/reference/huly-rest-api.md and upstreams-2026.md). Two generations (huly_generation):
+//   current (default): server.js as of 2026-03 (oculairmedia/huly-webhook-implementation 1f0568f):
+//     PATCH /api/issues/{id} (several fields, per-field refusals in `errors` of a 200), PUT of a
+//     non-empty description answers 500 "Failed to update description: …" (HULLY-259), the issues
+//     list answers `syncMeta` instead of `filtered` and takes `modifiedSince` (`modifiedAfter` alias);
+//   v2025: server.js at 3a900d0: no PATCH route (Express's 404 page), `filtered`, `modifiedAfter`.
+// Routes: GET /health, GET /api/projects, GET /api/projects/{id}/issues, GET /api/issues/{id},
+// POST /api/issues, PUT /api/issues/{id}, PATCH /api/issues/{id} (current);
 // every OPTIONS request is a CORS preflight (204). Around them it reproduces what Express adds:
 // `application/json; charset=utf-8` bodies serialised as JSON.stringify would, weak ETags and 304 on
 // a matching If-None-Match, HTML error pages (404 `Cannot <METHOD> <path>`, 400 for a malformed
@@ -33,13 +39,23 @@
 
 namespace hvs::sim {
 
+enum class huly_generation { current, v2025 };
+
+// "current" | "2025"; nullopt for anything else.
+[[nodiscard]] std::optional<huly_generation> huly_generation_named(std::string_view name);
+[[nodiscard]] std::string_view to_string(huly_generation generation);
+
 struct huly_options {
+    huly_generation generation = huly_generation::current;
     // The workspace-wide IssueStatus names, in catalogue order (the default is Huly's classic set).
     std::vector<std::string> statuses = {"Backlog", "Todo", "In Progress", "Done", "Canceled"};
     // Every stored description reads back as '' (the server's silent fetchMarkup failure).
     bool fail_description_reads = false;
-    // Stamps createdOn / modifiedOn / project modifiedOn / health timestamps; default: system clock.
+    // Stamps createdOn / modifiedOn / project modifiedOn / health timestamps / syncMeta.serverTime;
+    // default: system clock.
     clock_fn clock;
+    // Added to the clock: the server's clock running ahead of (or behind) the service's.
+    std::chrono::milliseconds clock_offset{0};
     // Accepted for uniformity with the other simulators: this API exposes no generated ids.
     std::uint64_t id_seed = 1;
 };
@@ -68,6 +84,8 @@ public:
     bool delete_issue(std::string_view identifier);
     void set_statuses(std::vector<std::string> statuses);
     void set_fail_description_reads(bool fail) { options_.fail_description_reads = fail; }
+    void set_generation(huly_generation generation) { options_.generation = generation; }
+    void set_clock_offset(std::chrono::milliseconds offset) { options_.clock_offset = offset; }
     // The issue as GET /api/issues/{id} shows it, except that `description` is the stored text even
     // while description reads fail.
     [[nodiscard]] std::optional<boost::json::object> issue(std::string_view identifier) const;
@@ -113,6 +131,11 @@ private:
     response get_issue(const request& req, const std::string& identifier) const;
     response create_issue(const request& req, const boost::json::value& body);
     response update_issue(const request& req, const std::string& identifier, const boost::json::value& body);
+    response patch_issue(const request& req, const std::string& identifier, const boost::json::value& body);
+    // One field of a PATCH: the refusal to report in `errors`, or nullopt once applied.
+    std::optional<boost::json::object> patch_field(issue_record& issue, const project_record& project,
+                                                   const std::string& field, const boost::json::value& value,
+                                                   boost::json::object& applied);
 
     huly_options options_;
     std::vector<project_record> projects_;  // insertion order

@@ -44,7 +44,8 @@ protected:
     std::string vibe_hand_made_task(const std::string& project_name, const std::string& title);
     void vibe_delete_task(const std::string& task_id);
 
-    // Requests the service sent, by route, since the last reset.
+    // Requests the service sent, by route, since the last reset. A request no route takes (Express's
+    // 404 page, e.g. PATCH on a 2025 wrapper) changes nothing and is not counted as a write.
     std::uint64_t writes_to(const sim::host& host) const;
     std::uint64_t reads_from(const sim::host& host) const;
     void reset_counts();
@@ -53,6 +54,11 @@ protected:
     // Set by a subclass: the local API the simulated Vibe speaks.
     sim::vibe_generation vibe_generation_ = sim::vibe_generation::v0_0_71;
     bool use_letta_ = false;      // set by a subclass: Letta (simulated, password-protected) is configured
+    // The Huly wrapper generation the simulator speaks; a subclass may set it before SetUp. Default:
+    // HVS_TEST_HULY_GENERATION (current|2025, as ctest runs the sync suite once per generation),
+    // else current.
+    sim::huly_generation huly_generation_ = default_huly_generation();
+    static sim::huly_generation default_huly_generation();
     boost::asio::io_context ioc_;
     sim::huly_simulator huly_;
     sim::vibe_simulator vibe_;

@@ -37,6 +37,80 @@ TEST(HulyDecoders, IssuesAndTruncation) {
     EXPECT_TRUE(huly::decode_issues(body, 2)->possibly_truncated);
 }
 
+// server.js (2026-03) app.get('/api/projects/:identifier/issues'): syncMeta instead of filtered.
+TEST(HulyDecoders, SyncMetaGivesServerTimeAndFiltered) {
+    auto page = huly::decode_issues(
+        R"({"project":"HVS","issues":[],"count":0,"syncMeta":{"modifiedSince":"2026-03-01T00:00:00Z","createdSince":null,)"
+        R"("latestModified":null,"serverTime":"2026-03-02T10:11:12.345Z"}})",
+        1000);
+    ASSERT_TRUE(page) << page.error().describe();
+    EXPECT_TRUE(page->filtered);
+    EXPECT_EQ(page->server_time_ms, 1772446272345);
+    page = huly::decode_issues(R"({"issues":[],"syncMeta":{"modifiedSince":null,"serverTime":"2026-03-02T10:11:12Z"}})", 10);
+    ASSERT_TRUE(page);
+    EXPECT_FALSE(page->filtered);
+    EXPECT_EQ(page->server_time_ms, 1772446272000);
+    EXPECT_FALSE(huly::decode_issues(R"({"issues":[],"filtered":true})", 10)->server_time_ms);  // 2025
+    auto bad = huly::decode_issues(R"({"issues":[],"syncMeta":{"serverTime":"yesterday"}})", 10);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().kind, error_kind::parse);
+}
+
+// server.js (2026-03) app.patch('/api/issues/:identifier').
+TEST(HulyDecoders, PatchAnswerAppliedAndRefusedFields) {
+    auto answer = huly::decode_patch_answer(
+        R"({"identifier":"HVS-1","updated":true,"appliedUpdates":{"title":"T","description":"d"},"errors":[)"
+        R"({"field":"status","error":"Status 'In Review' not found","available":["Backlog","Done"]},)"
+        R"({"field":"priority","error":"Priority 'x' not valid","valid":["NoPriority","Low"]},)"
+        R"({"field":"estimate","error":"Field 'estimate' not supported"}]})");
+    ASSERT_TRUE(answer) << answer.error().describe();
+    EXPECT_EQ(answer->applied, (std::set<std::string>{"title", "description"}));
+    ASSERT_EQ(answer->refused.size(), 3u);
+    EXPECT_EQ(answer->refused[0].field, "status");
+    EXPECT_EQ(answer->refused[0].message, "Status 'In Review' not found");
+    EXPECT_EQ(answer->refused[0].allowed, (std::set<std::string>{"Backlog", "Done"}));
+    EXPECT_EQ(answer->refused[1].allowed, (std::set<std::string>{"NoPriority", "Low"}));
+    EXPECT_FALSE(answer->refused[2].allowed);
+    EXPECT_FALSE(answer->route_missing);
+    answer = huly::decode_patch_answer(R"({"identifier":"HVS-1","updated":true,"appliedUpdates":{"status":"Done"}})");
+    ASSERT_TRUE(answer);
+    EXPECT_TRUE(answer->refused.empty());
+    for (std::string body : {"", "[]", R"({"identifier":"HVS-1"})", R"({"appliedUpdates":[]})",
+                             R"({"appliedUpdates":{},"errors":[{"error":"no field"}]})"}) {
+        auto decoded = huly::decode_patch_answer(body);
+        ASSERT_FALSE(decoded) << body;
+        EXPECT_EQ(decoded.error().kind, error_kind::parse);
+    }
+}
+
+TEST(HulyDecoders, MissingRouteIsExpressHtmlNotAJson404) {
+    error e = make_error(error_kind::http_4xx, "huly answered 404");
+    e.http_status = 404;
+    e.body = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n"
+             "<body>\n<pre>Cannot PATCH /api/issues/HVS-1</pre>\n</body>\n</html>\n";
+    EXPECT_TRUE(huly::is_missing_route(e, "PATCH"));
+    EXPECT_FALSE(huly::is_missing_route(e, "PUT"));
+    e.body = R"({"error":"Issue HVS-1 not found"})";
+    EXPECT_FALSE(huly::is_missing_route(e, "PATCH"));
+}
+
+// What `check` reads from PATCH /api/issues/HVS-0 {}: server.js (2026-03) refuses an empty body
+// with a JSON 400 before looking the issue up; a 2025 server has no PATCH route at all.
+TEST(HulyDecoders, WrapperGenerationFromAnEmptyPatch) {
+    error refusal = make_error(error_kind::http_4xx, "huly answered 400");
+    refusal.http_status = 400;
+    refusal.body = R"({"error":"No fields to update provided"})";
+    EXPECT_EQ(huly::generation_from_empty_patch(refusal).value(), huly::wrapper_generation::current);
+    refusal.http_status = 404;
+    refusal.body = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n"
+                   "</head>\n<body>\n<pre>Cannot PATCH /api/issues/HVS-0</pre>\n</body>\n</html>\n";
+    EXPECT_EQ(huly::generation_from_empty_patch(refusal).value(), huly::wrapper_generation::v2025);
+    refusal.body = "<html>Bad gateway</html>";
+    EXPECT_FALSE(huly::generation_from_empty_patch(refusal));
+    refusal = make_error(error_kind::connect, "refused");
+    EXPECT_FALSE(huly::generation_from_empty_patch(refusal));
+}
+
 TEST(HulyDecoders, MalformedAnswersAreNamedParseErrors) {
     for (std::string body : {"", "<html>Cannot GET</html>", "[]", R"({"projects":{}})", R"({"count":0})",
                              R"({"projects":[{"identifier":1,"name":"x","issueCount":0}]})",

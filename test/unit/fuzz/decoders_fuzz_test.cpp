@@ -31,6 +31,8 @@ const std::vector<std::string> huly_bodies = {
     R"({"projects":[{"identifier":"HVSYN","name":"Huly Vibe Sync","description":"Sync service.\nPath: /opt/stacks/huly-vibe-sync","issueCount":42,"private":false,"archived":false},{"identifier":"WEB","name":"Web","description":"","issueCount":0,"private":true,"archived":true}],"count":2})",
     R"({"project":"HVSYN","issues":[{"identifier":"HVSYN-12","title":"Fix the watermark","description":"It moves **after** a failed read.\n\n- one\n- two","status":"In Progress","priority":"High","component":null,"milestone":"v2","assignee":null,"createdOn":1762171200000,"modifiedOn":1762174800123,"number":12,"project":"HVSYN"},{"identifier":"HVSYN-3","title":"Ünïcödé 🚀","description":"","status":"Backlog","priority":"NoPriority","component":"api","milestone":null,"assignee":null,"createdOn":1762000000000,"modifiedOn":1762000000000,"number":3,"project":"HVSYN"}],"count":2,"filtered":true})",
     R"({"project":"EMPTY","issues":[],"count":0,"filtered":false})",
+    R"({"project":"EMPTY","issues":[],"count":0,"syncMeta":{"modifiedSince":"2026-03-01T00:00:00Z","createdSince":null,"latestModified":null,"serverTime":"2026-03-02T10:11:12.345Z"}})",
+    R"({"identifier":"HVSYN-1","updated":true,"appliedUpdates":{"title":"T"},"errors":[{"field":"status","error":"Status 'In Review' not found","available":["Backlog","Done"]}]})",
     R"({"error":"Invalid status","availableStatuses":["Backlog","Todo","In Progress","Done","Canceled"]})",
 };
 
@@ -95,6 +97,7 @@ std::vector<decoder> decoders_of(const std::string& upstream) {
     if (upstream == "huly") {
         out.push_back({"huly::decode_projects", "huly", [](std::string_view b) { return failure_of(huly::decode_projects(b)); }});
         out.push_back({"huly::decode_issues", "huly", [](std::string_view b) { return failure_of(huly::decode_issues(b, 1000)); }});
+        out.push_back({"huly::decode_patch_answer", "huly", [](std::string_view b) { return failure_of(huly::decode_patch_answer(b)); }});
         out.push_back({"huly::refused_status_catalogue", "huly", [](std::string_view b) -> std::optional<error> {
                            error refusal = make_error(error_kind::http_4xx, "huly answered 400 to PUT /api/issues/X-1");
                            refusal.http_status = 400;
