@@ -312,8 +312,10 @@ TEST_F(PmAgents, ALostDatabaseFindsTheAgentAgainInsteadOfDuplicatingIt) {
 TEST_F(PmAgents, LettaDownDegradesTheProjectButTheSyncCompletes) {
     letta_host_->inject({.route = "*", .kind = sim::fault_kind::error, .count = 1000});
     auto outcome = cycle();
-    EXPECT_TRUE(outcome.ok);  // issues and tasks are synced regardless
+    EXPECT_FALSE(outcome.ok);  // the agent work failed: issues and tasks are synced regardless
+    EXPECT_EQ(outcome.record.outcome, "partial");
     EXPECT_FALSE(outcome.letta_error.empty());
+    EXPECT_FALSE(outcome.agents["WEB"].ok);
     EXPECT_EQ(tasks_of("Web Shop").size(), 2u);
     letta_host_->clear_faults();
     auto recovered = cycle();
