@@ -21,7 +21,7 @@ const command commands[] = {
      "  (--dry-run prints plans and writes nothing)\n"
      "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
      run_command},
-    {"once", "Run one sync cycle and exit: 0 when every project succeeded, 1 otherwise",
+    {"once", "Run one sync cycle and exit: 0 when every project and PM agent succeeded, 1 otherwise",
      "  (--dry-run prints the plan and writes nothing)\n"
      "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
      once_command},

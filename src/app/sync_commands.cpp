@@ -1,4 +1,4 @@
-// `huly-vibe-sync once` (one cycle, exit status says whether every project succeeded) and
+// `huly-vibe-sync once` (one cycle, exit status says whether every project and its PM agent succeeded) and
 // `huly-vibe-sync run` (the daemon: a cycle, then SYNC_INTERVAL after it ends, until a signal;
 // the first SIGTERM/SIGINT lets in-flight work finish within SHUTDOWN_GRACE, a second stops at once).
 

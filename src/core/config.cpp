@@ -104,13 +104,14 @@ setting int_setting(std::string env, Int config::*field, Int min, Int max, std::
                 [=](const config& c) { return std::to_string(c.*field); });
 }
 
-setting duration_setting(std::string env, milliseconds config::*field, std::int64_t max_ms, std::string description) {
-    std::string allowed = "milliseconds from 0 to " + std::to_string(max_ms);
+setting duration_setting(std::string env, milliseconds config::*field, std::int64_t max_ms, std::string description,
+                         std::int64_t min_ms = 0) {
+    std::string allowed = "milliseconds from " + std::to_string(min_ms) + " to " + std::to_string(max_ms);
     config defaults;
     return make(env, std::to_string((defaults.*field).count()), allowed, std::move(description),
                 [=](config& c, std::string_view v) -> std::optional<std::string> {
                     auto n = parse_int<std::int64_t>(v);
-                    if (!n || *n < 0 || *n > max_ms) return allowed;
+                    if (!n || *n < min_ms || *n > max_ms) return allowed;
                     c.*field = milliseconds{*n};
                     return std::nullopt;
                 },
@@ -276,7 +277,7 @@ const std::vector<setting>& table() {
         t.push_back(secret_setting("API_TOKEN", &config::api_token, "Bearer token required by mutating ops endpoints when set"));
         // Sync.
         t.push_back(duration_setting("SYNC_INTERVAL", &config::sync_interval, 86'400'000, "Pause after a cycle ends before the next starts; 0 = one cycle, then exit"));
-        t.push_back(duration_setting("SYNC_TIMEOUT", &config::sync_timeout, 86'400'000, "Deadline of one cycle; its unfinished work is cancelled"));
+        t.push_back(duration_setting("SYNC_TIMEOUT", &config::sync_timeout, 86'400'000, "Deadline of one cycle, its start included; its unfinished work is cancelled (0 is refused)", 1));
         t.push_back(bool_setting("INCREMENTAL_SYNC", &config::incremental_sync, "Fetch only Huly issues modified since the project's watermark"));
         t.push_back(int_setting<unsigned>("FULL_SYNC_EVERY", &config::full_sync_every, 1, 100'000, "Every Nth cycle fetches every issue (to see deletions)"));
         t.push_back(int_setting<unsigned>("MAX_WORKERS", &config::max_workers, 1, 1024, "Projects processed at once"));
@@ -306,7 +307,7 @@ const std::vector<setting>& table() {
         t.push_back(rate_setting("LETTA_RATE", &config::letta, "Requests per second sent to Letta (the original's pacing was 5)"));
         t.push_back(limit_count_setting("LETTA_BURST", &config::letta, &upstream_limits::burst, 100'000, "Requests Letta may receive at once before pacing"));
         t.push_back(limit_count_setting("LETTA_CONNECTIONS", &config::letta, &upstream_limits::connections, 1024, "Open connections to Letta"));
-        t.push_back(duration_setting("HTTP_TIMEOUT", &config::http_timeout, 3'600'000, "Deadline of one HTTP attempt"));
+        t.push_back(duration_setting("HTTP_TIMEOUT", &config::http_timeout, 3'600'000, "Deadline of one HTTP attempt (0 is refused)", 1));
         t.push_back(int_setting<unsigned>("HTTP_ATTEMPTS", &config::http_attempts, 1, 20, "Attempts per retryable request, the first included"));
         t.push_back(duration_setting("RETRY_BASE", &config::retry_base, 600'000, "First backoff step (exponential, full jitter)"));
         t.push_back(duration_setting("RETRY_MAX", &config::retry_max, 3'600'000, "Largest backoff step"));

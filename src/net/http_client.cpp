@@ -103,7 +103,9 @@ task<result<http_response>> http_client::send(http_request req, request_options 
         ++attempts;
         ++stats_.attempts;
         bool stale = false;
-        result<http_response> outcome = co_await attempt(req, steady_clock::now() + timeout, stale);
+        auto attempt_deadline = steady_clock::now() + timeout;
+        if (deadline_) attempt_deadline = std::min(attempt_deadline, *deadline_);
+        result<http_response> outcome = co_await attempt(req, attempt_deadline, stale);
 
         // A keep-alive connection the server had already closed: send again at once on a new one.
         if (!outcome && stale && options.idempotent && !retried_stale) {
@@ -127,9 +129,14 @@ task<result<http_response>> http_client::send(http_request req, request_options 
         if (!outcome) {
             const error& failure = outcome.error();
             if (failure.kind == error_kind::http_429) ++stats_.rate_limited;
-            if (failure.retry_after.count() > 0) limiter_.pause_for(failure.retry_after);
+            if (failure.retry_after.count() > 0) limiter_.pause_for(std::min(failure.retry_after, params_.retry.max_retry_after));
             if (should_retry(params_.retry, attempts, failure, options.idempotent)) {
                 auto delay = std::max(backoff_delay(params_.retry, attempts, jitter_()), failure.retry_after);
+                if (auto refused = refuse_wait(failure, delay)) {
+                    outcome = std::move(*refused);
+                    record(outcome, started);
+                    co_return outcome;
+                }
                 ++stats_.retries;
                 if (auto slept = co_await sleep_for(delay); !slept) {
                     outcome = make_error(error_kind::cancelled, params_.name + " request cancelled during backoff");
@@ -195,15 +202,34 @@ error http_client::status_error(const http_request& req, const http_response& re
     return e;
 }
 
+std::optional<error> http_client::refuse_wait(const error& failure, milliseconds delay) const {
+    std::optional<milliseconds> left;
+    if (deadline_) left = std::chrono::duration_cast<milliseconds>(*deadline_ - steady_clock::now());
+    auto why = wait_refusal(params_.retry, delay, left);
+    if (!why) return std::nullopt;
+    error e = failure;
+    e.kind = failure.kind == error_kind::http_429 ? error_kind::http_429 : error_kind::timeout;
+    const bool rate_limited = failure.kind == error_kind::http_429;
+    e.message = failure.message + (rate_limited ? " (rate-limited, Retry-After " : " (retry in ") +
+                std::to_string(delay.count() / 1000) + " s); " + *why;
+    return e;
+}
+
 void http_client::record(const result<http_response>& outcome, steady_clock::time_point started) {
     const double seconds = std::chrono::duration<double>(steady_clock::now() - started).count();
     stats_.latency_seconds += seconds;
     stats_.durations.observe(seconds);
-    if (!outcome) {
-        ++stats_.failures;
-        ++stats_.errors[std::string(to_string(outcome.error().kind))];
-        stats_.last_error = outcome.error().describe();
+    if (outcome) {
+        stats_.refusal.clear();
+        stats_.rate_limited_for.clear();
+        return;
     }
+    const error& e = outcome.error();
+    if (e.kind == error_kind::http_4xx && (e.http_status == 401 || e.http_status == 403)) stats_.refusal = e.describe();
+    if (e.kind == error_kind::http_429) stats_.rate_limited_for = e.describe();
+    ++stats_.failures;
+    ++stats_.errors[std::string(to_string(e.kind))];
+    stats_.last_error = e.describe();
 }
 
 client_stats http_client::stats() const {

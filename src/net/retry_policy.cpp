@@ -1,6 +1,7 @@
 #include "hvs/net/retry_policy.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <charconv>
 #include <ctime>
 #include <string>
@@ -23,6 +24,29 @@ bool should_retry(const retry_policy& policy, unsigned attempts_made, const erro
     bool not_processed = failure.kind == error_kind::resolve || failure.kind == error_kind::connect ||
                          failure.kind == error_kind::http_429;
     return safe_to_repeat || not_processed;
+}
+
+namespace {
+
+std::string seconds_text(milliseconds d) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(d.count()) / 1000.0);
+    return text;
+}
+
+}  // namespace
+
+std::optional<std::string> wait_refusal(const retry_policy& policy, milliseconds delay,
+                                        std::optional<milliseconds> left) {
+    if (left && delay >= *left) {
+        return "the next attempt is " + seconds_text(delay) + " away, more than the " +
+               seconds_text(std::max(*left, milliseconds{0})) + " left of the cycle; not waiting";
+    }
+    if (delay > policy.max_retry_after) {
+        return "the next attempt is " + seconds_text(delay) + " away, more than the longest wait allowed (" +
+               seconds_text(policy.max_retry_after) + "); not waiting";
+    }
+    return std::nullopt;
 }
 
 std::optional<milliseconds> parse_retry_after(std::string_view header, std::chrono::system_clock::time_point now) {

@@ -17,33 +17,54 @@ struct cycle_work {
     const bool* stop_requested = nullptr;
     agents::agent_context* letta = nullptr;
     std::optional<agents::control_agent> control;
+    std::string letta_error;
     std::map<std::string, agents::agent_outcome> agent_outcomes;
     std::vector<huly::project> projects;
     std::map<std::string, sync::mirror_decision> mirrors;
     std::vector<std::optional<sync::project_outcome>> outcomes;
-    std::size_t next = 0;
+    std::size_t next = 0;        // next project to sync
+    std::size_t next_agent = 0;  // next project whose PM agent to update
+    std::optional<result<void>> world;  // set once the project lists were read (or failed)
+    std::map<std::string, std::string> upstream_problems;
 };
 
+bool should_stop(const cycle_work& work, asio::cancellation_type cancelled) {
+    return cancelled != asio::cancellation_type::none || (work.stop_requested && *work.stop_requested);
+}
+
 // Takes projects off the shared list until none is left or the cycle is cancelled.
-net::task<void> worker(sync::sync_context& ctx, cycle_work& work) {
+net::task<void> sync_worker(sync::sync_context& ctx, cycle_work& work) {
     for (;;) {
         auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
-        bool stopping = work.stop_requested && *work.stop_requested;
-        if (cancelled != asio::cancellation_type::none || stopping || work.next >= work.projects.size()) co_return;
+        if (should_stop(work, cancelled) || work.next >= work.projects.size()) co_return;
         std::size_t index = work.next++;
         const auto& project = work.projects[index];
         sync::sync_context project_ctx{ctx.huly, ctx.vibe, ctx.db, ctx.settings,
                                        ctx.log.with("project", project.identifier), ctx.plan_output};
-        auto outcome = co_await sync::sync_project(project_ctx, project, work.mirrors[project.identifier]);
-        if (work.letta && work.control && !ctx.settings.dry_run && !outcome.vibe_id.empty()) {
-            agents::project_facts facts{project.identifier, project.name, project.description, outcome.vibe_id,
-                                        "", outcome.repo_path};
-            agents::agent_context agent_ctx{work.letta->letta, work.letta->db, work.letta->settings,
-                                            work.letta->log.with("project", project.identifier)};
-            work.agent_outcomes[project.identifier] = co_await agents::sync_pm_agent(
-                agent_ctx, std::move(facts), outcome.links, outcome.previous_links, *work.control);
-        }
-        work.outcomes[index] = std::move(outcome);
+        work.outcomes[index] = co_await sync::sync_project(project_ctx, project, work.mirrors[project.identifier]);
+    }
+}
+
+// True when the project's sync left something a PM agent describes.
+bool wants_agent(const std::optional<sync::project_outcome>& outcome) {
+    return outcome && !outcome->vibe_id.empty();
+}
+
+// Takes synced projects off the shared list and brings their PM agents up to date.
+net::task<void> agent_worker(cycle_work& work) {
+    for (;;) {
+        auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+        if (should_stop(work, cancelled) || work.next_agent >= work.projects.size()) co_return;
+        std::size_t index = work.next_agent++;
+        const auto& outcome = work.outcomes[index];
+        if (!wants_agent(outcome)) continue;
+        const auto& project = work.projects[index];
+        agents::project_facts facts{project.identifier, project.name, project.description, outcome->vibe_id,
+                                    "", outcome->repo_path};
+        agents::agent_context agent_ctx{work.letta->letta, work.letta->db, work.letta->settings,
+                                        work.letta->log.with("project", project.identifier)};
+        work.agent_outcomes[project.identifier] = co_await agents::sync_pm_agent(
+            agent_ctx, std::move(facts), outcome->links, outcome->previous_links, *work.control);
     }
 }
 
@@ -62,8 +83,14 @@ net::task<result<void>> read_world(sync::sync_context& ctx, const cycle_options&
     if (e1) std::rethrow_exception(e1);
     if (e2) std::rethrow_exception(e2);
     if (e3) std::rethrow_exception(e3);
-    if (!huly_projects) co_return make_error(huly_projects.error().kind, "listing Huly projects: " + huly_projects.error().message);
-    if (!vibe_projects) co_return make_error(vibe_projects.error().kind, "listing Vibe projects: " + vibe_projects.error().message);
+    if (!huly_projects) {
+        work.upstream_problems["huly"] = huly_projects.error().describe();
+        co_return make_error(huly_projects.error().kind, "listing Huly projects: " + huly_projects.error().message);
+    }
+    if (!vibe_projects) {
+        work.upstream_problems["vibe"] = vibe_projects.error().describe();
+        co_return make_error(vibe_projects.error().kind, "listing Vibe projects: " + vibe_projects.error().message);
+    }
     if (!stored) co_return stored.error();
     for (auto& p : *huly_projects) {
         if (p.archived && !options.include_archived) continue;
@@ -75,27 +102,107 @@ net::task<result<void>> read_world(sync::sync_context& ctx, const cycle_options&
     co_return result<void>{};
 }
 
-net::task<void> run_projects(sync::sync_context& ctx, cycle_options options, cycle_work& work) {
-    std::size_t workers = std::min<std::size_t>(std::max(1u, options.max_workers), work.projects.size());
+std::size_t worker_count(const cycle_options& options, std::size_t jobs) {
+    return std::min<std::size_t>(std::max(1u, options.max_workers), jobs);
+}
+
+net::task<void> run_projects(sync::sync_context& ctx, const cycle_options& options, cycle_work& work) {
     std::vector<net::task<void>> tasks;
-    for (std::size_t i = 0; i < workers; ++i) tasks.push_back(worker(ctx, work));
+    for (std::size_t i = 0; i < worker_count(options, work.projects.size()); ++i) tasks.push_back(sync_worker(ctx, work));
     co_await net::run_all(std::move(tasks));
 }
 
-// Runs the project tasks; true when they all ended before the deadline.
+// After every project's sync: Letta, however slow, never delays a Huly/Vibe write.
+net::task<void> run_agents(sync::sync_context& ctx, const cycle_options& options, cycle_work& work) {
+    if (!work.letta || ctx.settings.dry_run) co_return;
+    // Once per cycle: every PM agent step shares it.
+    auto control = co_await agents::ensure_control_agent(*work.letta);
+    if (!control) {
+        work.letta_error = control.error().describe();
+        HVS_LOG(ctx.log, warning) << "Letta: " << work.letta_error << "; PM agents are not updated this cycle";
+        co_return;
+    }
+    work.control = std::move(*control);
+    std::vector<net::task<void>> tasks;
+    for (std::size_t i = 0; i < worker_count(options, work.projects.size()); ++i) tasks.push_back(agent_worker(work));
+    co_await net::run_all(std::move(tasks));
+}
+
+net::task<void> run_cycle_body(sync::sync_context& ctx, const cycle_options& options, cycle_work& work) {
+    work.world = co_await read_world(ctx, options, work);
+    if (!*work.world) co_return;
+    co_await run_projects(ctx, options, work);
+    co_await run_agents(ctx, options, work);
+}
+
+// Runs the whole cycle, its start included; true when it ended before the deadline.
 net::task<bool> run_with_deadline(sync::sync_context& ctx, const cycle_options& options, cycle_work& work) {
     auto ex = co_await asio::this_coro::executor;
     asio::steady_timer deadline(ex, options.deadline);
     auto [order, failure, timer_ec] =
         co_await asio::experimental::make_parallel_group(
-            asio::co_spawn(ex, net::cancellation_as_values(run_projects(ctx, options, work)), asio::deferred),
+            asio::co_spawn(ex, net::cancellation_as_values(run_cycle_body(ctx, options, work)), asio::deferred),
             deadline.async_wait(asio::deferred))
             .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
     if (failure) std::rethrow_exception(failure);
     co_return order[0] == 0;
 }
 
+// Tells the clients when the cycle ends (nothing for an unbounded one); clears it when destroyed.
+class client_deadlines {
+public:
+    explicit client_deadlines(const cycle_options& options) : clients_(options.bounded_clients) {
+        if (options.deadline > std::chrono::hours(24 * 366)) return;
+        auto until = std::chrono::steady_clock::now() + options.deadline;
+        for (auto* c : clients_) c->set_deadline(until);
+    }
+    ~client_deadlines() {
+        for (auto* c : clients_) c->set_deadline(std::nullopt);
+    }
+    client_deadlines(const client_deadlines&) = delete;
+    client_deadlines& operator=(const client_deadlines&) = delete;
+
+private:
+    std::vector<net::http_client*> clients_;
+};
+
+std::string unreached_reason(const cycle_outcome& outcome) {
+    return outcome.interrupted ? "not reached before shutdown" : "not reached before the cycle deadline";
+}
+
+// Every project whose PM agent should have been updated and was not: failed, with the reason.
+void record_missing_agents(const cycle_work& work, cycle_outcome& outcome) {
+    if (!work.letta) return;
+    std::string reason = !work.letta_error.empty() ? "Letta: " + work.letta_error : unreached_reason(outcome);
+    for (std::size_t i = 0; i < work.projects.size(); ++i) {
+        if (!wants_agent(work.outcomes[i])) continue;
+        auto [it, added] = outcome.agents.try_emplace(work.projects[i].identifier);
+        if (added) it->second.error = reason;
+    }
+}
+
+// Why Letta counts as refusing or failing this cycle: the control agent, else the first PM agent failure.
+std::string letta_problem(const cycle_outcome& outcome) {
+    if (!outcome.letta_error.empty()) return outcome.letta_error;
+    std::size_t failed = 0;
+    std::string first;
+    for (const auto& [project, agent] : outcome.agents) {
+        if (agent.ok) continue;
+        if (failed++ == 0) first = project + ": " + agent.error;
+    }
+    if (failed == 0) return "";
+    return std::to_string(failed) + " of " + std::to_string(outcome.agents.size()) + " PM agents failed (" + first + ")";
+}
+
 }  // namespace
+
+std::string_view cycle_verdict(bool world_read, bool timed_out, bool interrupted, int projects_failed,
+                               int agents_failed) {
+    if (interrupted) return "interrupted";
+    if (timed_out) return "timeout";
+    if (!world_read || projects_failed > 0) return "failed";
+    return agents_failed > 0 ? "partial" : "ok";
+}
 
 net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options options, agents::agent_context* letta) {
     cycle_outcome outcome;
@@ -105,36 +212,35 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
     work.letta = letta;
     boost::json::array errors;
 
-    auto world = co_await read_world(ctx, options, work);
-    if (world && letta && !ctx.settings.dry_run) {
-        // Once per cycle, before any project task: every PM agent step shares it.
-        auto control = co_await agents::ensure_control_agent(*letta);
-        if (control) {
-            work.control = std::move(*control);
-        } else {
-            outcome.letta_error = control.error().describe();
-            HVS_LOG(ctx.log, warning) << "Letta: " << outcome.letta_error << "; PM agents are not updated this cycle";
-        }
+    bool finished = false;
+    {
+        client_deadlines bounded(options);
+        finished = co_await run_with_deadline(ctx, options, work);
     }
-    if (!world) {
-        outcome.error = world.error().describe();
+    outcome.interrupted = options.stop_requested && *options.stop_requested;
+    outcome.timed_out = !finished && !outcome.interrupted;
+    const bool world_read = work.world && *work.world;
+    if (!world_read) {
+        outcome.error = work.world ? work.world->error().describe()
+                                   : unreached_reason(outcome) + " while listing the projects";
         errors.push_back(boost::json::object{{"project", nullptr}, {"error", outcome.error}});
         HVS_LOG(ctx.log, error) << "cycle failed before any project: " << outcome.error;
     } else {
-        bool finished = co_await run_with_deadline(ctx, options, work);
-        outcome.interrupted = options.stop_requested && *options.stop_requested;
-        outcome.timed_out = !finished && !outcome.interrupted;
         for (std::size_t i = 0; i < work.projects.size(); ++i) {
             auto& result = work.outcomes[i];
             if (!result) {
                 result = sync::project_outcome{};
                 result->project = work.projects[i].identifier;
-                result->error = outcome.interrupted ? "not reached before shutdown" : "not reached before the cycle deadline";
+                result->error = unreached_reason(outcome);
             }
-            outcome.projects.push_back(std::move(*result));
+            outcome.projects.push_back(*result);
         }
+        outcome.letta_error = work.letta_error;
         outcome.agents = std::move(work.agent_outcomes);
+        record_missing_agents(work, outcome);
     }
+    outcome.upstream_problems = std::move(work.upstream_problems);
+    if (auto problem = letta_problem(outcome); !problem.empty()) outcome.upstream_problems["letta"] = problem;
 
     auto& r = outcome.record;
     for (const auto& p : outcome.projects) {
@@ -148,11 +254,16 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
             HVS_LOG(ctx.log, warning) << "project " << p.project << " failed: " << p.error;
         }
     }
-    outcome.ok = world && !outcome.timed_out && !outcome.interrupted && r.projects_failed == 0;
-    r.outcome = outcome.ok                ? "ok"
-                : outcome.interrupted     ? "interrupted"
-                : outcome.timed_out       ? "timeout"
-                                          : "failed";
+    int agents_failed = 0;
+    for (const auto& [project, agent] : outcome.agents) {
+        if (agent.ok) continue;
+        ++agents_failed;
+        errors.push_back(boost::json::object{{"project", project}, {"error", "PM agent: " + agent.error}});
+        HVS_LOG(ctx.log, warning) << "project " << project << ": PM agent failed: " << agent.error;
+    }
+    r.outcome = std::string(cycle_verdict(world_read, outcome.timed_out, outcome.interrupted, r.projects_failed,
+                                          agents_failed));
+    outcome.ok = r.outcome == "ok";
     r.finished_at = sync::now_iso8601();
     r.errors_json = boost::json::serialize(errors);
     if (!ctx.settings.dry_run) {

@@ -13,6 +13,11 @@ std::string_view to_string(health_status s) {
     return "unhealthy";
 }
 
+std::string_view upstream_status(const upstream_health& u) {
+    if (!u.reachable) return "down";
+    return u.problem.empty() ? "ok" : "degraded";
+}
+
 health_verdict assess_health(const health_inputs& in) {
     health_verdict verdict;
     auto allowed = std::max<std::chrono::milliseconds>(in.interval * 3, std::chrono::minutes(15));
@@ -29,8 +34,9 @@ health_verdict assess_health(const health_inputs& in) {
     };
     for (const auto& u : in.upstreams) {
         if (!u.reachable) degrade(u.name + " unreachable" + (u.last_error.empty() ? "" : ": " + u.last_error));
+        else if (!u.problem.empty()) degrade(u.name + " degraded: " + u.problem);
     }
-    if (in.last_cycle_failed) degrade("the last cycle had failures");
+    if (in.last_cycle_failed) degrade("the last cycle was not ok");
     if (in.degraded_projects > 0) degrade(std::to_string(in.degraded_projects) + " projects degraded");
     return verdict;
 }

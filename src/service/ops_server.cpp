@@ -74,11 +74,17 @@ std::string number(double v) {
 
 }  // namespace
 
-std::vector<upstream_health> upstream_health_of(const std::vector<upstream_view>& upstreams) {
+std::vector<upstream_health> upstream_health_of(const std::vector<upstream_view>& upstreams,
+                                                const std::map<std::string, std::string>& cycle_problems) {
     std::vector<upstream_health> out;
     for (const auto& u : upstreams) {
         bool failing = u.client.breaker_state != "closed" || u.client.consecutive_failures > 0;
-        out.push_back({u.name, !failing, u.client.breaker_state, failing ? u.client.last_error : ""});
+        // Refused credentials count at once, whatever the cycle made of them.
+        std::string problem = !u.client.refusal.empty()          ? "refused the credentials: " + u.client.refusal
+                              : !u.client.rate_limited_for.empty() ? u.client.rate_limited_for
+                                                                   : "";
+        if (auto it = cycle_problems.find(u.name); problem.empty() && it != cycle_problems.end()) problem = it->second;
+        out.push_back({u.name, !failing, u.client.breaker_state, failing ? u.client.last_error : "", problem});
     }
     return out;
 }
@@ -98,7 +104,7 @@ std::string render_metrics(const service_status& s, const std::vector<upstream_v
     metric("hvs_health", "gauge", "0 healthy, 1 degraded, 2 unhealthy");
     sample("hvs_health", "", static_cast<double>(health));
     metric("hvs_cycles_total", "counter", "Sync cycles by outcome");
-    for (const char* outcome : {"ok", "failed", "timeout", "interrupted"}) {
+    for (const char* outcome : {"ok", "partial", "failed", "timeout", "interrupted"}) {
         auto it = s.cycles_by_outcome.find(outcome);
         sample("hvs_cycles_total", "outcome=\"" + std::string(outcome) + "\"",
                static_cast<double>(it == s.cycles_by_outcome.end() ? 0 : it->second));
@@ -122,6 +128,10 @@ std::string render_metrics(const service_status& s, const std::vector<upstream_v
     sample("hvs_conflicts_total", "", static_cast<double>(s.conflicts));
     metric("hvs_projects_failing", "gauge", "Projects that failed in the last cycle");
     sample("hvs_projects_failing", "", static_cast<double>(s.failing_projects.size()));
+    metric("hvs_agent_failures_total", "counter", "Cycles in which a project's PM agent work failed, by project");
+    for (const auto& [project, n] : s.agent_failures) {
+        sample("hvs_agent_failures_total", "project=\"" + label_escape(project) + "\"", static_cast<double>(n));
+    }
     metric("hvs_duplicate_tasks", "gauge",
            "Vibe tasks carrying the marker of an issue another task carries too (repair duplicates removes them)");
     double duplicates = 0;
@@ -218,7 +228,7 @@ net::server_response ops_server::health() const {
     in.interval = cfg_.sync_interval;
     in.last_cycle_failed = status_.last_cycle && status_.last_cycle->outcome != "ok";
     in.degraded_projects = static_cast<int>(status_.failing_projects.size());
-    in.upstreams = upstream_health_of(views);
+    in.upstreams = upstream_health_of(views, status_.upstream_problems);
     auto verdict = assess_health(in);
 
     json::object body;
@@ -255,8 +265,12 @@ net::server_response ops_server::health() const {
     body["config"] = std::move(config);
     body["memory"] = json::object{{"resident_bytes", resident_bytes()}};
     json::object ups;
-    for (const auto& u : views) {
+    for (std::size_t i = 0; i < views.size(); ++i) {
+        const auto& u = views[i];
+        const auto& judged = in.upstreams[i];
         ups[u.name] = json::object{
+            {"status", std::string(upstream_status(judged))},
+            {"reason", judged.problem.empty() ? json::value(nullptr) : json::value(log::redacted(judged.problem))},
             {"breaker", u.client.breaker_state},
             {"requests", u.client.requests},
             {"failures", u.client.failures},
@@ -299,7 +313,8 @@ net::task<std::optional<net::server_response>> ops_server::handle(net::server_re
         auto views = upstreams();
         health_inputs in{std::chrono::system_clock::now(), status_.started, status_.last_success, cfg_.sync_interval,
                          status_.last_cycle && status_.last_cycle->outcome != "ok",
-                         static_cast<int>(status_.failing_projects.size()), upstream_health_of(views)};
+                         static_cast<int>(status_.failing_projects.size()),
+                         upstream_health_of(views, status_.upstream_problems)};
         net::server_response res{http::status::ok, 11};
         res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
         res.body() = render_metrics(status_, views, assess_health(in).status);

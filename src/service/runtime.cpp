@@ -111,6 +111,8 @@ result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::c
         rt->letta_context_ = std::make_unique<agents::agent_context>(
             agents::agent_context{*rt->letta_, *rt->db_, settings, log::logger("agents")});
     }
+    rt->cycle_.bounded_clients = {rt->huly_http_.get(), rt->vibe_http_.get()};
+    if (rt->letta_http_) rt->cycle_.bounded_clients.push_back(rt->letta_http_.get());
     rt->context_ = std::make_unique<sync::sync_context>(
         sync::sync_context{*rt->huly_, *rt->vibe_, *rt->db_, sync_settings_from(cfg), log::logger("sync"), plan_output});
     return rt;

@@ -30,8 +30,11 @@ void service_status::record(const cycle_outcome& outcome, double seconds) {
         }
     }
     for (const auto& [project, agent] : outcome.agents) {
-        if (!agent.ok && !failing_projects.contains(project)) failing_projects[project] = "PM agent: " + agent.error;
+        if (agent.ok) continue;
+        ++agent_failures[project];
+        if (!failing_projects.contains(project)) failing_projects[project] = "PM agent: " + agent.error;
     }
+    upstream_problems = outcome.upstream_problems;
     project_failures += failing_projects.size();
     if (outcome.ok) last_success = std::chrono::system_clock::now();
     if (!outcome.error.empty() || !failing_projects.empty()) {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <random>
 #include <string>
@@ -62,6 +63,8 @@ struct client_stats {
     std::string breaker_state = "closed";   // closed | open | half_open
     unsigned consecutive_failures = 0;      // transient failures since the last answer
     std::string last_error;                 // the last failure, described (never a secret)
+    std::string refusal;                    // the last 401/403 since the last answer, described
+    std::string rate_limited_for;           // the last call ended by a 429 since the last answer
 };
 
 class http_client {
@@ -79,6 +82,9 @@ public:
     [[nodiscard]] pool_stats pool() const { return pool_->stats(); }
     [[nodiscard]] limiter_stats limiter() const { return limiter_.stats(); }
     void sweep_idle() { pool_->sweep(); }
+    // Until cleared, no attempt or wait outlives `until` (the running cycle's deadline): a
+    // Retry-After that asks for longer ends the call at once as rate-limited.
+    void set_deadline(std::optional<steady_clock::time_point> until) { deadline_ = until; }
 
     // Test hook: a source of numbers in [0, 1) for backoff jitter.
     void set_jitter_source(std::function<double()> source) { jitter_ = std::move(source); }
@@ -88,6 +94,8 @@ private:
 
     task<result<http_response>> attempt(const http_request& req, steady_clock::time_point deadline, bool& stale);
     error status_error(const http_request& req, const http_response& res) const;
+    // The error ending the call instead of waiting `delay`, when the wait is not allowed.
+    std::optional<error> refuse_wait(const error& failure, milliseconds delay) const;
     void record(const result<http_response>& outcome, steady_clock::time_point started);
 
     base_url where_;
@@ -97,6 +105,7 @@ private:
     client_stats stats_;
     circuit_breaker breaker_;
     std::function<double()> jitter_;
+    std::optional<steady_clock::time_point> deadline_;
 };
 
 }  // namespace hvs::net

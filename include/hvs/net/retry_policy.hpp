@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace hvs::net {
@@ -16,7 +17,14 @@ struct retry_policy {
     unsigned max_attempts = 4;   // attempts in all, the first included; 1 = never retry
     milliseconds base{200};      // cap of the first backoff step
     milliseconds max{10'000};    // largest backoff step
+    milliseconds max_retry_after{300'000};  // longest Retry-After waited for; a longer one ends the call
 };
+
+// Why a wait of `delay` before the next attempt is not allowed (nullopt when it is): longer than
+// the policy's cap, or than `left` of the caller's deadline (nullopt: none), e.g. "the next attempt
+// is 3600.0 s away, more than the 2.9 s left of the cycle; not waiting".
+[[nodiscard]] std::optional<std::string> wait_refusal(const retry_policy& policy, milliseconds delay,
+                                                      std::optional<milliseconds> left);
 
 // Delay before retry number `retry` (1 = the wait after the first attempt), with full jitter:
 // uniform in [0, min(max, base * 2^(retry-1))]. `unit_random` is a number in [0, 1).

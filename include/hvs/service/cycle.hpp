@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hvs::service {
@@ -19,21 +20,31 @@ struct cycle_options {
     std::optional<std::string> only_project;       // POST /api/sync?project=ID
     std::chrono::milliseconds deadline{900'000};   // SYNC_TIMEOUT
     const bool* stop_requested = nullptr;          // shutdown: start no further project
+    // Told the cycle's deadline, so that a wait (Retry-After, backoff) longer than what is left of
+    // it ends the request at once instead of outliving the cycle.
+    std::vector<net::http_client*> bounded_clients;
 };
 
 struct cycle_outcome {
-    bool ok = false;                    // every project succeeded
+    bool ok = false;                    // every project and every PM agent succeeded
     std::string error;                  // why the cycle itself failed (the world could not be read)
     bool timed_out = false;
     bool interrupted = false;           // shutdown stopped it before every project ran
     std::vector<sync::project_outcome> projects;
     std::map<std::string, agents::agent_outcome> agents;  // by project, when Letta is enabled
-    std::string letta_error;            // the control agent could not be had: every PM agent step skipped
+    std::string letta_error;            // the control agent could not be had: every PM agent step failed
+    std::map<std::string, std::string> upstream_problems;  // upstream -> why it refused or failed this cycle
     sync::cycle_record record;
 };
 
-// `letta` is null when Letta is not configured; otherwise each synced project's PM agent is
-// brought up to date after its issues and tasks.
+// `letta` is null when Letta is not configured; otherwise, once every project's issues and tasks
+// are synced, each synced project's PM agent is brought up to date (Letta never delays the sync).
+// One deadline covers all of it, the project lists included. Outcome: ok, partial (the sync
+// succeeded but some PM agent work failed), failed, timeout or interrupted.
+// The cycle's outcome word (pure): interrupted, timeout, failed, partial or ok.
+[[nodiscard]] std::string_view cycle_verdict(bool world_read, bool timed_out, bool interrupted, int projects_failed,
+                                             int agents_failed);
+
 net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options options,
                                    agents::agent_context* letta = nullptr);
 

@@ -17,7 +17,11 @@ struct upstream_health {
     bool reachable = true;      // the last request got an answer and the breaker is closed
     std::string breaker = "closed";
     std::string last_error;
+    std::string problem;        // reachable, but refusing or failing the service (credentials, rate limit, Letta work)
 };
+
+// ok | degraded (answers, but refuses or fails the service) | down (unreachable or breaker open).
+[[nodiscard]] std::string_view upstream_status(const upstream_health& u);
 
 struct health_inputs {
     std::chrono::system_clock::time_point now;
@@ -35,7 +39,7 @@ struct health_verdict {
 };
 
 // unhealthy: no successful cycle for 3 intervals (at least 15 minutes), counting from start;
-// degraded: an upstream unreachable, the last cycle failed, or a project degraded.
+// degraded: an upstream down or degraded, the last cycle not ok, or a project degraded.
 [[nodiscard]] health_verdict assess_health(const health_inputs& in);
 
 }  // namespace hvs::service

@@ -8,6 +8,7 @@
 #include "hvs/service/health.hpp"
 #include "hvs/service/scheduler.hpp"
 
+#include <map>
 #include <string>
 
 namespace hvs::service {
@@ -20,7 +21,9 @@ struct upstream_view {
     net::limiter_stats limiter;
 };
 
-[[nodiscard]] std::vector<upstream_health> upstream_health_of(const std::vector<upstream_view>& upstreams);
+// `cycle_problems`: upstream -> why it refused or failed the last cycle (service_status::upstream_problems).
+[[nodiscard]] std::vector<upstream_health> upstream_health_of(const std::vector<upstream_view>& upstreams,
+                                                              const std::map<std::string, std::string>& cycle_problems);
 // Prometheus text exposition format 0.0.4.
 [[nodiscard]] std::string render_metrics(const service_status& status, const std::vector<upstream_view>& upstreams,
                                          health_status health);

@@ -24,7 +24,7 @@ struct service_status {
     double last_cycle_seconds = 0;
     bool running = false;
     bool queued = false;
-    std::map<std::string, std::uint64_t> cycles_by_outcome;  // ok | failed | timeout | interrupted
+    std::map<std::string, std::uint64_t> cycles_by_outcome;  // ok | partial | failed | timeout | interrupted
     static constexpr std::array<double, 10> duration_buckets = {0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900};
     std::array<std::uint64_t, 11> duration_counts{};  // per bucket, +Inf last
     double duration_sum = 0;
@@ -34,6 +34,8 @@ struct service_status {
     std::string last_error_at;
     std::map<std::string, std::string> failing_projects;  // identifier -> reason, from the last cycle
     std::map<std::string, unsigned> duplicate_tasks;      // identifier -> surplus Vibe tasks, as last seen
+    std::map<std::string, std::string> upstream_problems;  // upstream -> why it refused or failed the last cycle
+    std::map<std::string, std::uint64_t> agent_failures;   // identifier -> cycles whose PM agent work failed
 
     void record(const cycle_outcome& outcome, double seconds);
 };

@@ -50,7 +50,9 @@ INSTANTIATE_TEST_SUITE_P(
         bad_setting{"UrlScheme", {{"HULY_API_URL", "ftp://huly/api"}}, {}, "invalid HULY_API_URL='ftp://huly/api': expected an http:// or https:// URL with a host, or empty to disable"},
         bad_setting{"RetryMaxBelowBase", {{"RETRY_BASE", "500"}, {"RETRY_MAX", "100"}}, {}, "invalid RETRY_MAX='100': expected at least RETRY_BASE (500)"},
         bad_setting{"FlagValue", {}, {"--max-workers=lots"}, "invalid MAX_WORKERS='lots': expected an integer from 1 to 1024"},
-        bad_setting{"FlagWithoutValue", {}, {"--sync-timeout"}, "missing value for --sync-timeout (SYNC_TIMEOUT): expected milliseconds from 0 to 86400000"},
+        bad_setting{"FlagWithoutValue", {}, {"--sync-timeout"}, "missing value for --sync-timeout (SYNC_TIMEOUT): expected milliseconds from 1 to 86400000"},
+        bad_setting{"SyncTimeoutZero", {{"SYNC_TIMEOUT", "0"}}, {}, "invalid SYNC_TIMEOUT='0': expected milliseconds from 1 to 86400000"},
+        bad_setting{"HttpTimeoutZero", {{"HTTP_TIMEOUT", "0"}}, {}, "invalid HTTP_TIMEOUT='0': expected milliseconds from 1 to 3600000"},
         bad_setting{"UnreadableSecretFile", {{"API_TOKEN_FILE", "/nonexistent/token"}}, {}, "invalid API_TOKEN_FILE='/nonexistent/token': cannot read the file"}),
     [](const auto& p) { return p.param.label; });
 

@@ -27,6 +27,18 @@ TEST(Health, AnUnreachableUpstreamDegrades) {
     EXPECT_EQ(verdict.reasons[0], "vibe unreachable: connect: refused");
 }
 
+TEST(Health, AnUpstreamRefusingTheServiceDegradesNamingItAndWhy) {
+    auto in = base();
+    in.upstreams.push_back({"letta", true, "closed", "", "refused the credentials: http_4xx: letta answered 401"});
+    auto verdict = assess_health(in);
+    EXPECT_EQ(verdict.status, health_status::degraded);
+    ASSERT_EQ(verdict.reasons.size(), 1u);
+    EXPECT_EQ(verdict.reasons[0], "letta degraded: refused the credentials: http_4xx: letta answered 401");
+    EXPECT_EQ(upstream_status(in.upstreams[2]), "degraded");
+    EXPECT_EQ(upstream_status(in.upstreams[0]), "ok");
+    EXPECT_EQ(upstream_status({"vibe", false, "open", "connect: refused", ""}), "down");
+}
+
 TEST(Health, NoSuccessForTooLongIsUnhealthy) {
     auto in = base();
     in.now = in.started + 16min;
