@@ -98,6 +98,20 @@ std::string render_metrics(const service_status& s, const std::vector<upstream_v
     auto sample = [&](std::string_view name, std::string labels, double value) {
         out += std::string(name) + (labels.empty() ? "" : "{" + labels + "}") + " " + number(value) + "\n";
     };
+    // A histogram's cumulative buckets, sum and count; `labels` come before `le`.
+    auto histogram = [&](std::string_view name, const std::string& labels, const auto& h) {
+        const std::string prefix = labels.empty() ? "" : labels + ",";
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < h.bounds.size(); ++i) {
+            cumulative += h.counts[i];
+            sample(std::string(name) + "_bucket", prefix + "le=\"" + number(h.bounds[i]) + "\"",
+                   static_cast<double>(cumulative));
+        }
+        cumulative += h.counts.back();
+        sample(std::string(name) + "_bucket", prefix + "le=\"+Inf\"", static_cast<double>(cumulative));
+        sample(std::string(name) + "_sum", labels, h.sum);
+        sample(std::string(name) + "_count", labels, static_cast<double>(cumulative));
+    };
 
     metric("hvs_up", "gauge", "1 while the service runs; health: 0 healthy, 1 degraded, 2 unhealthy in hvs_health");
     sample("hvs_up", "", 1);
@@ -110,16 +124,13 @@ std::string render_metrics(const service_status& s, const std::vector<upstream_v
                static_cast<double>(it == s.cycles_by_outcome.end() ? 0 : it->second));
     }
     metric("hvs_cycle_duration_seconds", "histogram", "Duration of sync cycles");
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < s.duration_buckets.size(); ++i) {
-        cumulative += s.duration_counts[i];
-        sample("hvs_cycle_duration_seconds_bucket", "le=\"" + number(s.duration_buckets[i]) + "\"",
-               static_cast<double>(cumulative));
-    }
-    cumulative += s.duration_counts.back();
-    sample("hvs_cycle_duration_seconds_bucket", "le=\"+Inf\"", static_cast<double>(cumulative));
-    sample("hvs_cycle_duration_seconds_sum", "", s.duration_sum);
-    sample("hvs_cycle_duration_seconds_count", "", static_cast<double>(cumulative));
+    histogram("hvs_cycle_duration_seconds", "", s.durations);
+    metric("hvs_last_success_timestamp_seconds", "gauge",
+           "When the last cycle in which every project succeeded ended (0: none since the start)");
+    sample("hvs_last_success_timestamp_seconds", "",
+           s.last_success ? std::chrono::duration<double>(s.last_success->time_since_epoch()).count() : 0.0);
+    metric("hvs_build_info", "gauge", "Always 1; the version of the running binary in its label");
+    sample("hvs_build_info", "version=\"" + label_escape(HVS_VERSION) + "\"", 1);
     metric("hvs_writes_total", "counter", "Writes confirmed by the upstreams, by kind");
     sample("hvs_writes_total", "kind=\"task_created\"", static_cast<double>(s.tasks_created));
     sample("hvs_writes_total", "kind=\"task_updated\"", static_cast<double>(s.tasks_updated));
@@ -128,10 +139,10 @@ std::string render_metrics(const service_status& s, const std::vector<upstream_v
     sample("hvs_conflicts_total", "", static_cast<double>(s.conflicts));
     metric("hvs_projects_failing", "gauge", "Projects that failed in the last cycle");
     sample("hvs_projects_failing", "", static_cast<double>(s.failing_projects.size()));
-    metric("hvs_agent_failures_total", "counter", "Cycles in which a project's PM agent work failed, by project");
-    for (const auto& [project, n] : s.agent_failures) {
-        sample("hvs_agent_failures_total", "project=\"" + label_escape(project) + "\"", static_cast<double>(n));
-    }
+    // One series, not one per project: labels stay bounded with thousands of projects (/health
+    // and the history name the projects).
+    metric("hvs_agent_failures_total", "counter", "Projects whose PM agent work failed, summed over cycles");
+    sample("hvs_agent_failures_total", "", static_cast<double>(s.agent_failures));
     metric("hvs_duplicate_tasks", "gauge",
            "Vibe tasks carrying the marker of an issue another task carries too (repair duplicates removes them)");
     double duplicates = 0;
@@ -157,6 +168,12 @@ std::string render_metrics(const service_status& s, const std::vector<upstream_v
         metric(name, type, help);
         for (const auto& u : upstreams) sample(name, "upstream=\"" + label_escape(u.name) + "\"", value(u));
     };
+    metric("hvs_upstream_request_duration_seconds", "histogram",
+           "Duration of each call to an upstream, retries and waits included");
+    for (const auto& u : upstreams) {
+        histogram("hvs_upstream_request_duration_seconds", "upstream=\"" + label_escape(u.name) + "\"",
+                  u.client.durations);
+    }
     per_upstream("hvs_upstream_calls_total", "counter", "Calls to each upstream", [](const upstream_view& u) {
         return static_cast<double>(u.client.requests);
     });

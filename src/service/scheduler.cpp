@@ -12,10 +12,7 @@ void service_status::record(const cycle_outcome& outcome, double seconds) {
     last_cycle = outcome.record;
     last_cycle_seconds = seconds;
     ++cycles_by_outcome[outcome.record.outcome];
-    std::size_t bucket = 0;
-    while (bucket < duration_buckets.size() && seconds > duration_buckets[bucket]) ++bucket;
-    ++duration_counts[bucket];
-    duration_sum += seconds;
+    durations.observe(seconds);
     tasks_created += static_cast<std::uint64_t>(outcome.record.tasks_created);
     tasks_updated += static_cast<std::uint64_t>(outcome.record.tasks_updated);
     issues_updated += static_cast<std::uint64_t>(outcome.record.issues_updated);
@@ -31,7 +28,7 @@ void service_status::record(const cycle_outcome& outcome, double seconds) {
     }
     for (const auto& [project, agent] : outcome.agents) {
         if (agent.ok) continue;
-        ++agent_failures[project];
+        ++agent_failures;
         if (!failing_projects.contains(project)) failing_projects[project] = "PM agent: " + agent.error;
     }
     upstream_problems = outcome.upstream_problems;

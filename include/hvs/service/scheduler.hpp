@@ -3,6 +3,7 @@
 // or at once when triggered (POST /api/sync; a trigger during a cycle queues one more). A stop
 // lets in-flight work finish for the grace period, then cancels it.
 
+#include "hvs/core/histogram.hpp"
 #include "hvs/service/runtime.hpp"
 
 #include <boost/asio/cancellation_signal.hpp>
@@ -25,9 +26,7 @@ struct service_status {
     bool running = false;
     bool queued = false;
     std::map<std::string, std::uint64_t> cycles_by_outcome;  // ok | partial | failed | timeout | interrupted
-    static constexpr std::array<double, 10> duration_buckets = {0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900};
-    std::array<std::uint64_t, 11> duration_counts{};  // per bucket, +Inf last
-    double duration_sum = 0;
+    core::histogram<10> durations{{0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900}};  // of whole cycles
     std::uint64_t tasks_created = 0, tasks_updated = 0, issues_updated = 0, conflicts = 0;
     std::uint64_t project_failures = 0;
     std::string last_error;
@@ -35,7 +34,7 @@ struct service_status {
     std::map<std::string, std::string> failing_projects;  // identifier -> reason, from the last cycle
     std::map<std::string, unsigned> duplicate_tasks;      // identifier -> surplus Vibe tasks, as last seen
     std::map<std::string, std::string> upstream_problems;  // upstream -> why it refused or failed the last cycle
-    std::map<std::string, std::uint64_t> agent_failures;   // identifier -> cycles whose PM agent work failed
+    std::uint64_t agent_failures = 0;  // projects whose PM agent work failed, summed over cycles
 
     void record(const cycle_outcome& outcome, double seconds);
 };
