@@ -98,6 +98,13 @@ void print_command_help(const command& c, std::ostream& out) {
         << c.usage << "\nEvery setting listed by `huly-vibe-sync --help` is accepted as a flag too.\n";
 }
 
+bool is_secret_flag(std::string_view arg) {
+    for (const auto& s : core::settings()) {
+        if (s.secret && s.flag == arg) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -127,6 +134,18 @@ int run_cli(int argc, char** argv) {
         if (arg == "--version") {
             std::cout << "huly-vibe-sync " HVS_VERSION "\n";
             return exit_ok;
+        }
+    }
+
+    // A mistyped secret flag (--letta-pasword=…) is not a setting, and the command would echo it whole.
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        if (is_secret_flag(rest[i])) ++i;  // its value follows, whatever it looks like
+        if (i >= rest.size() || rest[i].rfind("--", 0) != 0) continue;
+        const std::string name = rest[i].substr(0, rest[i].find('='));
+        if (auto resembled = core::secret_flag_resembled(name)) {
+            std::cerr << "huly-vibe-sync: unknown flag " << name << " (looks like " << *resembled
+                      << "; its value is not shown)\n";
+            return exit_usage;
         }
     }
 

@@ -19,6 +19,7 @@ struct setting {
     apply_fn apply;
     show_fn show;
     bool is_bool = false;
+    bool is_url = false;  // its value is shown without credentials
 };
 
 std::string flag_of(std::string_view env) {
@@ -156,23 +157,27 @@ setting secret_setting(std::string env, std::string config::*field, std::string 
 
 setting url_setting(std::string env, std::string config::*field, std::string description) {
     std::string allowed = "an http:// or https:// URL with a host, or empty to disable";
-    return make(env, "", allowed, std::move(description),
-                [=](config& c, std::string_view v) -> std::optional<std::string> {
-                    auto text = trim(v);
-                    if (text.empty()) {
-                        (c.*field).clear();
-                        return std::nullopt;
-                    }
-                    auto url = boost::urls::parse_absolute_uri(text);
-                    if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty() ||
-                        url->has_userinfo() || url->has_fragment()) {
-                        return allowed;
-                    }
-                    while (text.size() > 1 && text.back() == '/') text.pop_back();
-                    c.*field = text;
-                    return std::nullopt;
-                },
-                [=](const config& c) { return c.*field; });
+    auto s = make(env, "", allowed, std::move(description),
+                  [=](config& c, std::string_view v) -> std::optional<std::string> {
+                      auto text = trim(v);
+                      if (text.empty()) {
+                          (c.*field).clear();
+                          return std::nullopt;
+                      }
+                      auto url = boost::urls::parse_absolute_uri(text);
+                      if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty() ||
+                          url->has_fragment()) {
+                          return allowed;
+                      }
+                      if (url->has_userinfo()) return std::string("a URL without credentials (user:password@)");
+                      if (url->has_port() && !url_port_number(url->port())) return std::string("a port from 1 to 65535");
+                      while (text.size() > 1 && text.back() == '/') text.pop_back();
+                      c.*field = text;
+                      return std::nullopt;
+                  },
+                  [=](const config& c) { return c.*field; });
+    s.is_url = true;
+    return s;
 }
 
 setting list_setting(std::string env, std::vector<std::string> config::*field, std::string description) {
@@ -346,7 +351,9 @@ const setting* find_by_flag(std::string_view flag) {
 }
 
 error invalid_value(const setting& s, std::string_view value, std::string_view allowed) {
-    std::string shown = s.info.secret ? std::string("(hidden)") : "'" + std::string(value) + "'";
+    std::string shown = s.info.secret ? std::string("(hidden)")
+                        : s.is_url    ? "'" + without_credentials(value) + "'"
+                                      : "'" + std::string(value) + "'";
     return make_error(error_kind::invalid,
                       "invalid " + s.info.env + "=" + shown + ": expected " + std::string(allowed));
 }
@@ -448,6 +455,60 @@ std::vector<std::pair<std::string, std::string>> effective_settings(const config
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& s : table()) out.emplace_back(s.info.env, s.show(cfg));
     return out;
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> secret_flag_resembled(std::string_view flag) {
+    std::string lower;
+    for (char c : flag) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (find_by_flag(flag)) return std::nullopt;
+    for (const auto& s : table()) {
+        if (!s.info.secret || lower == s.info.flag) continue;
+        const std::string& secret = s.info.flag;
+        const std::size_t close = secret.size() / 5;  // --letta-password: 3, --api-token: 2
+        if (edit_distance(lower, secret) <= close || edit_distance(lower, secret + "-file") <= close) return secret;
+    }
+    for (const char* word : {"password", "passwd", "token", "secret"}) {
+        if (lower.find(word) == std::string::npos) continue;
+        for (const auto& s : table()) {
+            if (s.info.secret && s.info.flag.find(word) != std::string::npos) return s.info.flag;
+        }
+        return std::string("a secret setting");
+    }
+    return std::nullopt;
+}
+
+std::optional<std::uint16_t> url_port_number(std::string_view digits) {
+    auto n = parse_int<std::uint32_t>(digits);
+    if (!n || *n < 1 || *n > 65535) return std::nullopt;
+    return static_cast<std::uint16_t>(*n);
+}
+
+std::string without_credentials(std::string_view url) {
+    auto scheme_end = url.find("://");
+    std::size_t authority = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+    auto authority_end = url.find_first_of("/?#", authority);
+    auto at = url.substr(0, authority_end).rfind('@');
+    if (at == std::string_view::npos || at < authority) return std::string(url);
+    return std::string(url.substr(0, authority)) + "***" + std::string(url.substr(at));
 }
 
 std::string letta_root_url(std::string_view base_url) {

@@ -1,5 +1,7 @@
 #include "hvs/net/http_client.hpp"
 
+#include "hvs/core/config.hpp"
+
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
@@ -116,7 +118,7 @@ task<result<http_response>> http_client::send(http_request req, request_options 
         }
         if (outcome) {
             ++stats_.by_status[outcome->result_int()];
-            if (outcome->result_int() >= 400) outcome = status_error(req, *outcome);
+            if (outcome->result_int() >= 300) outcome = status_error(req, *outcome);
         }
         // The breaker counts what says "the upstream is down": transport failures and 5xx.
         if (!outcome && outcome.error().transient() && outcome.error().kind != error_kind::http_429) {
@@ -188,6 +190,16 @@ task<result<http_response>> http_client::attempt(const http_request& req, steady
 error http_client::status_error(const http_request& req, const http_response& res) const {
     unsigned status = res.result_int();
     error e;
+    if (status < 400) {
+        // Redirects are not followed: the configured base URL is wrong (or a proxy sits in the way).
+        std::string location(res[http::field::location].substr(0, 500));
+        e.kind = error_kind::protocol;
+        e.http_status = status;
+        e.message = params_.name + " " + std::string(req.method_string()) + " " + std::string(req.target()) +
+                    " redirected to " + (location.empty() ? "(no Location)" : core::without_credentials(location)) +
+                    " (" + std::to_string(status) + "); redirects are not followed: point the base URL there";
+        return e;
+    }
     e.kind = status == 429 ? error_kind::http_429 : status >= 500 ? error_kind::http_5xx : error_kind::http_4xx;
     e.http_status = status;
     e.message = params_.name + " answered " + std::to_string(status) + " to " + std::string(req.method_string()) +

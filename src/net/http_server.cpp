@@ -11,6 +11,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <exception>
+#include <map>
 #include <unordered_map>
 
 namespace hvs::net {
@@ -18,16 +19,28 @@ namespace hvs::net {
 namespace beast = boost::beast;
 using tcp = boost::asio::ip::tcp;
 
+// One open connection. `busy` while a request is being answered; otherwise it is idle (waiting
+// for or reading a request) and listed in `idle_order` under the moment it became idle.
+struct session_entry {
+    std::shared_ptr<beast::tcp_stream> stream;
+    std::string client;
+    bool busy = false;
+    std::uint64_t idle_key = 0;
+};
+
 struct http_server::state {
-    state(executor ex_, server_params params_, request_handler handler_)
+    state(executor ex_, server_params params_, request_handler_with_client handler_)
         : ex(std::move(ex_)), params(params_), handler(std::move(handler_)), acceptor(ex) {}
 
     executor ex;
     server_params params;
-    request_handler handler;
+    request_handler_with_client handler;
     tcp::acceptor acceptor;
-    std::unordered_map<std::uint64_t, std::shared_ptr<beast::tcp_stream>> sessions;
+    std::unordered_map<std::uint64_t, session_entry> sessions;
+    std::map<std::uint64_t, std::uint64_t> idle_order;  // idle key -> session id, oldest first
+    std::unordered_map<std::string, unsigned> per_client;
     std::uint64_t next_session = 0;
+    std::uint64_t next_idle_key = 0;
     server_stats stats;
     bool stopped = false;
 };
@@ -58,24 +71,80 @@ std::optional<server_response> answer_to_read_error(const boost::system::error_c
     return std::nullopt;
 }
 
-task<std::optional<server_response>> call_handler(const state_ptr& s, server_request req) {
+task<std::optional<server_response>> call_handler(const state_ptr& s, server_request req, std::string client) {
     try {
-        co_return co_await s->handler(std::move(req));
+        co_return co_await s->handler(std::move(req), std::move(client));
     } catch (const std::exception&) {
         co_return plain_error(http::status::internal_server_error, "internal error");
     }
 }
 
-task<void> run_session(state_ptr s, std::uint64_t id, std::shared_ptr<beast::tcp_stream> stream) {
+void mark_idle(http_server::state& s, std::uint64_t id) {
+    auto it = s.sessions.find(id);
+    if (it == s.sessions.end()) return;
+    it->second.busy = false;
+    it->second.idle_key = s.next_idle_key++;
+    s.idle_order.emplace(it->second.idle_key, id);
+}
+
+void mark_busy(http_server::state& s, std::uint64_t id) {
+    auto it = s.sessions.find(id);
+    if (it == s.sessions.end() || it->second.busy) return;
+    s.idle_order.erase(it->second.idle_key);
+    it->second.busy = true;
+}
+
+// Forgets a session (once: a session closed to make room is forgotten when it is closed).
+void release(http_server::state& s, std::uint64_t id) {
+    auto it = s.sessions.find(id);
+    if (it == s.sessions.end()) return;
+    if (!it->second.busy) s.idle_order.erase(it->second.idle_key);
+    if (auto count = s.per_client.find(it->second.client); count != s.per_client.end() && --count->second == 0) {
+        s.per_client.erase(count);
+    }
+    s.sessions.erase(it);
+    --s.stats.connections_open;
+}
+
+// Closes the connection idle the longest (of `client` only, when given); false when none is idle.
+bool evict_oldest_idle(http_server::state& s, const std::string* client) {
+    for (auto [key, id] : s.idle_order) {
+        auto& entry = s.sessions.at(id);
+        if (client && entry.client != *client) continue;
+        boost::system::error_code ignored;
+        entry.stream->socket().close(ignored);
+        release(s, id);
+        ++s.stats.connections_evicted;
+        return true;
+    }
+    return false;
+}
+
+// Makes room for one more connection from `client` under both caps; false when every connection
+// that counts against a full cap is answering a request.
+bool make_room(http_server::state& s, const std::string& client) {
+    auto count = s.per_client.find(client);
+    if (count != s.per_client.end() && count->second >= s.params.max_connections_per_client &&
+        !evict_oldest_idle(s, &client)) {
+        return false;
+    }
+    return s.sessions.size() < s.params.max_connections || evict_oldest_idle(s, nullptr);
+}
+
+task<void> run_session(state_ptr s, std::uint64_t id, std::shared_ptr<beast::tcp_stream> stream, std::string client) {
     beast::flat_buffer buffer;
+    // A new connection gets the header timeout from its start: one that sends nothing is closed
+    // as soon as one that sends too slowly.
+    bool first_request = true;
     for (;;) {
-        if (buffer.size() == 0) {
+        if (buffer.size() == 0 && !first_request) {
             // Wait for the first byte of the next request under the idle timeout.
             stream->expires_after(s->params.idle_timeout);
             auto [ec, n] = co_await stream->async_read_some(buffer.prepare(4096), use_nothrow);
             if (ec) break;
             buffer.commit(n);
         }
+        first_request = false;
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(s->params.header_limit));
         parser.body_limit(s->params.body_limit);
@@ -83,17 +152,18 @@ task<void> run_session(state_ptr s, std::uint64_t id, std::shared_ptr<beast::tcp
         auto [ec, n] = co_await http::async_read(*stream, buffer, parser, use_nothrow);
         stream->expires_never();
         if (ec) {
-            ++s->stats.bad_requests;
+            if (parser.got_some()) ++s->stats.bad_requests;
             if (auto answer = answer_to_read_error(ec)) {
                 stream->expires_after(s->params.write_timeout);
                 co_await http::async_write(*stream, *answer, use_nothrow);
             }
             break;
         }
+        mark_busy(*s, id);
         ++s->stats.requests;
         server_request req = parser.release();
         const bool keep_alive = req.keep_alive();
-        std::optional<server_response> reply = co_await call_handler(s, std::move(req));
+        std::optional<server_response> reply = co_await call_handler(s, std::move(req), client);
         if (!reply || s->stopped) break;
         reply->keep_alive(keep_alive && reply->keep_alive());
         // A reply that states its own length keeps it (a HEAD answer carries the GET body's length).
@@ -101,12 +171,12 @@ task<void> run_session(state_ptr s, std::uint64_t id, std::shared_ptr<beast::tcp
         stream->expires_after(s->params.write_timeout);
         auto [wec, written] = co_await http::async_write(*stream, *reply, use_nothrow);
         if (wec || !reply->keep_alive()) break;
+        mark_idle(*s, id);
     }
     boost::system::error_code ignored;
     stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream->close();
-    s->sessions.erase(id);
-    --s->stats.connections_open;
+    release(*s, id);
 }
 
 task<void> accept_loop(state_ptr s) {
@@ -118,27 +188,38 @@ task<void> accept_loop(state_ptr s) {
             co_await sleep_for(milliseconds{10});  // e.g. out of file descriptors: do not spin
             continue;
         }
-        if (s->stats.connections_open >= s->params.max_connections) {
+        boost::system::error_code peer_ec;
+        auto peer = socket.remote_endpoint(peer_ec);
+        std::string client = peer_ec ? std::string("unknown") : peer.address().to_string();
+        if (!make_room(*s, client)) {
             ++s->stats.connections_refused;
             boost::system::error_code ignored;
             socket.close(ignored);
             continue;
         }
-        socket.set_option(tcp::no_delay(true));
+        socket.set_option(tcp::no_delay(true), peer_ec);
         auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
         auto id = s->next_session++;
-        s->sessions.emplace(id, stream);
+        s->sessions.emplace(id, session_entry{stream, client});
+        ++s->per_client[client];
+        mark_idle(*s, id);
         ++s->stats.connections_accepted;
         ++s->stats.connections_open;
         // The server owns every session through `sessions`; stop() closes them.
-        boost::asio::co_spawn(s->ex, run_session(s, id, stream), [](const std::exception_ptr&) {});
+        boost::asio::co_spawn(s->ex, run_session(s, id, stream, std::move(client)), [](const std::exception_ptr&) {});
     }
 }
 
 }  // namespace
 
-http_server::http_server(executor ex, server_params params, request_handler handler)
+http_server::http_server(executor ex, server_params params, request_handler_with_client handler)
     : state_(std::make_shared<state>(std::move(ex), params, std::move(handler))) {}
+
+http_server::http_server(executor ex, server_params params, request_handler handler)
+    : http_server(std::move(ex), params,
+                  request_handler_with_client([handler = std::move(handler)](server_request req, std::string) {
+                      return handler(std::move(req));
+                  })) {}
 
 http_server::~http_server() { stop(); }
 
@@ -171,7 +252,7 @@ void http_server::stop() {
     state_->stopped = true;
     boost::system::error_code ignored;
     state_->acceptor.close(ignored);
-    for (auto& [id, stream] : state_->sessions) stream->socket().close(ignored);
+    for (auto& [id, entry] : state_->sessions) entry.stream->socket().close(ignored);
 }
 
 server_stats http_server::stats() const { return state_->stats; }

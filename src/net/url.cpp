@@ -1,5 +1,7 @@
 #include "hvs/net/url.hpp"
 
+#include "hvs/core/config.hpp"
+
 #include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/pchars.hpp>
@@ -16,8 +18,9 @@ std::string origin::host_header() const {
     return default_port ? host_part : host_part + ":" + std::to_string(port);
 }
 
-result<base_url> parse_base_url(std::string_view text) {
-    auto parsed = boost::urls::parse_absolute_uri(text);
+result<base_url> parse_base_url(std::string_view url_text) {
+    const std::string text = core::without_credentials(url_text);  // what errors may show
+    auto parsed = boost::urls::parse_absolute_uri(url_text);
     if (!parsed) return make_error(error_kind::invalid, "not an absolute URL: '" + std::string(text) + "'");
     if (parsed->scheme() != "http" && parsed->scheme() != "https") {
         return make_error(error_kind::invalid, "URL scheme must be http or https: '" + std::string(text) + "'");
@@ -36,9 +39,9 @@ result<base_url> parse_base_url(std::string_view text) {
         out.where.host = out.where.host.substr(1, out.where.host.size() - 2);
     }
     if (parsed->has_port()) {
-        auto number = parsed->port_number();
-        if (number == 0) return make_error(error_kind::invalid, "URL port must be 1-65535: '" + std::string(text) + "'");
-        out.where.port = number;
+        auto number = core::url_port_number(parsed->port());
+        if (!number) return make_error(error_kind::invalid, "URL port must be 1-65535: '" + std::string(text) + "'");
+        out.where.port = *number;
     } else {
         out.where.port = out.where.tls() ? 443 : 80;
     }

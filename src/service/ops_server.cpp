@@ -1,6 +1,8 @@
 #include "hvs/service/ops_server.hpp"
 
 #include "hvs/core/json.hpp"
+#include "hvs/net/url.hpp"
+#include "hvs/sync/state.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -215,8 +217,15 @@ ops_server::ops_server(runtime& rt, scheduler& loop, service_status& status, con
       loop_(loop),
       status_(status),
       cfg_(cfg),
-      server_(rt.executor(), net::server_params{},
-              [this](net::server_request req) { return handle(std::move(req)); }) {}
+      refusal_log_(0.1, 5, std::chrono::steady_clock::now()),  // 5 lines at once, then one per 10 s
+      server_(rt.executor(), net::server_params{}, [this](net::server_request req, std::string client) {
+          return handle(std::move(req), std::move(client));
+      }) {}
+
+result<std::uint16_t> ops_server::listen(const std::string& host, std::uint16_t port) {
+    loopback_only_ = loopback_only_ && is_loopback_address(host);
+    return server_.listen(host, port);
+}
 
 std::vector<upstream_view> ops_server::upstreams() const {
     std::vector<upstream_view> out;
@@ -226,14 +235,44 @@ std::vector<upstream_view> ops_server::upstreams() const {
     return out;
 }
 
-bool ops_server::authorized(const net::server_request& req) const {
-    if (cfg_.api_token.empty()) return true;
+bool ops_server::token_matches(const net::server_request& req) const {
+    if (cfg_.api_token.empty()) return false;
     std::string expected = "Bearer " + cfg_.api_token;
     std::string_view given = req[http::field::authorization];
     if (given.size() != expected.size()) return false;
     unsigned char diff = 0;
     for (std::size_t i = 0; i < expected.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
     return diff == 0;
+}
+
+bool ops_server::authorized(const net::server_request& req, const std::string& client) {
+    if (cfg_.api_token.empty() || token_matches(req)) return true;
+    if (auto left_out = refusal_log_.admit(std::chrono::steady_clock::now())) {
+        const bool given = !req[http::field::authorization].empty();
+        HVS_LOG(log_, warning) << "refused " << req.method_string() << " " << req.target().substr(0, 200) << " from "
+                               << client << ": " << (given ? "wrong bearer token" : "no bearer token")
+                               << (*left_out > 0 ? " (" + std::to_string(*left_out) + " more refusals not logged)" : "");
+    }
+    return false;
+}
+
+net::server_response ops_server::anonymous_health() const {
+    auto res = health();
+    boost::system::error_code ec;
+    auto body = json::parse(res.body(), ec);
+    if (ec || !body.is_object()) return res;
+    body.as_object().erase("config");
+    std::vector<std::string> addresses;
+    for (const auto* url : {&cfg_.huly_api_url, &cfg_.vibe_api_url, &cfg_.letta_base_url}) {
+        auto parsed = net::parse_base_url(*url);
+        if (!parsed) continue;
+        addresses.push_back(parsed->where.to_string());
+        addresses.push_back(parsed->where.host + ":" + std::to_string(parsed->where.port));
+        addresses.push_back(parsed->where.host_header());
+    }
+    res.body() = hide_addresses(json::serialize(body), std::move(addresses));
+    res.prepare_payload();
+    return res;
 }
 
 net::server_response ops_server::health() const {
@@ -311,20 +350,67 @@ net::task<net::server_response> ops_server::history(int limit) {
     co_return json_reply(http::status::ok, out);
 }
 
-net::task<std::optional<net::server_response>> ops_server::handle(net::server_request req) {
+namespace {
+
+enum class project_lookup { known, unknown, no_list_yet };
+
+net::server_response query_error(const error& e) {
+    return json_reply(http::status::bad_request, json::object{{"error", e.message}});
+}
+
+}  // namespace
+
+net::task<net::server_response> ops_server::trigger_sync(std::optional<std::string> project) {
+    if (project && !status_.failing_projects.contains(*project)) {
+        auto job = [id = *project](store::database& db) -> result<project_lookup> {
+            auto row = sync::load_project(db, id);
+            if (!row) return row.error();
+            if (*row) return project_lookup::known;
+            auto all = sync::load_projects(db);
+            if (!all) return all.error();
+            return all->empty() ? project_lookup::no_list_yet : project_lookup::unknown;
+        };
+        auto lookup = co_await rt_.db().run(std::move(job));
+        if (!lookup) co_return json_reply(http::status::internal_server_error, json::object{{"error", "project list unavailable"}});
+        if (*lookup == project_lookup::unknown) {
+            co_return json_reply(http::status::not_found,
+                                 json::object{{"error", "unknown project '" + *project +
+                                                            "': not among the projects of the last cycles "
+                                                            "(POST /api/sync without project looks for new ones)"}});
+        }
+        if (*lookup == project_lookup::no_list_yet) {
+            auto res = json_reply(http::status::service_unavailable,
+                                  json::object{{"error", "no cycle has listed the projects yet; try again after the first one"}});
+            res.set(http::field::retry_after, "10");
+            co_return res;
+        }
+    }
+    bool was_running = status_.running;
+    loop_.trigger(project);
+    co_return json_reply(http::status::accepted,
+                         json::object{{"accepted", true},
+                                      {"queued", was_running},
+                                      {"project", project ? json::value(*project) : json::value(nullptr)}});
+}
+
+net::task<std::optional<net::server_response>> ops_server::handle(net::server_request req, std::string client) {
     auto target = boost::urls::parse_origin_form(req.target());
     if (!target) co_return json_reply(http::status::bad_request, json::object{{"error", "bad target"}});
     std::string path = target->path();
-    auto param = [&](std::string_view key) -> std::optional<std::string> {
+    auto values = [&](std::string_view key) {
+        query_values out;
         for (auto p : target->params()) {
-            if (p.key == key) return std::string(p.value);
+            if (p.key == key) out.emplace_back(p.has_value ? std::string(p.value) : std::string());
         }
-        return std::nullopt;
+        return out;
     };
     const auto method = req.method();
     const bool read = method == http::verb::get || method == http::verb::head;
 
-    if (path == "/health" && read) co_return health();
+    if (path == "/health" && read) {
+        if (loopback_only_ || token_matches(req)) co_return health();
+        co_return anonymous_health();
+    }
     if (path == "/ready" && read) co_return json_reply(http::status::ok, json::object{{"ready", true}});
     if (path == "/metrics" && read) {
         auto views = upstreams();
@@ -339,15 +425,9 @@ net::task<std::optional<net::server_response>> ops_server::handle(net::server_re
         co_return res;
     }
     if (path == "/api/sync/history" && read) {
-        int limit = 20;
-        if (auto text = param("limit")) {
-            try {
-                limit = std::clamp(std::stoi(*text), 1, 1000);
-            } catch (const std::exception&) {
-                co_return json_reply(http::status::bad_request, json::object{{"error", "limit must be 1-1000"}});
-            }
-        }
-        co_return co_await history(limit);
+        auto limit = parse_history_limit(values("limit"));
+        if (!limit) co_return query_error(limit.error());
+        co_return co_await history(*limit);
     }
     if (path == "/api/sync") {
         if (method != http::verb::post) {
@@ -355,18 +435,19 @@ net::task<std::optional<net::server_response>> ops_server::handle(net::server_re
             res.set(http::field::allow, "POST");
             co_return res;
         }
-        if (!authorized(req)) {
+        if (!loopback_only_ && cfg_.api_token.empty()) {
+            co_return json_reply(http::status::forbidden,
+                                 json::object{{"error", "refused: the ops server listens on a non-loopback address "
+                                                        "and API_TOKEN is not set"}});
+        }
+        if (!authorized(req, client)) {
             auto res = json_reply(http::status::unauthorized, json::object{{"error", "missing or wrong bearer token"}});
             res.set(http::field::www_authenticate, "Bearer");
             co_return res;
         }
-        auto project = param("project");
-        bool was_running = status_.running;
-        loop_.trigger(project);
-        co_return json_reply(http::status::accepted,
-                             json::object{{"accepted", true},
-                                          {"queued", was_running},
-                                          {"project", project ? json::value(*project) : json::value(nullptr)}});
+        auto project = parse_project_param(values("project"));
+        if (!project) co_return query_error(project.error());
+        co_return co_await trigger_sync(std::move(*project));
     }
     co_return json_reply(http::status::not_found, json::object{{"error", "not found"}});
 }

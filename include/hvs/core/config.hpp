@@ -124,6 +124,19 @@ struct loaded_config {
 // The effective configuration as (env name, value) pairs; secrets show as "(set)" or "(unset)".
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> effective_settings(const config& cfg);
 
+// For a flag that is not a setting: the secret setting's flag it resembles (a typo such as
+// --letta-pasword, or a name holding "password", "token" or "secret"), whose value must then not
+// be repeated anywhere; nullopt when it resembles none.
+[[nodiscard]] std::optional<std::string> secret_flag_resembled(std::string_view flag);
+
+// A URL's port as written ("99999"): nullopt unless it is 1-65535. (Boost.URL's port_number()
+// wraps 99999 to 34463.)
+[[nodiscard]] std::optional<std::uint16_t> url_port_number(std::string_view digits);
+
+// A URL as it may be shown: any "user:password@" replaced by "***@" ("http://***@huly:3458/api").
+// Works on text that is not a valid URL too.
+[[nodiscard]] std::string without_credentials(std::string_view url);
+
 // `LETTA_BASE_URL` with or without a trailing "/v1" → the server root without it.
 [[nodiscard]] std::string letta_root_url(std::string_view base_url);
 

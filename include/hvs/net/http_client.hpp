@@ -1,7 +1,8 @@
 #pragma once
 // The HTTP/1.1 client for one upstream: every request goes pool → limiter token → per-attempt
 // deadline → retry policy → a typed result. A response with a status of 400 or more is an error
-// value (kind by status, with the start of the body), so callers can tell 404 from 5xx.
+// value (kind by status, with the start of the body), so callers can tell 404 from 5xx. A redirect
+// (3xx) is not followed: it is a protocol error "… redirected to <Location> (3xx)".
 
 #include "hvs/core/histogram.hpp"
 #include "hvs/net/async.hpp"
@@ -74,7 +75,7 @@ public:
                                                        rate_limiter& limiter);
 
     // Sends `req` (its target relative to the origin, e.g. from build_target) and returns the
-    // response when its status is below 400. Host, User-Agent and keep-alive are filled in.
+    // response when its status is below 300. Host, User-Agent and keep-alive are filled in.
     task<result<http_response>> send(http_request req, request_options options = {});
 
     [[nodiscard]] const base_url& where() const { return where_; }

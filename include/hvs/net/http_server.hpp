@@ -1,7 +1,9 @@
 #pragma once
 // A small HTTP/1.1 server on the caller's io_context: keep-alive, bounded headers and bodies, a
-// header-read timeout, an idle timeout, a connection cap. It serves /health and /metrics, and
-// hosts the simulators.
+// header-read timeout, an idle timeout, connection caps in total and per client address. At a cap
+// the oldest idle connection (no request being answered) is closed to make room, so idle or
+// silent sockets cannot keep a new request out. It serves /health and /metrics, and hosts the
+// simulators.
 
 #include "hvs/net/async.hpp"
 
@@ -23,16 +25,19 @@ using server_response = http::response<http::string_body>;
 struct server_params {
     std::size_t body_limit = 1024 * 1024;
     std::size_t header_limit = 16 * 1024;
-    milliseconds header_timeout{10'000};   // from a request's first byte to its last
-    milliseconds idle_timeout{60'000};     // a keep-alive connection with no request
+    milliseconds header_timeout{10'000};   // a new connection: from accept to the request's last byte;
+                                           // later requests: from their first byte to their last
+    milliseconds idle_timeout{60'000};     // a keep-alive connection between requests
     milliseconds write_timeout{30'000};
     unsigned max_connections = 1024;
+    unsigned max_connections_per_client = 64;  // per remote address
 };
 
 struct server_stats {
     std::uint64_t connections_accepted = 0;
     std::uint64_t connections_open = 0;
-    std::uint64_t connections_refused = 0;   // over max_connections
+    std::uint64_t connections_refused = 0;   // at a cap with no idle connection to close
+    std::uint64_t connections_evicted = 0;   // idle connections closed to make room for a new one
     std::uint64_t requests = 0;
     std::uint64_t bad_requests = 0;          // malformed, oversized or timed out
 };
@@ -40,10 +45,14 @@ struct server_stats {
 // Answers one request. nullopt closes the connection without an answer (fault injection).
 // A handler that throws produces a 500.
 using request_handler = std::function<task<std::optional<server_response>>(server_request)>;
+// The same, also told the client's address ("127.0.0.1", "::1").
+using request_handler_with_client =
+    std::function<task<std::optional<server_response>>(server_request, std::string client_address)>;
 
 class http_server {
 public:
     http_server(executor ex, server_params params, request_handler handler);
+    http_server(executor ex, server_params params, request_handler_with_client handler);
     http_server(const http_server&) = delete;
     http_server& operator=(const http_server&) = delete;
     ~http_server();

@@ -1,11 +1,16 @@
 #pragma once
 // The operations HTTP surface on the service's io_context: GET /health, GET /metrics, GET /ready,
 // POST /api/sync[?project=ID], GET /api/sync/history[?limit=N]. Mutating endpoints need
-// "Authorization: Bearer $API_TOKEN" when API_TOKEN is set. Nothing it serves contains a secret.
+// "Authorization: Bearer $API_TOKEN" when API_TOKEN is set; refused attempts are logged (client
+// address only, at a bounded rate). Bound to a non-loopback address, POST /api/sync is refused
+// unless API_TOKEN is set, and /health shows no settings or upstream addresses without the token.
+// Query values are strict (400), an unknown project is 404. Nothing it serves contains a secret.
 
 #include "hvs/core/config.hpp"
+#include "hvs/core/log.hpp"
 #include "hvs/net/http_server.hpp"
 #include "hvs/service/health.hpp"
+#include "hvs/service/ops_requests.hpp"
 #include "hvs/service/scheduler.hpp"
 
 #include <map>
@@ -32,20 +37,28 @@ class ops_server {
 public:
     ops_server(runtime& rt, scheduler& loop, service_status& status, const core::config& cfg);
 
-    result<std::uint16_t> listen(const std::string& host, std::uint16_t port) { return server_.listen(host, port); }
+    result<std::uint16_t> listen(const std::string& host, std::uint16_t port);
     void stop() { server_.stop(); }
 
 private:
-    net::task<std::optional<net::server_response>> handle(net::server_request req);
+    net::task<std::optional<net::server_response>> handle(net::server_request req, std::string client);
     net::server_response health() const;
+    // /health for a caller that may not see settings or upstream addresses.
+    net::server_response anonymous_health() const;
     net::task<net::server_response> history(int limit);
+    net::task<net::server_response> trigger_sync(std::optional<std::string> project);
     [[nodiscard]] std::vector<upstream_view> upstreams() const;
-    [[nodiscard]] bool authorized(const net::server_request& req) const;
+    [[nodiscard]] bool token_matches(const net::server_request& req) const;
+    // token_matches, logging a refusal (never the token given).
+    bool authorized(const net::server_request& req, const std::string& client);
 
     runtime& rt_;
     scheduler& loop_;
     service_status& status_;
     const core::config& cfg_;
+    bool loopback_only_ = true;  // every address listened on is a loopback one
+    log_throttle refusal_log_;
+    log::logger log_{"ops"};
     net::http_server server_;
 };
 

@@ -53,6 +53,11 @@ INSTANTIATE_TEST_SUITE_P(
         bad_setting{"FlagWithoutValue", {}, {"--sync-timeout"}, "missing value for --sync-timeout (SYNC_TIMEOUT): expected milliseconds from 1 to 86400000"},
         bad_setting{"SyncTimeoutZero", {{"SYNC_TIMEOUT", "0"}}, {}, "invalid SYNC_TIMEOUT='0': expected milliseconds from 1 to 86400000"},
         bad_setting{"HttpTimeoutZero", {{"HTTP_TIMEOUT", "0"}}, {}, "invalid HTTP_TIMEOUT='0': expected milliseconds from 1 to 3600000"},
+        bad_setting{"UrlPortAbove65535", {{"HULY_API_URL", "http://127.0.0.1:99999/api"}}, {}, "invalid HULY_API_URL='http://127.0.0.1:99999/api': expected a port from 1 to 65535"},
+        bad_setting{"UrlPortZero", {}, {"--vibe-api-url=http://127.0.0.1:0/api"}, "invalid VIBE_API_URL='http://127.0.0.1:0/api': expected a port from 1 to 65535"},
+        bad_setting{"UrlWithCredentials", {{"LETTA_BASE_URL", "http://admin:hunter2@letta:8283"}}, {}, "invalid LETTA_BASE_URL='http://***@letta:8283': expected a URL without credentials (user:password@)"},
+        bad_setting{"MistypedSecretFlag", {}, {"--letta-pasword=hunter2"}, "unknown flag --letta-pasword (looks like --letta-password; its value is not shown)"},
+        bad_setting{"MistypedTokenFlagValueApart", {}, {"--api-tokn", "hunter2"}, "unknown flag --api-tokn (looks like --api-token; its value is not shown)"},
         bad_setting{"UnreadableSecretFile", {{"API_TOKEN_FILE", "/nonexistent/token"}}, {}, "invalid API_TOKEN_FILE='/nonexistent/token': cannot read the file"}),
     [](const auto& p) { return p.param.label; });
 

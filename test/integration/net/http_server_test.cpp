@@ -5,10 +5,13 @@
 #include "support/run_async.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
 #include <gtest/gtest.h>
+
+#include <functional>
 
 namespace hvs::net {
 namespace {
@@ -117,16 +120,91 @@ TEST_F(HttpServerTest, AHandlerThatThrowsYieldsA500) {
     EXPECT_EQ(out.rfind("HTTP/1.1 500", 0), 0u);
 }
 
-TEST_F(HttpServerTest, ConnectionsBeyondTheCapAreRefused) {
-    params_.max_connections = 1;
+// Connects a client that sends nothing and lets the server accept it.
+tcp::socket connect_silent(asio::io_context& ioc, std::uint16_t port, const std::function<bool()>& accepted) {
+    tcp::socket socket(ioc);
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+    auto deadline = steady_clock::now() + 5s;
+    while (!accepted() && steady_clock::now() < deadline) {
+        if (ioc.stopped()) ioc.restart();
+        ioc.run_one_for(5ms);
+    }
+    EXPECT_TRUE(accepted());
+    return socket;
+}
+
+// True once the server has closed `socket` (a read ends), false when it stays open for `within`.
+bool closed_by_server(asio::io_context& ioc, tcp::socket& socket, std::chrono::milliseconds within) {
+    return hvs::test::run_async(ioc, [](tcp::socket& s, std::chrono::milliseconds limit) -> task<bool> {
+        s.non_blocking(true);
+        auto deadline = steady_clock::now() + limit;
+        char byte;
+        while (steady_clock::now() < deadline) {
+            boost::system::error_code ec;
+            s.read_some(asio::buffer(&byte, 1), ec);
+            if (ec != asio::error::would_block) co_return true;
+            co_await sleep_for(5ms);  // polling under a clock deadline, not a synchronising sleep
+        }
+        co_return false;
+    }(socket, within), within + 5s);
+}
+
+TEST_F(HttpServerTest, AtTheCapTheOldestIdleConnectionMakesRoomForANewRequest) {
+    params_.max_connections = 2;
+    params_.header_timeout = 5s;  // nothing here times out on its own
     start();
-    tcp::socket first(ioc_);
-    first.connect({asio::ip::make_address("127.0.0.1"), port_});
-    ioc_.run_for(50ms);  // the server accepts it
-    ioc_.restart();
+    auto oldest = connect_silent(ioc_, port_, [&] { return server_->stats().connections_accepted >= 1; });
+    auto newer = connect_silent(ioc_, port_, [&] { return server_->stats().connections_accepted >= 2; });
+    auto out = exchange_raw("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out;
+    EXPECT_EQ(server_->stats().connections_evicted, 1u);
+    EXPECT_EQ(server_->stats().connections_refused, 0u);
+    EXPECT_TRUE(closed_by_server(ioc_, oldest, 2s));
+    EXPECT_FALSE(closed_by_server(ioc_, newer, 100ms));
+}
+
+TEST_F(HttpServerTest, OneClientAtItsCapLosesItsOwnOldestIdleConnection) {
+    params_.max_connections_per_client = 1;
+    params_.header_timeout = 5s;
+    start();
+    auto idle = connect_silent(ioc_, port_, [&] { return server_->stats().connections_accepted >= 1; });
+    auto out = exchange_raw("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(out.rfind("HTTP/1.1 200", 0), 0u) << out;
+    EXPECT_EQ(server_->stats().connections_evicted, 1u);
+    EXPECT_TRUE(closed_by_server(ioc_, idle, 2s));
+}
+
+TEST_F(HttpServerTest, AtTheCapWithEveryConnectionAnsweringTheNewOneIsRefused) {
+    params_.max_connections = 1;
+    params_.header_timeout = 5s;
+    asio::steady_timer gate(ioc_, asio::steady_timer::time_point::max());
+    server_ = std::make_unique<http_server>(ioc_.get_executor(), params_,
+                                            [&gate](server_request) -> task<std::optional<server_response>> {
+                                                co_await gate.async_wait(use_nothrow);  // answers when released
+                                                co_return server_response{http::status::ok, 11};
+                                            });
+    auto port = server_->listen("127.0.0.1", 0);
+    ASSERT_TRUE(port);
+    port_ = *port;
+    auto busy = connect_silent(ioc_, port_, [&] { return server_->stats().connections_accepted >= 1; });
+    asio::write(busy, asio::buffer(std::string("GET / HTTP/1.1\r\nHost: x\r\n\r\n")));
+    auto deadline = steady_clock::now() + 5s;
+    while (server_->stats().requests < 1 && steady_clock::now() < deadline) ioc_.run_one_for(5ms);
     auto out = exchange_raw("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_TRUE(out.empty());
     EXPECT_EQ(server_->stats().connections_refused, 1u);
+    EXPECT_EQ(server_->stats().connections_evicted, 0u);
+    gate.cancel();
+}
+
+TEST_F(HttpServerTest, AConnectionThatSendsNothingIsClosedWithinTheHeaderTimeout) {
+    params_.idle_timeout = 60s;  // only for keep-alive connections between requests
+    start();
+    auto started = steady_clock::now();
+    auto silent = connect_silent(ioc_, port_, [&] { return server_->stats().connections_accepted >= 1; });
+    EXPECT_TRUE(closed_by_server(ioc_, silent, 3s));
+    EXPECT_LT(steady_clock::now() - started, 3s);
+    EXPECT_EQ(server_->stats().connections_open, 0u);
 }
 
 TEST_F(HttpServerTest, ListeningOnABadAddressIsAnError) {

@@ -81,7 +81,6 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(bad_value_case{"SYNC_INTERVAL", "-5"}, bad_value_case{"SYNC_INTERVAL", "10s"},
                       bad_value_case{"DRY_RUN", "maybe"}, bad_value_case{"HEALTH_PORT", "70000"},
                       bad_value_case{"HULY_API_URL", "ftp://huly/api"}, bad_value_case{"VIBE_API_URL", "not a url"},
-                      bad_value_case{"LETTA_BASE_URL", "http://user:pw@letta/v1"},
                       bad_value_case{"CONFLICT_POLICY", "newest"}, bad_value_case{"LOG_FORMAT", "xml"},
                       bad_value_case{"LETTA_RATE", "fast"}, bad_value_case{"VIBE_BURST", "0"},
                       bad_value_case{"DB_PATH", ""}, bad_value_case{"HTTP_ATTEMPTS", "0"}));
@@ -133,6 +132,29 @@ TEST(Config, UrlsAreKeptAsGivenWithoutTrailingSlash) {
     auto loaded = load_config(env_of({{"HULY_API_URL", "http://huly:3457/api/"}}), {});
     ASSERT_TRUE(loaded);
     EXPECT_EQ(loaded->values.huly_api_url, "http://huly:3457/api");  // the port is never rewritten
+}
+
+TEST(Config, UrlCredentialsAndPortsOutOfRangeAreRefusedWithoutShowingTheCredentials) {
+    auto with_credentials = load_config(env_of({{"LETTA_BASE_URL", "http://user:pw@letta/v1"}}), {});
+    ASSERT_FALSE(with_credentials);
+    EXPECT_EQ(with_credentials.error().message,
+              "invalid LETTA_BASE_URL='http://***@letta/v1': expected a URL without credentials (user:password@)");
+    auto wrapped = load_config(env_of({{"HULY_API_URL", "http://huly:99999/api"}}), {});
+    ASSERT_FALSE(wrapped);
+    EXPECT_EQ(wrapped.error().message, "invalid HULY_API_URL='http://huly:99999/api': expected a port from 1 to 65535");
+    EXPECT_TRUE(load_config(env_of({{"HULY_API_URL", "http://huly:65535/api"}}), {}));
+    EXPECT_EQ(without_credentials("https://a:b@c@host:1/p@q"), "https://***@host:1/p@q");
+    EXPECT_EQ(without_credentials("not a url"), "not a url");
+}
+
+TEST(Config, FlagsThatLookLikeASecretsAreNamed) {
+    EXPECT_EQ(secret_flag_resembled("--letta-pasword"), "--letta-password");
+    EXPECT_EQ(secret_flag_resembled("--api-tokn"), "--api-token");
+    EXPECT_EQ(secret_flag_resembled("--letta-password-file"), "--letta-password");
+    EXPECT_EQ(secret_flag_resembled("--my-secret"), "a secret setting");
+    for (const char* ordinary : {"--letta-password", "--force", "--project", "--letta-port", "--json", "--wait"}) {
+        EXPECT_EQ(secret_flag_resembled(ordinary), std::nullopt) << ordinary;
+    }
 }
 
 TEST(Config, LettaRootUrlWithOrWithoutV1) {
