@@ -412,12 +412,16 @@ net::task<result<net::http_response>> client::call(net::http::verb verb, std::st
     }
     net::request_options options;
     options.idempotent = idempotent;
+    // Copies named before each co_await (GCC 12 miscompiles temporaries inside co_await).
     for (unsigned attempt = 1;; ++attempt) {
-        auto res = co_await http_.send(req, options);
+        net::http_request sent = req;
+        net::request_options sent_options = options;
+        result<net::http_response> res = co_await http_.send(std::move(sent), std::move(sent_options));
         const bool locked = !res && res.error().http_status == 409 && res.error().retry_after.count() > 0;
         if (!locked || attempt >= lock_attempts) co_return res;
-        auto wait = res.error().retry_after;
-        if (auto slept = co_await net::sleep_for(wait); !slept) co_return slept.error();
+        const net::milliseconds wait = res.error().retry_after;
+        result<void> slept = co_await net::sleep_for(wait);
+        if (!slept) co_return slept.error();
     }
 }
 

@@ -25,8 +25,8 @@ struct agent {
     std::string name;
     std::vector<std::string> tags;
     std::vector<tool> tools;
-    std::vector<std::string> folder_ids;  // only when the read asked for sources
     std::string created_at;
+    std::vector<std::string> folder_ids;  // only when the read asked for sources
 };
 
 struct block {

@@ -26,7 +26,8 @@ protected:
     std::uint64_t count(const char* route) { return host_->counts().by_route[route]; }
 
     bool agent_has_block(const std::string& agent_id, const std::string& block_id) {
-        for (const auto& a : sim_.state().at("agents").as_array()) {
+        const auto state = sim_.state();
+        for (const auto& a : state.at("agents").as_array()) {
             if (a.at("id").as_string() != agent_id) continue;
             for (const auto& b : a.at("blocks").as_array()) {
                 if (b.at("id").as_string() == block_id) return true;
