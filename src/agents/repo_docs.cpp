@@ -12,10 +12,12 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <vector>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -143,6 +145,10 @@ result<std::string> collect_output(pid_t pid, int out, int err, std::string& dia
     if (failure) return make_error(error_kind::io, *failure);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         while (!diagnostics.empty() && (diagnostics.back() == '\n' || diagnostics.back() == '\r')) diagnostics.pop_back();
+        std::replace(diagnostics.begin(), diagnostics.end(), '\r', ' ');
+        for (auto at = diagnostics.find('\n'); at != std::string::npos; at = diagnostics.find('\n', at)) {
+            diagnostics.replace(at, 1, "; ");  // one line in the warning and the log
+        }
         std::string why = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status)) : "killed by a signal";
         return make_error(error_kind::io, "git ls-files failed (" + why + ")" +
                                               (diagnostics.empty() ? std::string() : ": " + diagnostics));
@@ -167,10 +173,29 @@ result<std::string> git_ls_files(const std::string& repo) {
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
     posix_spawn_file_actions_addchdir_np(&actions, repo.c_str());
-    std::array<std::string, 3> args = {"git", "ls-files", "-z"};
-    std::array<char*, 4> argv = {args[0].data(), args[1].data(), args[2].data(), nullptr};
+    // The repository must not choose what runs: no system/global config, no HOME, and the hooks,
+    // fsmonitor command and untracked cache of its .git/config overridden on the command line
+    // (protected configuration, git-config(1)); safe.directory names this repository only, so a
+    // checkout owned by another user is listed rather than refused.
+    std::error_code ec;
+    const std::string top = fs::canonical(repo, ec).string();
+    const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    std::vector<std::string> args = {"git",
+                                     "-c", "core.fsmonitor=false",
+                                     "-c", "core.hooksPath=/dev/null",
+                                     "-c", "core.untrackedCache=false",
+                                     "-c", "safe.directory=" + (ec ? repo : top),
+                                     "--no-optional-locks", "ls-files", "-z"};
+    std::vector<std::string> env = {"PATH=" + path, "LC_ALL=C", "GIT_CONFIG_NOSYSTEM=1",
+                                     "GIT_CONFIG_GLOBAL=/dev/null", "GIT_TERMINAL_PROMPT=0"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
     pid_t pid = 0;
-    int spawned = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
+    int spawned = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(err[1]);
