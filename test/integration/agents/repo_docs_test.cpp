@@ -436,9 +436,6 @@ TEST(RepoDocsRules, FileTypesNamesAndSettings) {
     EXPECT_FALSE(letta_settings_content("{broken", "agent-1"));
 }
 
-}  // namespace
-}  // namespace hvs::test
-
 TEST_F(RepoDocs, ASymlinkedGitignoreIsNeverFollowed) {
     auto secret = dir_ / "letta-password";
     write(secret, "hunter2-secret");
@@ -473,3 +470,6 @@ TEST_F(ProjectFiles, AnFsmonitorCommandInTheRepositoryIsNeverRun) {
     EXPECT_FALSE(fs::exists(marker));
     EXPECT_EQ(files_in("Huly-WEB-root").count("notes.md"), 1u);
 }
+
+}  // namespace
+}  // namespace hvs::test
