@@ -2,6 +2,7 @@
 
 #include "hvs/agents/state.hpp"
 #include "hvs/core/hash.hpp"
+#include "hvs/core/repo_fs.hpp"
 #include "hvs/sync/repo_path.hpp"
 
 #include <boost/json/parse.hpp>
@@ -12,10 +13,11 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
+#include <vector>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -53,12 +55,6 @@ std::string_view extension(std::string_view path) {
     return base.substr(dot);
 }
 
-bool inside(const fs::path& candidate, const fs::path& root) {
-    auto c = candidate.string();
-    auto r = root.string();
-    return c.size() > r.size() && c.compare(0, r.size(), r) == 0 && c[r.size()] == '/';
-}
-
 // One file on disk, ready to compare (and later to upload).
 struct local_file {
     std::string path;          // relative to the repository
@@ -72,31 +68,14 @@ struct scan_result {
     std::vector<std::string> warnings;
 };
 
-// The content of <repo>/<relative> if it is a regular file inside the repository (a symlink may
-// point elsewhere in it, never outside) of at most max_project_file_bytes (`too_large` says when
-// that was the reason).
+// The content of <repo>/<relative> if it is a regular file inside the repository, reached
+// without following any symlink, of at most max_project_file_bytes (`too_large` says when that
+// was the reason).
 result<std::string> read_repo_file(const std::string& repo, const std::string& relative, bool* too_large = nullptr) {
-    std::error_code ec;
-    fs::path root = fs::canonical(repo, ec);
-    if (ec) return make_error(error_kind::io, "repository " + repo + ": " + ec.message());
-    fs::path target = fs::canonical(root / relative, ec);
-    if (ec) return make_error(error_kind::io, relative + ": " + ec.message());
-    if (!inside(target, root)) return make_error(error_kind::invalid, relative + " leads outside the repository");
-    if (!fs::is_regular_file(target, ec)) return make_error(error_kind::invalid, relative + " is not a regular file");
-    auto size = fs::file_size(target, ec);
-    if (ec) return make_error(error_kind::io, relative + ": " + ec.message());
-    if (size > max_project_file_bytes) {
-        if (too_large) *too_large = true;
-        return make_error(error_kind::invalid, relative + " has " + std::to_string(size) + " bytes, more than " +
-                                                   std::to_string(max_project_file_bytes));
-    }
-    std::ifstream in(target, std::ios::binary);
-    if (!in) return make_error(error_kind::io, relative + ": cannot open: " + std::strerror(errno));
-    std::string content(static_cast<std::size_t>(size), '\0');
-    in.read(content.data(), static_cast<std::streamsize>(size));
-    content.resize(static_cast<std::size_t>(in.gcount()));
-    if (in.bad()) return make_error(error_kind::io, relative + ": read failed");
-    return content;
+    auto content = core::read_repo_file(repo, relative, max_project_file_bytes, too_large);
+    if (!content) return content.error();
+    if (!*content) return make_error(error_kind::invalid, relative + " does not exist");
+    return std::move(**content);
 }
 
 // Reads what the child writes to `out` and `err` until both close, within the deadline and bounds.
@@ -143,6 +122,10 @@ result<std::string> collect_output(pid_t pid, int out, int err, std::string& dia
     if (failure) return make_error(error_kind::io, *failure);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         while (!diagnostics.empty() && (diagnostics.back() == '\n' || diagnostics.back() == '\r')) diagnostics.pop_back();
+        std::replace(diagnostics.begin(), diagnostics.end(), '\r', ' ');
+        for (auto at = diagnostics.find('\n'); at != std::string::npos; at = diagnostics.find('\n', at)) {
+            diagnostics.replace(at, 1, "; ");  // one line in the warning and the log
+        }
         std::string why = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status)) : "killed by a signal";
         return make_error(error_kind::io, "git ls-files failed (" + why + ")" +
                                               (diagnostics.empty() ? std::string() : ": " + diagnostics));
@@ -167,10 +150,29 @@ result<std::string> git_ls_files(const std::string& repo) {
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_adddup2(&actions, err[1], 2);
     posix_spawn_file_actions_addchdir_np(&actions, repo.c_str());
-    std::array<std::string, 3> args = {"git", "ls-files", "-z"};
-    std::array<char*, 4> argv = {args[0].data(), args[1].data(), args[2].data(), nullptr};
+    // The repository must not choose what runs: no system/global config, no HOME, and the hooks,
+    // fsmonitor command and untracked cache of its .git/config overridden on the command line
+    // (protected configuration, git-config(1)); safe.directory names this repository only, so a
+    // checkout owned by another user is listed rather than refused.
+    std::error_code ec;
+    const std::string top = fs::canonical(repo, ec).string();
+    const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    std::vector<std::string> args = {"git",
+                                     "-c", "core.fsmonitor=false",
+                                     "-c", "core.hooksPath=/dev/null",
+                                     "-c", "core.untrackedCache=false",
+                                     "-c", "safe.directory=" + (ec ? repo : top),
+                                     "--no-optional-locks", "ls-files", "-z"};
+    std::vector<std::string> env = {"PATH=" + path, "LC_ALL=C", "GIT_CONFIG_NOSYSTEM=1",
+                                     "GIT_CONFIG_GLOBAL=/dev/null", "GIT_TERMINAL_PROMPT=0"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
     pid_t pid = 0;
-    int spawned = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
+    int spawned = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(err[1]);
@@ -235,73 +237,39 @@ result<scan_result> scan_project_files(const std::string& repo, unsigned max_fil
     return scan;
 }
 
-// Writes `content` to `path` through a temporary file in the same directory (never half a file).
-result<void> write_file(const fs::path& path, const std::string& content) {
-    fs::path temporary = path;
-    temporary += ".hvs-tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) return make_error(error_kind::io, "cannot write " + path.string() + ": " + std::strerror(errno));
-        out << content;
-        out.flush();
-        if (!out) {
-            std::error_code ignored;
-            fs::remove(temporary, ignored);
-            return make_error(error_kind::io, "cannot write " + path.string());
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary, path, ec);
-    if (ec) {
-        fs::remove(temporary, ec);
-        return make_error(error_kind::io, "cannot write " + path.string() + ": " + ec.message());
-    }
-    return {};
-}
-
-std::optional<std::string> read_small_file(const fs::path& path, std::string& warning) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return std::string();
-    auto size = fs::file_size(path, ec);
-    if (ec || size > 1024 * 1024) {
-        warning = path.string() + " is not a readable file of at most 1 MB; left alone";
+// The file's content ("" when missing), or nullopt with a warning when it cannot be read safely.
+std::optional<std::string> read_small_file(const std::string& repo, const std::string& relative, std::string& warning) {
+    auto content = core::read_repo_file(repo, relative, 1024 * 1024);
+    if (!content) {
+        warning = content.error().message + "; left alone";
         return std::nullopt;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        warning = "cannot read " + path.string() + ": " + std::strerror(errno);
-        return std::nullopt;
-    }
-    std::string content(static_cast<std::size_t>(size), '\0');
-    in.read(content.data(), static_cast<std::streamsize>(size));
-    content.resize(static_cast<std::size_t>(in.gcount()));
-    return content;
+    return content->value_or(std::string());
 }
 
 // The Letta Code hand-off. Returns warnings only: the sync does not depend on it.
 std::vector<std::string> write_handoff(const std::string& repo, const std::string& agent_id) {
     std::vector<std::string> warnings;
-    const fs::path dir = fs::path(repo) / ".letta";
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) {
-        warnings.push_back("cannot create " + dir.string() + ": " + ec.message());
+    if (auto made = core::make_repo_dir(repo, ".letta"); !made) {
+        warnings.push_back("cannot create .letta: " + made.error().message);
         return warnings;
     }
     std::string warning;
-    const fs::path settings = dir / "settings.local.json";
-    if (auto existing = read_small_file(settings, warning)) {
+    const std::string settings = ".letta/settings.local.json";
+    if (auto existing = read_small_file(repo, settings, warning)) {
         auto wanted = letta_settings_content(*existing, agent_id);
         if (!wanted) {
-            warnings.push_back(settings.string() + " is not a JSON object; left alone");
+            warnings.push_back(repo + "/" + settings + " is not a JSON object; left alone");
         } else if (*wanted != *existing) {
-            if (auto written = write_file(settings, *wanted); !written) warnings.push_back(written.error().message);
+            if (auto written = core::write_repo_file(repo, settings, *wanted); !written) {
+                warnings.push_back(written.error().message);
+            }
         }
     } else {
         warnings.push_back(warning);
     }
-    const fs::path ignore = dir / ".gitignore";
-    if (auto existing = read_small_file(ignore, warning)) {
+    const std::string ignore = ".letta/.gitignore";
+    if (auto existing = read_small_file(repo, ignore, warning)) {
         bool listed = false;
         std::size_t start = 0;
         while (start <= existing->size() && !listed) {
@@ -316,7 +284,9 @@ std::vector<std::string> write_handoff(const std::string& repo, const std::strin
             std::string content = *existing;
             if (!content.empty() && content.back() != '\n') content += '\n';
             content += "settings.local.json\n";
-            if (auto written = write_file(ignore, content); !written) warnings.push_back(written.error().message);
+            if (auto written = core::write_repo_file(repo, ignore, content); !written) {
+                warnings.push_back(written.error().message);
+            }
         }
     } else {
         warnings.push_back(warning);

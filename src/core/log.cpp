@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <mutex>
@@ -60,6 +61,29 @@ std::string_view name_of(severity level) {
     return "info";
 }
 
+// A text record is one line: control characters in a message or field (a newline in a Huly
+// identifier, a multi-line git diagnostic) are written as \n, \r, \t or \xNN.
+std::string escape_controls(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (unsigned char c : text) {
+        if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c < 0x20 || c == 0x7f) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 void format_record(format output, const bl::record_view& rec, bl::formatting_ostream& out) {
     auto level = bl::extract_or_default<severity>("Severity", rec, severity::info);
     std::string message = redacted(bl::extract_or_default<std::string>("Message", rec, std::string()));
@@ -76,10 +100,10 @@ void format_record(format output, const bl::record_view& rec, bl::formatting_ost
     out << timestamp_now() << ' ' << name_of(level);
     for (auto key : context_keys) {
         if (auto v = bl::extract<std::string>(bl::attribute_name(std::string(key)), rec)) {
-            out << ' ' << key << '=' << *v;
+            out << ' ' << key << '=' << escape_controls(redacted(*v));
         }
     }
-    out << " | " << message;
+    out << " | " << escape_controls(message);
 }
 
 }  // namespace

@@ -266,6 +266,13 @@ net::task<result<std::string>> ensure_vibe_project(sync_context& ctx, const huly
 net::task<project_outcome> sync_project(sync_context& ctx, huly::project project, mirror_decision mirror) {
     project_outcome outcome;
     outcome.project = project.identifier;
+    if (!valid_identifier(project.identifier)) {
+        // Never a path, folder name or log field: "../../x" or a newline would escape them.
+        outcome.project = quoted_identifier(project.identifier);
+        outcome.error = "invalid Huly project identifier " + outcome.project +
+                        " (expected an uppercase letter, then uppercase letters or digits, at most 16)";
+        co_return outcome;
+    }
 
     auto state = co_await load_state(ctx, project.identifier);
     if (!state) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <filesystem>
 
 namespace hvs::sync {
@@ -88,6 +89,29 @@ std::string_view to_string(path_verdict verdict) {
     case path_verdict::not_a_git_repository: return "not a git repository";
     }
     return "unknown";
+}
+
+bool valid_identifier(std::string_view identifier) {
+    constexpr std::size_t max_identifier_length = 16;
+    if (identifier.empty() || identifier.size() > max_identifier_length) return false;
+    if (identifier.front() < 'A' || identifier.front() > 'Z') return false;
+    return std::all_of(identifier.begin(), identifier.end(),
+                       [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+}
+
+std::string quoted_identifier(std::string_view identifier) {
+    std::string out = "\"";
+    for (unsigned char c : identifier.substr(0, 64)) {
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (identifier.size() > 64) out += "...";
+    return out + "\"";
 }
 
 std::string placeholder_path(std::string_view stacks_dir, std::string_view identifier) {

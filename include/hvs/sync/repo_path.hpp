@@ -26,6 +26,14 @@ struct path_check {
 
 [[nodiscard]] std::string_view to_string(path_verdict verdict);
 
+// A Huly project identifier of the shape Huly gives them (issue ids are "<IDENTIFIER>-<n>",
+// huly-rest-api.md): an uppercase letter, then uppercase letters or digits, at most 16 in all.
+// Checked before an identifier becomes a path, a folder name or a log field. Pure.
+[[nodiscard]] bool valid_identifier(std::string_view identifier);
+
+// The identifier quoted for an error message: control and non-ASCII bytes as \xNN. Pure.
+[[nodiscard]] std::string quoted_identifier(std::string_view identifier);
+
 // <stacks_dir>/huly-sync-placeholders/<identifier>
 [[nodiscard]] std::string placeholder_path(std::string_view stacks_dir, std::string_view identifier);
 

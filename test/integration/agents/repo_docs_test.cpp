@@ -483,6 +483,41 @@ TEST(RepoDocsRules, FileTypesNamesAndSettings) {
     EXPECT_FALSE(letta_settings_content("{broken", "agent-1"));
 }
 
+TEST_P(RepoDocs, ASymlinkedGitignoreIsNeverFollowed) {
+    auto secret = dir_ / "letta-password";
+    write(secret, "hunter2-secret");
+    make_repository(repo_);
+    fs::create_directories(repo_ / ".letta");
+    fs::create_symlink(secret, repo_ / ".letta" / ".gitignore");
+    add_project(repo_);
+    web_cycle();
+    EXPECT_EQ(read(secret), "hunter2-secret");
+    EXPECT_TRUE(fs::is_symlink(repo_ / ".letta" / ".gitignore"));
+}
+
+TEST_P(RepoDocs, ALettaDirectorySymlinkedOutsideReceivesNothing) {
+    auto elsewhere = dir_ / "elsewhere";
+    fs::create_directories(elsewhere);
+    make_repository(repo_);
+    fs::create_symlink(elsewhere, repo_ / ".letta");
+    add_project(repo_);
+    web_cycle();
+    EXPECT_TRUE(fs::is_empty(elsewhere));
+}
+
+TEST_P(ProjectFiles, AnFsmonitorCommandInTheRepositoryIsNeverRun) {
+    write(repo_ / "notes.md", "notes\n");
+    make_repository(repo_);
+    auto marker = dir_ / "fsmonitor-ran";
+    auto config = read(repo_ / ".git" / "config");
+    write(repo_ / ".git" / "config", config + "[core]\n\tfsmonitor = \"touch " + marker.string() + "; false\"\n");
+    add_project(repo_);
+    auto outcome = web_cycle();
+    EXPECT_TRUE(outcome.ok) << outcome.error;
+    EXPECT_FALSE(fs::exists(marker));
+    EXPECT_EQ(files_in("Huly-WEB-root").count("notes.md"), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Letta, RepoDocs, every_letta_profile(), letta_profile_name);
 INSTANTIATE_TEST_SUITE_P(Letta, RepoDocsExistingFolder, every_letta_profile(), letta_profile_name);
 INSTANTIATE_TEST_SUITE_P(Letta, RepoDocsManyFolders, every_letta_profile(), letta_profile_name);
