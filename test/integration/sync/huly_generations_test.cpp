@@ -153,7 +153,9 @@ TEST_P(HulyGenerations, ASkewedLocalClockDoesNotSkipAChange) {
 
 INSTANTIATE_TEST_SUITE_P(Wrapper, HulyGenerations,
                          ::testing::Values(sim::huly_generation::current, sim::huly_generation::v2025),
-                         [](const auto& info) { return info.param == sim::huly_generation::current ? "current" : "v2025"; });
+                         [](const auto& param_info) {
+                             return param_info.param == sim::huly_generation::current ? "current" : "v2025";
+                         });
 
 // An issue stamped ahead of the wrapper's clock (written through a Huly node whose clock runs fast)
 // must not carry the watermark past changes the wrapper stamps later with its own time: the

@@ -12,7 +12,7 @@ health_inputs base() {
     in.started = std::chrono::system_clock::time_point{std::chrono::hours(1000)};
     in.now = in.started + 1min;
     in.interval = 10s;
-    in.upstreams = {{"huly", true, "closed", ""}, {"vibe", true, "closed", ""}};
+    in.upstreams = {{"huly", true, "closed", "", ""}, {"vibe", true, "closed", "", ""}};
     return in;
 }
 
@@ -20,7 +20,7 @@ TEST(Health, FreshStartIsHealthy) { EXPECT_EQ(assess_health(base()).status, heal
 
 TEST(Health, AnUnreachableUpstreamDegrades) {
     auto in = base();
-    in.upstreams[1] = {"vibe", false, "open", "connect: refused"};
+    in.upstreams[1] = {"vibe", false, "open", "connect: refused", ""};
     auto verdict = assess_health(in);
     EXPECT_EQ(verdict.status, health_status::degraded);
     ASSERT_EQ(verdict.reasons.size(), 1u);
