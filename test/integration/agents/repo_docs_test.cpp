@@ -6,6 +6,8 @@
 #include "integration/agents/letta_fixture.hpp"
 #include "integration/sync/engine_fixture.hpp"
 
+#include "support/file_contents.hpp"
+
 #include "hvs/agents/repo_docs.hpp"
 #include "hvs/core/log.hpp"
 #include "hvs/store/sqlite.hpp"
@@ -34,12 +36,7 @@ void write(const fs::path& path, const std::string& content) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
 }
 
-std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string read(const fs::path& path) { return contents_of(path); }
 
 // Hides a folder from the first `misses` lookups by name (GET /v1/folders/?name=… answers []):
 // what Letta answers when another writer creates the folder between our lookup and our create.

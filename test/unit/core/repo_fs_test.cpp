@@ -5,6 +5,8 @@
 
 #include "hvs/core/repo_fs.hpp"
 
+#include "support/file_contents.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -20,12 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string contents_of(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using test::contents_of;
 
 void write(const fs::path& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; }
 
