@@ -237,9 +237,9 @@ result<scan_result> scan_project_files(const std::string& repo, unsigned max_fil
     return scan;
 }
 
-// What the Letta Code hand-off could not do. A symlink (or anything but a regular file or a real
-// directory) where it reads or writes is refused, never followed: an error for the project
-// (docs/reliability.md). Anything else (unreadable JSON, a permission denied) is a warning only:
+// What the Letta Code hand-off could not do. A symlink where it reads or writes (or anything but a
+// real directory or a regular file of at most 1 MB) is refused, never followed: an error for the
+// project (docs/reliability.md). Anything else (unreadable JSON, a permission denied) is a warning only:
 // the sync does not depend on the hand-off.
 struct handoff_outcome {
     std::vector<std::string> warnings;
@@ -250,7 +250,7 @@ struct handoff_outcome {
         const std::string text = std::string(context) + e.message;
         if (e.kind == error_kind::invalid && !refused) {
             refused = make_error(error_kind::invalid, text);
-        } else if (e.kind != error_kind::invalid) {
+        } else {
             warnings.push_back(text + "; left alone");
         }
     }
