@@ -237,39 +237,51 @@ result<scan_result> scan_project_files(const std::string& repo, unsigned max_fil
     return scan;
 }
 
-// The file's content ("" when missing), or nullopt with a warning when it cannot be read safely.
-std::optional<std::string> read_small_file(const std::string& repo, const std::string& relative, std::string& warning) {
-    auto content = core::read_repo_file(repo, relative, 1024 * 1024);
-    if (!content) {
-        warning = content.error().message + "; left alone";
-        return std::nullopt;
+// What the Letta Code hand-off could not do. A symlink where it reads or writes (or anything but a
+// real directory or a regular file of at most 1 MB) is refused, never followed: an error for the
+// project (docs/reliability.md). Anything else (unreadable JSON, a permission denied) is a warning only:
+// the sync does not depend on the hand-off.
+struct handoff_outcome {
+    std::vector<std::string> warnings;
+    std::optional<error> refused;
+
+    // Records a repository-file failure: a refusal (kind invalid) or a warning.
+    void failed(const error& e, std::string_view context = {}) {
+        const std::string text = std::string(context) + e.message;
+        if (e.kind == error_kind::invalid && !refused) {
+            refused = make_error(error_kind::invalid, text);
+        } else {
+            warnings.push_back(text + "; left alone");
+        }
     }
+};
+
+// The file's content ("" when missing), read without following symlinks.
+result<std::string> read_small_file(const std::string& repo, const std::string& relative) {
+    auto content = core::read_repo_file(repo, relative, 1024 * 1024);
+    if (!content) return content.error();
     return content->value_or(std::string());
 }
 
-// The Letta Code hand-off. Returns warnings only: the sync does not depend on it.
-std::vector<std::string> write_handoff(const std::string& repo, const std::string& agent_id) {
-    std::vector<std::string> warnings;
+handoff_outcome write_handoff(const std::string& repo, const std::string& agent_id) {
+    handoff_outcome out;
     if (auto made = core::make_repo_dir(repo, ".letta"); !made) {
-        warnings.push_back("cannot create .letta: " + made.error().message);
-        return warnings;
+        out.failed(made.error(), "cannot create .letta: ");
+        return out;
     }
-    std::string warning;
     const std::string settings = ".letta/settings.local.json";
-    if (auto existing = read_small_file(repo, settings, warning)) {
+    if (auto existing = read_small_file(repo, settings)) {
         auto wanted = letta_settings_content(*existing, agent_id);
         if (!wanted) {
-            warnings.push_back(repo + "/" + settings + " is not a JSON object; left alone");
+            out.warnings.push_back(repo + "/" + settings + " is not a JSON object; left alone");
         } else if (*wanted != *existing) {
-            if (auto written = core::write_repo_file(repo, settings, *wanted); !written) {
-                warnings.push_back(written.error().message);
-            }
+            if (auto written = core::write_repo_file(repo, settings, *wanted); !written) out.failed(written.error());
         }
     } else {
-        warnings.push_back(warning);
+        out.failed(existing.error());
     }
     const std::string ignore = ".letta/.gitignore";
-    if (auto existing = read_small_file(repo, ignore, warning)) {
+    if (auto existing = read_small_file(repo, ignore)) {
         bool listed = false;
         std::size_t start = 0;
         while (start <= existing->size() && !listed) {
@@ -284,14 +296,12 @@ std::vector<std::string> write_handoff(const std::string& repo, const std::strin
             std::string content = *existing;
             if (!content.empty() && content.back() != '\n') content += '\n';
             content += "settings.local.json\n";
-            if (auto written = core::write_repo_file(repo, ignore, content); !written) {
-                warnings.push_back(written.error().message);
-            }
+            if (auto written = core::write_repo_file(repo, ignore, content); !written) out.failed(written.error());
         }
     } else {
-        warnings.push_back(warning);
+        out.failed(existing.error());
     }
-    return warnings;
+    return out;
 }
 
 // The folder's id: found by exact name, else created (409: it exists, so found again by exact
@@ -528,16 +538,18 @@ net::task<result<repo_docs_outcome>> sync_repo_docs(agent_context& ctx, project_
     out.repository = true;
     const std::string repo = checked->resolved;
 
-    auto handoff = [repo, agent_id](store::database&) { return result<std::vector<std::string>>(write_handoff(repo, agent_id)); };
-    auto handoff_warnings = co_await ctx.db.run(std::move(handoff));
-    if (handoff_warnings) out.warnings = std::move(*handoff_warnings);
-
     unsigned failed = 0;
     std::optional<error> first;
     auto note = [&](const error& e, std::string_view what) {
         ++failed;
         if (!first) first = make_error(e.kind, std::string(what) + ": " + e.message);
     };
+    auto handoff = [repo, agent_id](store::database&) { return result<handoff_outcome>(write_handoff(repo, agent_id)); };
+    auto handed_off = co_await ctx.db.run(std::move(handoff));
+    if (handed_off) {
+        out.warnings = std::move(handed_off->warnings);
+        if (handed_off->refused) note(*handed_off->refused, "Letta Code hand-off refused");
+    }
     if (ctx.settings.attach_repo_docs) {
         auto scan = [repo, id = project.identifier](store::database&) { return scan_readme(repo, id); };
         auto scanned = co_await ctx.db.run(std::move(scan));

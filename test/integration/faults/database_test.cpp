@@ -5,6 +5,8 @@
 #include "integration/faults/cli_runner.hpp"
 #include "integration/faults/fault_fixture.hpp"
 
+#include "support/file_contents.hpp"
+
 #include <unistd.h>
 
 #include <fstream>
@@ -14,13 +16,6 @@ namespace hvs::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string contents_of(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 void write_file(const fs::path& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;

@@ -76,5 +76,40 @@ TEST_F(LogCapture, WithReplacesAnExistingKey) {
     EXPECT_EQ(record.at("project").as_string(), "B");
 }
 
+// Text records are one line each: a newline in a message or a field (a Huly identifier, a git
+// diagnostic) is written as \n, other control characters as \r, \t or \xNN.
+TEST_F(LogCapture, ControlCharactersInTextRecordsAreEscapedOneRecordOneLine) {
+    init(severity::info, format::text);
+    logger lg = logger("sync").with("project", "EVIL\n2026-01-01T00:00:00.000Z error | forged");
+    HVS_LOG(lg, warning) << "git said:\nfatal: detected dubious ownership\r\tand\x01\x1b[31mred\x7f";
+    const std::string text = lines();
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ(text.find('\n'), text.size() - 1) << text;  // only the record's own end of line
+    EXPECT_NE(text.find(" project=EVIL\\n2026-01-01T00:00:00.000Z error | forged"), std::string::npos) << text;
+    EXPECT_NE(text.find("| git said:\\nfatal: detected dubious ownership\\r\\tand\\x01\\x1b[31mred\\x7f"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find('\r'), std::string::npos);
+    EXPECT_EQ(text.find('\x1b'), std::string::npos);
+}
+
+TEST_F(LogCapture, OrdinaryTextIsNotEscaped) {
+    init(severity::info, format::text);
+    logger lg("sync");
+    HVS_LOG(lg, info) << "path /srv/a b \"quoted\" \xc3\xa9 100%";
+    EXPECT_NE(lines().find("| path /srv/a b \"quoted\" \xc3\xa9 100%\n"), std::string::npos) << lines();
+}
+
+TEST_F(LogCapture, JsonRecordsStayOneLineToo) {
+    init(severity::info, format::json);
+    logger lg = logger("sync").with("project", "A\nB");
+    HVS_LOG(lg, info) << "x\ny";
+    const std::string text = lines();
+    EXPECT_EQ(text.find('\n'), text.size() - 1) << text;
+    auto record = boost::json::parse(text).as_object();
+    EXPECT_EQ(record.at("project").as_string(), "A\nB");
+    EXPECT_EQ(record.at("msg").as_string(), "x\ny");
+}
+
 }  // namespace
 }  // namespace hvs::log

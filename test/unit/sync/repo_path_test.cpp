@@ -59,6 +59,34 @@ TEST_F(RepoPathTest, MissingRelativeAndNonGitPaths) {
     EXPECT_EQ(check_repo_path(at("stacks/plain"), roots()).verdict, path_verdict::not_a_git_repository);
 }
 
+TEST(HulyIdentifier, TheShapeHulyGivesIsAcceptedAnythingElseRefused) {
+    for (const char* good : {"PROJ", "HVSYN", "A1", "A", "ABCDEFGHIJKLMNOP"}) EXPECT_TRUE(valid_identifier(good)) << good;
+    EXPECT_FALSE(valid_identifier("../../x"));
+    EXPECT_FALSE(valid_identifier("../../../../outside/x"));
+    EXPECT_FALSE(valid_identifier("a"));
+    EXPECT_FALSE(valid_identifier("Proj"));
+    EXPECT_FALSE(valid_identifier("1AB"));
+    EXPECT_FALSE(valid_identifier(""));
+    EXPECT_FALSE(valid_identifier("PROJ\nFAKE"));
+    EXPECT_FALSE(valid_identifier("PROJ\n"));
+    EXPECT_FALSE(valid_identifier("PR OJ"));
+    EXPECT_FALSE(valid_identifier("PROJ-1"));
+    EXPECT_FALSE(valid_identifier("ABCDEFGHIJKLMNOPQ"));  // 17: too long
+    EXPECT_FALSE(valid_identifier(std::string_view("AB\0C", 4)));
+}
+
+TEST(HulyIdentifier, QuotedForMessagesWithControlsQuotesAndNonAsciiEscaped) {
+    EXPECT_EQ(quoted_identifier("PROJ"), "\"PROJ\"");
+    EXPECT_EQ(quoted_identifier("../../x"), "\"../../x\"");
+    EXPECT_EQ(quoted_identifier("A\nB"), "\"A\\x0aB\"");
+    EXPECT_EQ(quoted_identifier("A\rB\tC"), "\"A\\x0dB\\x09C\"");
+    EXPECT_EQ(quoted_identifier("say \"hi\"\\"), "\"say \\x22hi\\x22\\x5c\"");
+    EXPECT_EQ(quoted_identifier("\xc3\xa9\x7f"), "\"\\xc3\\xa9\\x7f\"");
+    const auto quoted = quoted_identifier(std::string(100, 'X'));  // bounded: 64 bytes then "..."
+    EXPECT_EQ(quoted, "\"" + std::string(64, 'X') + "...\"");
+    EXPECT_EQ(quoted_identifier("A\nB").find('\n'), std::string::npos);
+}
+
 TEST(Placeholder, Path) {
     EXPECT_EQ(placeholder_path("/opt/stacks/", "PROJ"), "/opt/stacks/huly-sync-placeholders/PROJ");
 }
