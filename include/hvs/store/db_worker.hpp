@@ -37,7 +37,13 @@ public:
                 boost::asio::post(pool_, [this, job = std::move(job), handler = std::move(handler),
                                           work = std::move(work)]() mutable {
                     R outcome = call(job);
-                    boost::asio::post(work, [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
+                    // The tracked executor travels with the completion and ends on the caller's
+                    // thread; this thread keeps only an untracked copy. Destroying a tracked copy
+                    // here could race the caller's io_context being destroyed once the completion
+                    // has run (ASan saw exactly that under load).
+                    auto untracked = boost::asio::prefer(work, boost::asio::execution::outstanding_work.untracked);
+                    boost::asio::post(untracked, [handler = std::move(handler), outcome = std::move(outcome),
+                                                  work = std::move(work)]() mutable {
                         std::move(handler)(std::move(outcome));
                     });
                 });
