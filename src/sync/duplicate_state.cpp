@@ -21,6 +21,14 @@ result<void> save_duplicates(store::database& db, const std::string& project,
     });
 }
 
+result<bool> has_duplicates(store::database& db, const std::string& project) {
+    auto s = db.prepare("SELECT 1 FROM duplicate_tasks WHERE project = ?1 LIMIT 1");
+    if (!s) return s.error();
+    auto row = s->bind(1, project).step();
+    if (!row) return row.error();
+    return *row;
+}
+
 result<std::map<std::string, std::int64_t>> load_duplicate_counts(store::database& db) {
     auto s = db.prepare("SELECT project, COUNT(*) FROM duplicate_tasks GROUP BY project ORDER BY project");
     if (!s) return s.error();

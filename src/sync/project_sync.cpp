@@ -26,6 +26,7 @@ struct stored_state {
     std::optional<project_row> row;
     std::vector<link> links;
     std::set<std::string> learned_statuses;
+    bool had_duplicates = false;  // the last cycle recorded duplicate tasks for this project
 };
 
 // Mutable results of the write phase, shared by the concurrent writers of one project.
@@ -197,6 +198,9 @@ net::task<result<stored_state>> load_state(sync_context& ctx, std::string identi
         auto learned = load_learned_statuses(db);
         if (!learned) return learned.error();
         state.learned_statuses = std::move(*learned);
+        auto duplicates = has_duplicates(db, identifier);
+        if (!duplicates) return duplicates.error();
+        state.had_duplicates = *duplicates;
         return state;
     };
     co_return co_await ctx.db.run(std::move(job));
@@ -467,9 +471,13 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
         auto it = stored_links.find(l.issue_id);
         if (it == stored_links.end() || !(*it->second == l)) changed.push_back(l);
     }
+    // The duplicate record is written only when there is something to record or to clear: an idle
+    // project's cycle stays one write transaction.
+    const bool record_duplicates = !duplicates.empty() || state->had_duplicates;
     auto job = [row, changed = std::move(changed), learned = results.learned_statuses,
-                duplicates = std::move(duplicates)](store::database& db) -> result<void> {
+                duplicates = std::move(duplicates), record_duplicates](store::database& db) -> result<void> {
         if (auto saved = save_project_step(db, row, changed, learned); !saved) return saved;
+        if (!record_duplicates) return {};
         return save_duplicates(db, row.identifier, duplicates);
     };
     auto saved = co_await ctx.db.run(std::move(job));
