@@ -1,12 +1,11 @@
 #include "hvs/agents/letta_cleanup.hpp"
+#include "hvs/agents/tags.hpp"
 
 #include <algorithm>
 
 namespace hvs::agents {
 namespace {
 
-constexpr std::string_view service_tag = "huly-vibe-sync";
-constexpr std::string_view project_tag_prefix = "project:";
 
 skipped_resource skip(resource_kind kind, const std::string& id, const std::string& name, skip_reason reason) {
     return skipped_resource{kind, id, name, reason};

@@ -1,4 +1,5 @@
 #include "hvs/agents/pm_agent.hpp"
+#include "hvs/agents/tags.hpp"
 
 #include "hvs/agents/repo_docs.hpp"
 #include "hvs/agents/state.hpp"
@@ -12,16 +13,12 @@
 namespace hvs::agents {
 namespace {
 
-constexpr std::string_view service_tag = "huly-vibe-sync";
-
-std::string project_tag(const std::string& identifier) { return "project:" + identifier; }
-
 bool has_tag(const letta::agent& a, const std::string& tag) {
     return std::find(a.tags.begin(), a.tags.end(), tag) != a.tags.end();
 }
 
 bool tagged_for_another_project(const letta::agent& a) {
-    return std::any_of(a.tags.begin(), a.tags.end(), [](const std::string& t) { return t.starts_with("project:"); });
+    return std::any_of(a.tags.begin(), a.tags.end(), [](const std::string& t) { return t.starts_with(project_tag_prefix); });
 }
 
 std::int64_t now_ms() {
@@ -170,7 +167,7 @@ net::task<result<control_agent>> ensure_control_agent(agent_context& ctx) {
     for (auto& a : *listed) {
         if (a.id == control.id || a.name.ends_with("-sleeptime")) continue;
         for (const auto& tag : a.tags) {
-            if (tag.starts_with("project:")) control.agents_by_project[tag.substr(8)].push_back(a);
+            if (tag.starts_with(project_tag_prefix)) control.agents_by_project[tag.substr(project_tag_prefix.size())].push_back(a);
         }
     }
     co_return control;

@@ -1,4 +1,5 @@
 #include "hvs/agents/tool_sync.hpp"
+#include "hvs/agents/tags.hpp"
 
 #include <algorithm>
 #include <set>
@@ -151,7 +152,7 @@ net::task<result<tool_sync_report>> sync_tools_from_control(letta::client& letta
     report.control_tools = std::move(*control_tools);
 
     letta::agent_query pm_query;
-    pm_query.tags.push_back("huly-vibe-sync");
+    pm_query.tags.push_back(std::string(service_tag));
     auto listed = co_await letta.list_agents(pm_query);
     if (!listed) co_return make_error(listed.error().kind, "listing PM agents: " + listed.error().message);
     std::erase_if(*listed, [&](const letta::agent& a) {
@@ -163,7 +164,8 @@ net::task<result<tool_sync_report>> sync_tools_from_control(letta::client& letta
         for (auto& a : *listed) {
             bool wanted = request.projects.empty() ||
                           std::any_of(a.tags.begin(), a.tags.end(), [&](const std::string& tag) {
-                              return tag.starts_with("project:") && request.projects.contains(tag.substr(8));
+                              return tag.starts_with(project_tag_prefix) &&
+                                     request.projects.contains(tag.substr(project_tag_prefix.size()));
                           });
             if (wanted) pm_agents.push_back({a.id, a.name, std::move(a.tools)});
         }

@@ -36,7 +36,7 @@ struct route_spec {
 };
 
 // In the order server.js registers them (app.patch('/api/issues/:identifier') since f1c66d6, 2026-01).
-constexpr std::array<route_spec, 7> routes = {{
+constexpr std::array<route_spec, 7> huly_routes = {{
     {http::verb::get, route_id::health, "/health", "/health"},
     {http::verb::get, route_id::projects, "/api/projects", "/api/projects"},
     {http::verb::get, route_id::project_issues, "/api/projects/:/issues", "/api/projects/{id}/issues"},
@@ -91,7 +91,7 @@ struct route_match {
 // Express's router: HEAD runs GET routes; a parameter that fails to decode on any route whose path
 // matches ends routing with 400, whatever the method.
 route_match match_route(http::verb verb, std::string_view path, huly_generation generation) {
-    for (const auto& spec : routes) {
+    for (const auto& spec : huly_routes) {
         if (spec.since_2026 && generation == huly_generation::v2025) continue;
         auto raw = path_match(spec, path);
         if (!raw) continue;

@@ -31,7 +31,7 @@ constexpr auto patch = http::verb::patch;
 constexpr auto del = http::verb::delete_;
 
 // Declaration order matters where templates overlap (count/name before {id}), as in FastAPI.
-constexpr route routes[] = {
+constexpr route letta_routes[] = {
     {get, "/v1/health/", get_health},
     {get, "/v1/agents/", list_agents},
     {post, "/v1/agents/", create_agent},
@@ -129,7 +129,7 @@ bool path_matches(std::string_view tmpl, const std::vector<std::string_view>& se
 match_result match(http::verb verb, std::string_view path) {
     match_result out;
     const auto segs = split_path(path);
-    for (const auto& r : routes) {
+    for (const auto& r : letta_routes) {
         std::vector<std::string> args;
         if (!path_matches(r.path, segs, args)) continue;
         if (r.verb == verb) {

@@ -11,13 +11,13 @@
 namespace hvs::sim::letta {
 namespace {
 
-constexpr field_spec create_fields[] = {
+constexpr field_spec folder_create_fields[] = {
     {"name", kind::string, true}, {"description", kind::string},          {"instructions", kind::string},
     {"metadata", kind::object},   {"embedding", kind::string},            {"embedding_chunk_size", kind::integer},
     {"embedding_config", kind::object},
 };
 
-constexpr field_spec update_fields[] = {
+constexpr field_spec folder_update_fields[] = {
     {"name", kind::string},     {"description", kind::string},      {"instructions", kind::string},
     {"metadata", kind::object}, {"embedding_config", kind::object},
 };
@@ -169,7 +169,7 @@ response create_folder(letta_state& st, const call& c) {
     if (body.error) return std::move(*body.error);
     const auto& o = body.object;
     std::vector<field_error> errors;
-    check_fields(o, create_fields, loc({"body"}), errors, true);
+    check_fields(o, folder_create_fields, loc({"body"}), errors, true);
     if (!errors.empty()) return validation_error(errors);
     json::object config;
     const auto chunk = get_int(o, "embedding_chunk_size");
@@ -212,7 +212,7 @@ response modify_folder(letta_state& st, const call& c) {
     if (body.error) return std::move(*body.error);
     const auto& o = body.object;
     std::vector<field_error> errors;
-    check_fields(o, update_fields, loc({"body"}), errors, true);
+    check_fields(o, folder_update_fields, loc({"body"}), errors, true);
     if (!errors.empty()) return validation_error(errors);
     auto* f = st.find_folder(c.arg(0));
     if (!f) return detail(status::not_found, folder_miss(c, c.arg(0)));

@@ -8,14 +8,14 @@
 namespace hvs::sim::letta {
 namespace {
 
-constexpr field_spec create_fields[] = {
+constexpr field_spec block_create_fields[] = {
     {"label", kind::string, true}, {"value", kind::string, true}, {"limit", kind::integer},
     {"description", kind::string}, {"metadata", kind::object},    {"read_only", kind::boolean},
     {"hidden", kind::boolean},     {"project_id", kind::string},  {"is_template", kind::boolean},
     {"name", kind::string},
 };
 
-constexpr field_spec update_fields[] = {
+constexpr field_spec block_update_fields[] = {
     {"value", kind::string},       {"limit", kind::integer},      {"label", kind::string},
     {"description", kind::string}, {"metadata", kind::object},    {"read_only", kind::boolean},
     {"hidden", kind::boolean},     {"project_id", kind::string},  {"name", kind::string},
@@ -61,7 +61,7 @@ std::optional<response> read_update(const call& c, json::object& out) {
     auto body = read_object_body(c.req);
     if (body.error) return std::move(*body.error);
     std::vector<field_error> errors;
-    check_fields(body.object, update_fields, loc({"body"}), errors);
+    check_fields(body.object, block_update_fields, loc({"body"}), errors);
     if (errors.empty()) {
         if (auto e = limit_conflict(body.object)) errors.push_back(std::move(*e));
     }
@@ -149,7 +149,7 @@ response create_block(letta_state& st, const call& c) {
     if (body.error) return std::move(*body.error);
     const auto& o = body.object;
     std::vector<field_error> errors;
-    check_fields(o, create_fields, loc({"body"}), errors);
+    check_fields(o, block_create_fields, loc({"body"}), errors);
     if (errors.empty()) {
         if (auto e = limit_conflict(o)) errors.push_back(std::move(*e));
     }

@@ -52,7 +52,7 @@ constexpr ext_type extension_types[] = {
     {".bash", "text/x-shellscript"},
 };
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_blanks(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
@@ -74,7 +74,7 @@ struct header_value {
 header_value parse_header_value(std::string_view s) {
     header_value out;
     std::size_t i = s.find(';');
-    out.type = ascii_lower(trim(s.substr(0, i)));
+    out.type = ascii_lower(trim_blanks(s.substr(0, i)));
     while (i != std::string_view::npos && i < s.size()) {
         ++i;  // past ';'
         const auto eq = s.find('=', i);
@@ -83,7 +83,7 @@ header_value parse_header_value(std::string_view s) {
             i = semi;
             continue;
         }
-        std::string key = ascii_lower(trim(s.substr(i, eq - i)));
+        std::string key = ascii_lower(trim_blanks(s.substr(i, eq - i)));
         std::size_t j = eq + 1;
         while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
         std::string value;
@@ -95,7 +95,7 @@ header_value parse_header_value(std::string_view s) {
             i = s.find(';', j);
         } else {
             const auto end = s.find(';', j);
-            value = std::string(trim(s.substr(j, end == std::string_view::npos ? std::string_view::npos : end - j)));
+            value = std::string(trim_blanks(s.substr(j, end == std::string_view::npos ? std::string_view::npos : end - j)));
             i = end;
         }
         out.params.emplace_back(std::move(key), std::move(value));
@@ -112,8 +112,8 @@ bool parse_part_headers(std::string_view block, form_part& part) {
         block = eol == std::string_view::npos ? std::string_view() : block.substr(eol + 2);
         const auto colon = line.find(':');
         if (colon == std::string_view::npos) return false;
-        const auto name = ascii_lower(trim(line.substr(0, colon)));
-        const auto value = trim(line.substr(colon + 1));
+        const auto name = ascii_lower(trim_blanks(line.substr(0, colon)));
+        const auto value = trim_blanks(line.substr(colon + 1));
         if (name == "content-disposition") {
             const auto h = parse_header_value(value);
             const auto field = h.param("name");
@@ -161,7 +161,7 @@ std::optional<std::vector<form_part>> parse_form(const request& req) {
 }
 
 std::string supported_media_type(std::string_view part_content_type, std::string_view filename) {
-    const std::string declared = ascii_lower(trim(part_content_type.substr(0, part_content_type.find(';'))));
+    const std::string declared = ascii_lower(trim_blanks(part_content_type.substr(0, part_content_type.find(';'))));
     auto allowed = [](std::string_view t) {
         return std::find(std::begin(allowed_types), std::end(allowed_types), t) != std::end(allowed_types);
     };

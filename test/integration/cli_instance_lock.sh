@@ -25,7 +25,9 @@ deadline_passed() { (( $(date +%s) >= $1 )); }
 # 1. Another process holds the lock (flock(1) takes the same kind of lock): writers refuse at once
 #    or wait; readers and dry runs go on.
 "$bin" once --dry-run >/dev/null 2>&1 || true   # creates nothing; DB may not exist yet
-flock -o "$DB_PATH.lock" sleep 120 &
+# The holder is the sleeping process itself (it inherits the locked descriptor), so killing it frees
+# the lock and leaves no child behind that would keep ctest's output pipe open.
+( exec 9>>"$DB_PATH.lock"; flock 9; exec sleep 120 ) >/dev/null 2>&1 &
 holder=$!
 until_ts=$(( $(date +%s) + 20 ))
 until ! flock -n "$DB_PATH.lock" true 2>/dev/null; do

@@ -15,7 +15,7 @@
 #include <random>
 #include <set>
 
-namespace hvs::sim {
+namespace hvs::sim::letta_simulator_test {
 namespace {
 
 namespace json = boost::json;
@@ -1086,4 +1086,4 @@ TEST_F(LettaSim, BlockAttachLockIs409WithRetryAfter) {
 }
 
 }  // namespace
-}  // namespace hvs::sim
+}  // namespace hvs::sim::letta_simulator_test

@@ -35,7 +35,7 @@ TEST_P(CheckHulyGeneration, TheHulyLineNamesTheWrapperGenerationAndChangesNothin
 
 INSTANTIATE_TEST_SUITE_P(Wrapper, CheckHulyGeneration,
                          ::testing::Values(sim::huly_generation::current, sim::huly_generation::v2025),
-                         [](const auto& info) { return info.param == sim::huly_generation::current ? "current" : "v2025"; });
+                         [](const auto& generation) { return generation.param == sim::huly_generation::current ? "current" : "v2025"; });
 
 }  // namespace
 }  // namespace hvs::test

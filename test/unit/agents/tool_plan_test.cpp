@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace hvs::agents {
+namespace hvs::agents::tool_plan_test {
 namespace {
 
 const letta::tool query{"tool-1", "huly_query"}, ops{"tool-2", "huly_issue_ops"}, stale{"tool-9", "stale"},
@@ -38,4 +38,4 @@ TEST(ToolPlan, LettaManagedNames) {
 }
 
 }  // namespace
-}  // namespace hvs::agents
+}  // namespace hvs::agents::tool_plan_test

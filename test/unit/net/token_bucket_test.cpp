@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace hvs::net {
+namespace hvs::net::token_bucket_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -94,4 +94,4 @@ TEST(TokenBucket, TryTakeAdmitsTheBurstThenSaysWhenTheNextTokenComes) {
 }
 
 }  // namespace
-}  // namespace hvs::net
+}  // namespace hvs::net::token_bucket_test
