@@ -56,7 +56,7 @@ PY
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 LOG_LEVEL=info HEALTH_PORT=$port SYNC_INTERVAL=600000 "$bin" run >"$work/run.log" 2>&1 &
 daemon=$!
-trap 'kill "$daemon" 2>/dev/null; stop_simulators' EXIT
+trap 'kill "$daemon" 2>/dev/null || true; stop_simulators' EXIT
 # Scrape once the daemon's first cycle has ended (by the clock: at most 60 s).
 python3 - "$port" "$work" <<'PY' || { tail -20 "$work/run.log" >&2; fail "no cycle of the daemon"; }
 import json, sys, time, urllib.request
@@ -76,6 +76,7 @@ sys.exit(1)
 PY
 kill "$daemon"
 wait "$daemon" || true
+trap stop_simulators EXIT
 
 for project in WEB OPS; do
   n=$(grep -c " info .*project=$project | PM agent agent-[^:]*: created=0 tools_attached=1 " "$work/run.log" || true)
