@@ -98,7 +98,9 @@ void print_help(std::ostream& out) {
 void print_command_help(const command& c, std::ostream& out) {
     out << "Usage: huly-vibe-sync " << c.name << " [--setting=value ...] [flags]\n\n"
         << c.summary << ".\n\nFlags:\n"
-        << c.usage << "\nEvery setting listed by `huly-vibe-sync --help` is accepted as a flag too.\n";
+        << c.usage << "\nEvery setting listed by `huly-vibe-sync --help` is accepted as a flag too";
+    if (!c.flags_shadowing_settings.empty()) out << " (here, its own flags above win over the setting of the same name)";
+    out << ".\n";
 }
 
 bool is_secret_flag(std::string_view arg) {
