@@ -41,4 +41,10 @@ health_verdict assess_health(const health_inputs& in) {
     return verdict;
 }
 
+readiness assess_readiness(bool first_cycle_finished, bool stopping) {
+    if (stopping) return {false, "shutting down: the last cycle is draining"};
+    if (!first_cycle_finished) return {false, "the first sync cycle has not finished yet"};
+    return {true, ""};
+}
+
 }  // namespace hvs::service

@@ -42,4 +42,14 @@ struct health_verdict {
 // degraded: an upstream down or degraded, the last cycle not ok, or a project degraded.
 [[nodiscard]] health_verdict assess_health(const health_inputs& in);
 
+struct readiness {
+    bool ready = false;
+    std::string reason;  // why not, for the 503 answer
+};
+
+// /ready and /readyz: ready once the first cycle has finished, whatever its outcome (an upstream
+// outage must not keep the service out of rotation forever: /health says what is wrong), and not
+// from the moment a stop was asked for (SIGTERM/SIGINT) until the ops server closes.
+[[nodiscard]] readiness assess_readiness(bool first_cycle_finished, bool stopping);
+
 }  // namespace hvs::service

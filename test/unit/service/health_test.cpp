@@ -61,5 +61,16 @@ TEST(Health, FailedCyclesAndDegradedProjectsDegrade) {
     EXPECT_EQ(assess_health(in).status, health_status::degraded);
 }
 
+TEST(Readiness, ReadyOnceTheFirstCycleFinishedAndNotWhileStopping) {
+    auto before_first = assess_readiness(false, false);
+    EXPECT_FALSE(before_first.ready);
+    EXPECT_EQ(before_first.reason, "the first sync cycle has not finished yet");
+    EXPECT_TRUE(assess_readiness(true, false).ready);  // whatever that cycle's outcome
+    auto stopping = assess_readiness(true, true);
+    EXPECT_FALSE(stopping.ready);
+    EXPECT_EQ(stopping.reason, "shutting down: the last cycle is draining");
+    EXPECT_FALSE(assess_readiness(false, true).ready);
+}
+
 }  // namespace
 }  // namespace hvs::service
