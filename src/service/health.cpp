@@ -18,6 +18,11 @@ std::string_view upstream_status(const upstream_health& u) {
     return u.problem.empty() ? "ok" : "degraded";
 }
 
+std::string upstream_reason(const upstream_health& u) {
+    if (!u.problem.empty() || u.reachable) return u.problem;
+    return !u.last_error.empty() ? u.last_error : "circuit breaker " + u.breaker;
+}
+
 health_verdict assess_health(const health_inputs& in) {
     health_verdict verdict;
     auto allowed = std::max<std::chrono::milliseconds>(in.interval * 3, std::chrono::minutes(15));

@@ -324,9 +324,10 @@ net::server_response ops_server::health() const {
     for (std::size_t i = 0; i < views.size(); ++i) {
         const auto& u = views[i];
         const auto& judged = in.upstreams[i];
+        const std::string why = upstream_reason(judged);
         ups[u.name] = json::object{
             {"status", std::string(upstream_status(judged))},
-            {"reason", judged.problem.empty() ? json::value(nullptr) : json::value(log::redacted(judged.problem))},
+            {"reason", why.empty() ? json::value(nullptr) : json::value(log::redacted(why))},
             {"breaker", u.client.breaker_state},
             {"requests", u.client.requests},
             {"failures", u.client.failures},

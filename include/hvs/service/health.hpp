@@ -22,6 +22,8 @@ struct upstream_health {
 
 // ok | degraded (answers, but refuses or fails the service) | down (unreachable or breaker open).
 [[nodiscard]] std::string_view upstream_status(const upstream_health& u);
+// Why it is not ok (empty when it is): the problem, or for one down its last error or breaker state.
+[[nodiscard]] std::string upstream_reason(const upstream_health& u);
 
 struct health_inputs {
     std::chrono::system_clock::time_point now;

@@ -37,6 +37,10 @@ TEST(Health, AnUpstreamRefusingTheServiceDegradesNamingItAndWhy) {
     EXPECT_EQ(upstream_status(in.upstreams[2]), "degraded");
     EXPECT_EQ(upstream_status(in.upstreams[0]), "ok");
     EXPECT_EQ(upstream_status({"vibe", false, "open", "connect: refused", ""}), "down");
+    EXPECT_EQ(upstream_reason({"vibe", false, "open", "connect: refused", ""}), "connect: refused");
+    EXPECT_EQ(upstream_reason({"vibe", false, "open", "", ""}), "circuit breaker open");
+    EXPECT_EQ(upstream_reason(in.upstreams[2]), "refused the credentials: http_4xx: letta answered 401");
+    EXPECT_EQ(upstream_reason(in.upstreams[0]), "");
 }
 
 TEST(Health, NoSuccessForTooLongIsUnhealthy) {
