@@ -144,7 +144,8 @@ net::task<check_entry> check_letta(core::config cfg) {
     }
     auto root = net::parse_base_url(core::letta_root_url(cfg.letta_base_url));
     if (!root) co_return finding("letta", root.error().describe());
-    auto health = co_await probe_once(*root, "letta", "/v1/health/", cfg);
+    const std::string health_path = root->path + "/v1/health/";  // under a path prefix too
+    auto health = co_await probe_once(*root, "letta", health_path, cfg);
     if (!health) co_return finding("letta", health.error().describe());
     auto where = net::parse_base_url(cfg.letta_base_url);
     if (!where) co_return finding("letta", where.error().describe());
@@ -160,7 +161,7 @@ net::task<check_entry> check_letta(core::config cfg) {
         }
         co_return finding("letta", "the agents list failed: " + listed.error().describe());
     }
-    co_return passed("letta", root->where.to_string() + "/v1/health/  " + *health + "; password accepted");
+    co_return passed("letta", root->where.to_string() + health_path + "  " + *health + "; password accepted");
 }
 
 std::string errno_text(int code) { return std::strerror(code); }
