@@ -119,6 +119,9 @@ public:
     client(net::http_client& http, std::string password) : http_(http), password_(std::move(password)) {}
 
     net::task<result<std::vector<agent>>> list_agents(agent_query query);
+    // GET /v1/agents/?limit=1: one cheap authenticated request that shows whether Letta takes the
+    // password (a 401/403 is an http_4xx error with that status), for `check`.
+    net::task<result<void>> probe_agents_list();
     net::task<result<agent>> get_agent(std::string agent_id);
     // Replaces the agent's tags (PATCH /v1/agents/{id} with {"tags": [...]}); idempotent.
     net::task<result<void>> set_agent_tags(std::string agent_id, std::vector<std::string> tags);
