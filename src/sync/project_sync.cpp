@@ -62,7 +62,7 @@ std::string describe_plan(const std::string& project, const project_plan& plan, 
     return out;
 }
 
-// Records a failed write: refusals (4xx, a success:false envelope) are permanent (counted);
+// Records a failed write: refusals (4xx, error_kind::refused) are permanent (counted);
 // anything else is retried next cycle. An answer that could not be read (parse, protocol) is not
 // a refusal: the write may well have been applied, so — as after a timeout — the project fails,
 // its watermark stays, and the next cycle finds the outcome (a created task by its marker).
@@ -151,7 +151,7 @@ void record_patch_answer(sync_context& ctx, const std::vector<issue_update>& upd
         auto refusal = std::find_if(answer.refused.begin(), answer.refused.end(),
                                     [&](const huly::field_refusal& r) { return r.field == update.field; });
         if (refusal != answer.refused.end()) {
-            auto refused = make_error(error_kind::http_4xx, "Huly refused " + update.field + ": " + refusal->message);
+            auto refused = make_error(error_kind::refused, "Huly refused " + update.field + ": " + refusal->message);
             record_issue_failure(ctx, update, refused, refusal->allowed, results);
         } else if (answer.applied.contains(update.field)) {
             record_issue_written(update, results);
@@ -253,9 +253,9 @@ net::task<result<std::string>> ensure_vibe_project(sync_context& ctx, const huly
     repo_path = path;
     auto created = co_await ctx.vibe.create_project(project.name, path, choice->existing);
     if (created) co_return created->id;
-    // A project with this repository exists already (an earlier create that timed out, or a
-    // placeholder reused): adopt it rather than fail forever.
-    if (created.error().http_status == 200) {
+    // Vibe refused the create (its answer to a repository another project has already: an earlier
+    // create that timed out, or a placeholder reused): adopt that project rather than fail forever.
+    if (created.error().kind == error_kind::refused) {
         auto listed = co_await ctx.vibe.list_projects();
         if (!listed) co_return listed.error();
         for (const auto& candidate : *listed) {
