@@ -166,6 +166,78 @@ net::task<result<void>> commit_project(sync_context& ctx, project_row row, std::
     co_return co_await ctx.db.run(std::move(job));
 }
 
+// The project's row as this cycle found the project in Huly and mirrored it in Vibe.
+project_row mirrored_row(const std::optional<project_row>& stored, const huly::project& project,
+                         const std::string& vibe_id, const std::string& repo_path) {
+    project_row row = stored.value_or(project_row{});
+    row.identifier = project.identifier;
+    row.name = project.name;
+    row.vibe_id = vibe_id;
+    if (!repo_path.empty()) row.repo_path = repo_path;
+    row.description_hash = core::content_hash(project.description);
+    row.issue_count = project.issue_count;
+    return row;
+}
+
+// The plan from this cycle's reads, knowing the statuses Huly refused before.
+project_plan plan_from_reads(const std::string& identifier, plan_settings settings,
+                             const std::set<std::string>& learned_statuses, project_reads reads,
+                             const std::vector<link>& links) {
+    settings.available_statuses.insert(learned_statuses.begin(), learned_statuses.end());
+    plan_inputs in{identifier, std::move(reads.issues), reads.complete, std::move(reads.tasks), links};
+    return plan_project(in, settings);
+}
+
+void count_plan(project_outcome& outcome, const project_plan& plan, const std::vector<duplicate_repair>& duplicates) {
+    outcome.conflicts = plan.conflicts;
+    outcome.relinked = plan.relinked;
+    outcome.marked_deleted = plan.marked_deleted;
+    outcome.planned_writes =
+        static_cast<unsigned>(plan.creates.size() + plan.task_updates.size() + plan.issue_updates.size());
+    outcome.duplicate_tasks = static_cast<unsigned>(surplus_tasks(duplicates));
+}
+
+// The write phase and its commit: the create intents stored first, the writes carried out, then
+// the row (settled by the writes' outcome), the changed links, the learned statuses and the
+// duplicate record in one transaction.
+net::task<void> write_and_commit(sync_context& ctx, std::string vibe_id, project_row row, project_plan plan,
+                                 stored_state& state, std::vector<duplicate_repair> duplicates, bool complete,
+                                 std::int64_t newest, project_outcome& outcome) {
+    if (!plan.creates.empty()) {
+        auto intents = create_intents(plan.creates);
+        if (auto written = co_await save_create_intents(ctx, row, std::move(intents)); !written) {
+            outcome.error = "saving create intents: " + written.error().describe();
+            co_return;
+        }
+    }
+    auto results = co_await carry_out(ctx, vibe_id, std::move(plan));
+    outcome.tasks_created = results.created;
+    outcome.tasks_updated = results.tasks_updated;
+    outcome.issues_updated = results.issues_updated;
+    outcome.rejected = results.rejected;
+    const auto failure = writes_failure(results.transient_failures);
+    outcome.ok = !failure;
+    if (failure) outcome.error = *failure;
+    row = settled_row(std::move(row), failure, complete, newest, now_iso8601());
+
+    std::vector<link> links;
+    links.reserve(results.links.size());
+    for (auto& [id, l] : results.links) links.push_back(std::move(l));
+    auto changed = changed_links(state.links, links);
+    const bool record_duplicates = !duplicates.empty() || state.had_duplicates;
+    auto saved = co_await commit_project(ctx, row, std::move(changed), std::move(results.learned_statuses),
+                                         std::move(duplicates), record_duplicates);
+    if (!saved) {
+        outcome.ok = false;
+        outcome.error = "saving state: " + saved.error().describe();
+        co_return;
+    }
+    outcome.previous_links = std::move(state.links);
+    outcome.links = std::move(links);
+    outcome.vibe_id = std::move(vibe_id);
+    outcome.repo_path = row.repo_path.value_or("");
+}
+
 }  // namespace
 
 net::task<project_outcome> sync_project(sync_context& ctx, huly::project project, mirror_decision mirror) {
@@ -192,10 +264,7 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
         co_return co_await preview_new_project(ctx, project, mirror, std::move(outcome));
     }
 
-    project_row row = state->row.value_or(project_row{});
-    row.identifier = project.identifier;
-    row.name = project.name;
-    std::string repo_path = row.repo_path.value_or("");
+    std::string repo_path = state->row ? state->row->repo_path.value_or("") : std::string();
     std::string vibe_id = mirror.vibe_id;
     if (!ctx.settings.dry_run) {
         auto ensured = co_await ensure_vibe_project(ctx, project, mirror, repo_path);
@@ -206,10 +275,7 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
         vibe_id = *ensured;
         outcome.created_vibe_project = mirror.what == mirror_decision::kind::create;
     }
-    row.vibe_id = vibe_id;
-    if (!repo_path.empty()) row.repo_path = repo_path;
-    row.description_hash = core::content_hash(project.description);
-    row.issue_count = project.issue_count;
+    project_row row = mirrored_row(state->row, project, vibe_id, repo_path);
 
     const auto scope =
         choose_read_scope(row, project.issue_count, ctx.settings.incremental, ctx.settings.full_sync_every);
@@ -225,59 +291,21 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
         outcome.error = verdict.reason;
         co_return outcome;
     }
-    const std::int64_t newest = next_watermark(row.watermark_ms, reads.issues, reads.server_time_ms);
 
-    plan_settings settings = ctx.settings.plan;
-    settings.available_statuses.insert(state->learned_statuses.begin(), state->learned_statuses.end());
+    const std::int64_t newest = next_watermark(row.watermark_ms, reads.issues, reads.server_time_ms);
+    const bool complete = reads.complete;
     auto duplicates = plan_duplicate_repairs(reads.tasks, state->links);
-    plan_inputs in{project.identifier, std::move(reads.issues), reads.complete, std::move(reads.tasks), state->links};
-    auto plan = plan_project(in, settings);
-    outcome.conflicts = plan.conflicts;
-    outcome.relinked = plan.relinked;
-    outcome.marked_deleted = plan.marked_deleted;
-    outcome.planned_writes =
-        static_cast<unsigned>(plan.creates.size() + plan.task_updates.size() + plan.issue_updates.size());
-    outcome.duplicate_tasks = static_cast<unsigned>(surplus_tasks(duplicates));
+    auto plan = plan_from_reads(project.identifier, ctx.settings.plan, state->learned_statuses, std::move(reads),
+                                state->links);
+    count_plan(outcome, plan, duplicates);
     report_duplicates(ctx, plan, duplicates);
     if (ctx.settings.dry_run) {
         if (ctx.plan_output) *ctx.plan_output << describe_plan(project.identifier, plan, mirror);
         outcome.ok = true;
         co_return outcome;
     }
-
-    if (!plan.creates.empty()) {
-        auto intents = create_intents(plan.creates);
-        if (auto written = co_await save_create_intents(ctx, row, std::move(intents)); !written) {
-            outcome.error = "saving create intents: " + written.error().describe();
-            co_return outcome;
-        }
-    }
-    auto results = co_await carry_out(ctx, vibe_id, std::move(plan));
-    outcome.tasks_created = results.created;
-    outcome.tasks_updated = results.tasks_updated;
-    outcome.issues_updated = results.issues_updated;
-    outcome.rejected = results.rejected;
-    const auto failure = writes_failure(results.transient_failures);
-    outcome.ok = !failure;
-    if (failure) outcome.error = *failure;
-    row = settled_row(std::move(row), failure, reads.complete, newest, now_iso8601());
-
-    std::vector<link> links;
-    links.reserve(results.links.size());
-    for (auto& [id, l] : results.links) links.push_back(std::move(l));
-    auto changed = changed_links(state->links, links);
-    const bool record_duplicates = !duplicates.empty() || state->had_duplicates;
-    auto saved = co_await commit_project(ctx, row, std::move(changed), std::move(results.learned_statuses),
-                                         std::move(duplicates), record_duplicates);
-    if (!saved) {
-        outcome.ok = false;
-        outcome.error = "saving state: " + saved.error().describe();
-        co_return outcome;
-    }
-    outcome.previous_links = std::move(state->links);
-    outcome.links = std::move(links);
-    outcome.vibe_id = vibe_id;
-    outcome.repo_path = row.repo_path.value_or("");
+    co_await write_and_commit(ctx, vibe_id, std::move(row), std::move(plan), *state, std::move(duplicates), complete,
+                              newest, outcome);
     co_return outcome;
 }
 
