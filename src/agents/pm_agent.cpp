@@ -4,6 +4,7 @@
 #include "hvs/agents/repo_docs.hpp"
 #include "hvs/agents/state.hpp"
 #include "hvs/agents/tool_sync.hpp"
+#include "hvs/core/hash.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -305,7 +306,7 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
         if (!hashes) co_return fail(hashes.error().describe());
         for (const auto& b : blocks) {
             auto it = hashes->find(b.label);
-            if (it != hashes->end() && it->second == b.hash) continue;
+            if (it != hashes->end() && core::digest(b.value).matches(it->second)) continue;
             writes.push_back([](agent_context& c, std::string agent_id, std::string identifier, memory_block block,
                                 agent_outcome& out, std::vector<std::string>& errors) -> net::task<void> {
                 auto label = block.label;

@@ -295,9 +295,11 @@ std::string encode_folder_spec(const std::string& name, const std::string& embed
 }
 
 std::string multipart_boundary(std::string_view content) {
-    std::string boundary = "hvs-boundary-" + core::content_hash(content);
+    // Half the SHA-256: RFC 2046 allows a boundary of at most 70 characters.
+    const std::string stem = "hvs-boundary-" + core::content_hash(content).substr(0, 32);
+    std::string boundary = stem;
     for (unsigned n = 0; content.find(boundary) != std::string_view::npos; ++n) {
-        boundary = "hvs-boundary-" + core::content_hash(content) + "-" + std::to_string(n);
+        boundary = stem + "-" + std::to_string(n);
     }
     return boundary;
 }
