@@ -495,12 +495,16 @@ net::task<result<agent>> client::agent_with_memory(std::string agent_id) {
     co_return decode_agent_value(*doc);
 }
 
-net::task<result<void>> client::set_agent_tags(std::string agent_id, std::vector<std::string> tags) {
-    auto body = encode_agent_tags(tags);
+net::task<result<void>> client::update_agent(std::string agent_id, std::string body) {
     auto res = co_await call(net::http::verb::patch, agent_target(v1_path(http_.where()), agent_id), std::move(body),
                              true);
     if (!res) co_return res.error();
     co_return result<void>{};
+}
+
+net::task<result<void>> client::set_agent_tags(std::string agent_id, std::vector<std::string> tags) {
+    auto body = encode_agent_tags(tags);
+    co_return co_await update_agent(std::move(agent_id), std::move(body));
 }
 
 net::task<result<std::vector<tool>>> client::agent_tools(std::string agent_id) {
@@ -526,10 +530,7 @@ net::task<result<void>> client::detach_tool(std::string agent_id, std::string to
 
 net::task<result<void>> client::set_agent_tools(std::string agent_id, std::vector<std::string> tool_ids) {
     auto body = encode_agent_tool_ids(tool_ids);
-    auto res = co_await call(net::http::verb::patch, agent_target(v1_path(http_.where()), agent_id), std::move(body),
-                             true);
-    if (!res) co_return res.error();
-    co_return result<void>{};
+    co_return co_await update_agent(std::move(agent_id), std::move(body));
 }
 
 net::task<result<std::vector<tool>>> client::tools_named(std::string name) {

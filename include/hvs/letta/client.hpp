@@ -191,6 +191,8 @@ private:
     net::task<result<std::vector<Item>>> every_page(std::function<std::string(const std::optional<std::string>&)> target_of,
                                                     result<std::vector<Item>> (*decode)(std::string_view),
                                                     std::string what);
+    // PATCH /v1/agents/{id} with `body` (an UpdateAgent carrying only the fields to change).
+    net::task<result<void>> update_agent(std::string agent_id, std::string body);
     // One request; a 409 with Retry-After is repeated after the wait (lock_attempts in all).
     net::task<result<net::http_response>> call(net::http::verb verb, std::string target, std::string body,
                                                bool idempotent, std::string content_type = "application/json");
