@@ -88,7 +88,7 @@ net::task<result<void>> write_block(agent_context& ctx, std::string agent_id, st
         if (!modified) co_return modified.error();
     } else {
         letta::new_block spec{w.block.label, w.block.value};
-        auto created = co_await create_attached_block(ctx, std::move(agent_id), std::move(project), std::move(spec));
+        auto created = co_await create_attached_block(ctx, agent_id, std::move(project), std::move(spec));
         if (!created) co_return created.error();
         block_id = std::move(*created);
     }

@@ -462,6 +462,17 @@ TEST_P(PmAgents, ABlockDeletedInLettaIsRestoredByTheNextCycleWithOneBlockWrite) 
     EXPECT_EQ(outcome.agents["WEB"].drift_repaired, 1u);
     EXPECT_EQ(outcome.agents["WEB"].blocks_written, 1u);
     EXPECT_EQ(block_value(agent, "hotspots"), hotspots);
+    {
+        // The new block's hash is stored under the agent (read beside the running service).
+        auto db = store::database::open_read_only(cfg_.db_path);
+        ASSERT_TRUE(db);
+        auto stored = agents::load_block_hashes(*db, id);
+        ASSERT_TRUE(stored);
+        EXPECT_TRUE(stored->contains("hotspots"));
+        auto stray = agents::load_block_hashes(*db, "");
+        ASSERT_TRUE(stray);
+        EXPECT_TRUE(stray->empty());
+    }
     // Created and attached; nothing else written; the agent read once.
     EXPECT_EQ(letta_host_->counts().by_route["POST /v1/blocks/"], 1u);
     EXPECT_EQ(letta_host_->counts().by_route["PATCH /v1/agents/{agent_id}/core-memory/blocks/attach/{block_id}"], 1u);
