@@ -18,8 +18,9 @@ start_simulators() {
   export LETTA_PASSWORD=${LETTA_PASSWORD:-local-simulator-password}  # the Letta simulator requires it
   "$bin" simulate "$@" >"$work/urls" 2>"$work/simulate.log" &
   sim_pid=$!
-  for _ in $(seq 1 100); do
-    [[ $(grep -c '_URL=' "$work/urls" 2>/dev/null) -ge 3 ]] && break
+  local deadline=$((SECONDS + 60))  # by the clock: a busy machine may start it slowly
+  until [[ $(grep -c '_URL=' "$work/urls" 2>/dev/null) -ge 3 ]]; do
+    (( SECONDS < deadline )) && kill -0 "$sim_pid" 2>/dev/null || break  # late, or it exited
     sleep 0.1
   done
   HULY_API_URL=$(sed -n 's/^HULY_API_URL=//p' "$work/urls")

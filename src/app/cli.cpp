@@ -14,6 +14,8 @@ struct command {
     std::string_view summary;
     std::string_view usage;  // flags of its own, one per line
     int (*run)(const core::config&, const std::vector<std::string>&);
+    // Its own flags named like a setting: they reach the command, not the setting.
+    std::vector<std::string_view> flags_shadowing_settings = {};
 };
 
 const command commands[] = {
@@ -40,7 +42,8 @@ const command commands[] = {
      "  --letta-agent-quota N                         POST /v1/agents/ answers 402 once N agents exist\n"
      "  --vibe-generation G                           0.0.71 (default), multi-repo or 0.1.15 (no local API)\n"
      "  LETTA_PASSWORD (setting)                      when set, the Letta simulator requires it\n",
-     simulate_command},
+     simulate_command,
+     {"--huly-rate", "--huly-burst", "--vibe-rate", "--vibe-burst", "--letta-rate", "--letta-burst"}},
     {"tools", "tools sync: give every PM agent the control agent's tools (additive; --force also detaches extras)",
      "  sync            the only subcommand\n"
      "  --force         also detach tools the control agent lacks (never Letta-managed ones);\n"
@@ -95,7 +98,9 @@ void print_help(std::ostream& out) {
 void print_command_help(const command& c, std::ostream& out) {
     out << "Usage: huly-vibe-sync " << c.name << " [--setting=value ...] [flags]\n\n"
         << c.summary << ".\n\nFlags:\n"
-        << c.usage << "\nEvery setting listed by `huly-vibe-sync --help` is accepted as a flag too.\n";
+        << c.usage << "\nEvery setting listed by `huly-vibe-sync --help` is accepted as a flag too";
+    if (!c.flags_shadowing_settings.empty()) out << " (here, its own flags above win over the setting of the same name)";
+    out << ".\n";
 }
 
 bool is_secret_flag(std::string_view arg) {
@@ -149,7 +154,7 @@ int run_cli(int argc, char** argv) {
         }
     }
 
-    auto loaded = core::load_config(core::process_environment(), rest);
+    auto loaded = core::load_config(core::process_environment(), rest, chosen->flags_shadowing_settings);
     if (!loaded) {
         std::cerr << "huly-vibe-sync: " << loaded.error().message << "\n";
         return exit_usage;

@@ -4,6 +4,7 @@
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
 
+#include "hvs/core/flags.hpp"
 #include "hvs/sync/legacy_import.hpp"
 
 #include <iostream>
@@ -19,10 +20,13 @@ int import_command(const core::config& cfg, const std::vector<std::string>& give
     }
     std::string legacy;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--db" && i + 1 < args.size()) {
-            legacy = args[++i];
-        } else if (args[i].rfind("--db=", 0) == 0) {
-            legacy = args[i].substr(5);
+        if (core::is_flag_named(args[i], "--db")) {
+            auto db = core::take_flag_value(args, i);
+            if (!db) {
+                std::cerr << "huly-vibe-sync import-legacy: " << db.error().message << "\n";
+                return exit_usage;
+            }
+            legacy = *db;
         } else {
             std::cerr << "huly-vibe-sync import-legacy: unknown argument '" << args[i] << "'\n";
             return exit_usage;

@@ -9,6 +9,7 @@
 #include "app/table.hpp"
 
 #include "hvs/agents/letta_cleanup.hpp"
+#include "hvs/core/flags.hpp"
 
 #include <iostream>
 #include <map>
@@ -34,13 +35,12 @@ result<cleanup_flags> parse_cleanup_flags(const std::vector<std::string>& args) 
             flags.apply = true;
             continue;
         }
-        if (args[i] == "--what" && i + 1 < args.size()) {
-            what = args[++i];
-        } else if (args[i].rfind("--what=", 0) == 0) {
-            what = args[i].substr(7);
-        } else {
+        if (!core::is_flag_named(args[i], "--what")) {
             return make_error(error_kind::invalid, "unknown argument '" + args[i] + "'");
         }
+        auto given = core::take_flag_value(args, i);
+        if (!given) return given.error();
+        what = *given;
         auto scope = agents::parse_cleanup_scope(what);
         if (!scope) return make_error(error_kind::invalid, "--what '" + what + "': expected folders, agents or all");
         flags.scope = *scope;

@@ -9,6 +9,7 @@
 #include "app/command_io.hpp"
 #include "app/table.hpp"
 
+#include "hvs/core/flags.hpp"
 #include "hvs/sync/duplicate_state.hpp"
 #include "hvs/sync/mirror.hpp"
 #include "hvs/sync/state.hpp"
@@ -35,10 +36,10 @@ result<repair_flags> parse_repair_flags(const std::vector<std::string>& args) {
     for (std::size_t i = 1; i < args.size(); ++i) {
         if (args[i] == "--apply") {
             flags.apply = true;
-        } else if (args[i] == "--project" && i + 1 < args.size()) {
-            flags.projects.insert(args[++i]);
-        } else if (args[i].rfind("--project=", 0) == 0) {
-            flags.projects.insert(args[i].substr(10));
+        } else if (core::is_flag_named(args[i], "--project")) {
+            auto project = core::take_flag_value(args, i);
+            if (!project) return project.error();
+            flags.projects.insert(*project);
         } else {
             return make_error(error_kind::invalid, "unknown argument '" + args[i] + "'");
         }

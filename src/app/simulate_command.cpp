@@ -3,6 +3,7 @@
 
 #include "app/cli.hpp"
 
+#include "hvs/core/flags.hpp"
 #include "hvs/core/log.hpp"
 #include "hvs/sim/host.hpp"
 #include "hvs/sim/huly_simulator.hpp"
@@ -49,16 +50,10 @@ std::optional<Number> number_of(std::string_view text) {
 result<simulate_flags> parse_flags(const std::vector<std::string>& args) {
     simulate_flags flags;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string name = args[i];
-        std::string value;
-        if (auto eq = name.find('='); eq != std::string::npos) {
-            value = name.substr(eq + 1);
-            name = name.substr(0, eq);
-        } else if (i + 1 < args.size()) {
-            value = args[++i];
-        } else {
-            return make_error(error_kind::invalid, "missing value for " + name);
-        }
+        const std::string name(core::flag_name(args[i]));
+        auto given = core::take_flag_value(args, i);
+        if (!given) return given.error();
+        const std::string value = std::move(*given);
         auto bad = [&](std::string allowed) {
             return make_error(error_kind::invalid, "invalid " + name + "='" + value + "': expected " + allowed);
         };

@@ -6,15 +6,19 @@
 #include "app/command_io.hpp"
 #include "app/vibe_generation_gate.hpp"
 
+#include "hvs/service/agent_work.hpp"
 #include "hvs/service/ops_server.hpp"
+#include "hvs/service/progress.hpp"
 #include "hvs/service/scheduler.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
+#include <unistd.h>
 
 namespace hvs::app {
 namespace {
@@ -42,9 +46,8 @@ void print_summary(const service::cycle_outcome& outcome, bool dry_run) {
         if (!p.ok) std::cout << "          " << p.error << "\n";
         if (auto agent = outcome.agents.find(p.project); agent != outcome.agents.end()) {
             const auto& a = agent->second;
-            std::cout << "          PM agent " << (a.agent_id.empty() ? "-" : a.agent_id)
-                      << (a.created ? " (created)" : "") << ": tools attached " << a.tools_attached
-                      << ", blocks written " << a.blocks_written;
+            std::cout << "          PM agent " << (a.agent_id.empty() ? "-" : a.agent_id) << ": "
+                      << service::format_agent_counts(a);
             if (!a.ok) std::cout << ", DEGRADED: " << a.error;
             std::cout << "\n";
         }
@@ -54,13 +57,26 @@ void print_summary(const service::cycle_outcome& outcome, bool dry_run) {
     std::cout << "cycle " << r.outcome << ": " << r.projects_ok << " projects ok, " << r.projects_failed
               << " failed; tasks created " << r.tasks_created << ", tasks updated " << r.tasks_updated
               << ", Huly issues updated " << r.issues_updated << ", conflicts " << r.conflicts << "\n";
+    if (!outcome.agents.empty()) {
+        auto failed = std::count_if(outcome.agents.begin(), outcome.agents.end(),
+                                    [](const auto& entry) { return !entry.second.ok; });
+        std::cout << "PM agents: " << outcome.agents.size() << ", " << failed << " failed; "
+                  << service::format_agent_counts(service::sum_agent_counts(outcome.agents)) << "\n";
+    }
     if (!outcome.error.empty()) std::cout << "error: " << outcome.error << "\n";
 }
 
 net::task<int> one_cycle(service::runtime& rt, bool dry_run, std::string vibe_url) {
     int usable = co_await refuse_unusable_vibe(rt.context().vibe, std::move(vibe_url));
     if (usable != exit_ok) co_return usable;
-    auto outcome = co_await service::run_cycle(rt.context(), rt.cycle_settings(), rt.letta());
+    auto options = rt.cycle_settings();
+    // On a terminal, a line as each project's step ends; scripts and cron see only the summary.
+    if (isatty(STDERR_FILENO) == 1) {
+        options.on_progress = [](const service::project_progress& progress) {
+            std::cerr << service::progress_line(progress) << std::endl;
+        };
+    }
+    auto outcome = co_await service::run_cycle(rt.context(), std::move(options), rt.letta());
     print_summary(outcome, dry_run);
     co_return outcome.ok ? exit_ok : exit_failed;
 }

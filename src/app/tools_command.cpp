@@ -8,6 +8,7 @@
 #include "app/table.hpp"
 
 #include "hvs/agents/tool_sync.hpp"
+#include "hvs/core/flags.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -34,10 +35,10 @@ result<tools_flags> parse_tools_flags(const std::vector<std::string>& args, bool
     for (std::size_t i = 1; i < args.size(); ++i) {
         if (args[i] == "--force") {
             flags.force = true;
-        } else if (args[i] == "--project" && i + 1 < args.size()) {
-            flags.projects.insert(args[++i]);
-        } else if (args[i].rfind("--project=", 0) == 0) {
-            flags.projects.insert(args[i].substr(10));
+        } else if (core::is_flag_named(args[i], "--project")) {
+            auto project = core::take_flag_value(args, i);
+            if (!project) return project.error();
+            flags.projects.insert(*project);
         } else {
             return make_error(error_kind::invalid, "unknown argument '" + args[i] + "'");
         }

@@ -1,4 +1,5 @@
 #include "hvs/core/config.hpp"
+#include "hvs/core/flags.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -395,7 +396,8 @@ env_lookup process_environment() {
     };
 }
 
-result<loaded_config> load_config(const env_lookup& env, const std::vector<std::string>& args) {
+result<loaded_config> load_config(const env_lookup& env, const std::vector<std::string>& args,
+                                  const std::vector<std::string_view>& command_flags) {
     loaded_config out;
     for (const auto& s : table()) {
         std::optional<std::string> value = env(s.info.env);
@@ -416,23 +418,18 @@ result<loaded_config> load_config(const env_lookup& env, const std::vector<std::
 
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
-        auto eq = arg.find('=');
-        std::string flag = arg.substr(0, eq);
-        const setting* s = arg.rfind("--", 0) == 0 ? find_by_flag(flag) : nullptr;
+        const std::string_view flag = flag_name(arg);
+        const bool the_commands_own = std::find(command_flags.begin(), command_flags.end(), flag) != command_flags.end();
+        const setting* s = arg.rfind("--", 0) == 0 && !the_commands_own ? find_by_flag(flag) : nullptr;
         if (!s) {
             out.remaining_args.push_back(arg);
             continue;
         }
-        std::string value;
-        if (eq != std::string::npos) {
-            value = arg.substr(eq + 1);
-        } else if (s->is_bool) {
-            value = "true";
-        } else if (i + 1 < args.size()) {
-            value = args[++i];
-        } else {
-            return make_error(error_kind::invalid, "missing value for " + flag + " (" + s->info.env + "): expected " +
-                                                       s->info.allowed);
+        std::string value = "true";
+        if (!s->is_bool || flag.size() < arg.size()) {
+            auto given = take_flag_value(args, i, " (" + s->info.env + "): expected " + s->info.allowed);
+            if (!given) return given.error();
+            value = std::move(*given);
         }
         if (auto allowed = s->apply(out.values, value)) return invalid_value(*s, value, *allowed);
     }

@@ -1,5 +1,7 @@
 #include "hvs/service/cycle.hpp"
 
+#include "hvs/service/agent_work.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
@@ -7,6 +9,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
+
+#include <algorithm>
 
 namespace hvs::service {
 namespace {
@@ -26,7 +30,23 @@ struct cycle_work {
     std::size_t next_agent = 0;  // next project whose PM agent to update
     std::optional<result<void>> world;  // set once the project lists were read (or failed)
     std::map<std::string, std::string> upstream_problems;
+    const std::function<void(const project_progress&)>* on_progress = nullptr;
+    std::size_t projects_synced = 0;
+    std::size_t agents_updated = 0;
+    std::size_t agents_wanted = 0;
 };
+
+void report_sync_progress(cycle_work& work, const sync::project_outcome& outcome) {
+    ++work.projects_synced;
+    if (!*work.on_progress) return;
+    (*work.on_progress)(project_progress{work.projects_synced, work.projects.size(), &outcome, nullptr});
+}
+
+void report_agent_progress(cycle_work& work, const sync::project_outcome& synced, const agents::agent_outcome& outcome) {
+    ++work.agents_updated;
+    if (!*work.on_progress) return;
+    (*work.on_progress)(project_progress{work.agents_updated, work.agents_wanted, &synced, &outcome});
+}
 
 bool should_stop(const cycle_work& work, asio::cancellation_type cancelled) {
     return cancelled != asio::cancellation_type::none || (work.stop_requested && *work.stop_requested);
@@ -42,6 +62,7 @@ net::task<void> sync_worker(sync::sync_context& ctx, cycle_work& work) {
         sync::sync_context project_ctx{ctx.huly, ctx.vibe, ctx.db, ctx.settings,
                                        ctx.log.with("project", project.identifier), ctx.plan_output};
         work.outcomes[index] = co_await sync::sync_project(project_ctx, project, work.mirrors[project.identifier]);
+        report_sync_progress(work, *work.outcomes[index]);
     }
 }
 
@@ -63,8 +84,10 @@ net::task<void> agent_worker(cycle_work& work) {
                                     "", outcome->repo_path};
         agents::agent_context agent_ctx{work.letta->letta, work.letta->db, work.letta->settings,
                                         work.letta->log.with("project", project.identifier)};
-        work.agent_outcomes[project.identifier] = co_await agents::sync_pm_agent(
-            agent_ctx, std::move(facts), outcome->links, outcome->previous_links, *work.control);
+        auto& agent = work.agent_outcomes[project.identifier];
+        agent = co_await agents::sync_pm_agent(agent_ctx, std::move(facts), outcome->links, outcome->previous_links,
+                                               *work.control);
+        report_agent_progress(work, *outcome, agent);
     }
 }
 
@@ -123,6 +146,7 @@ net::task<void> run_agents(sync::sync_context& ctx, const cycle_options& options
         co_return;
     }
     work.control = std::move(*control);
+    work.agents_wanted = static_cast<std::size_t>(std::count_if(work.outcomes.begin(), work.outcomes.end(), wants_agent));
     std::vector<net::task<void>> tasks;
     for (std::size_t i = 0; i < worker_count(options, work.projects.size()); ++i) tasks.push_back(agent_worker(work));
     co_await net::run_all(std::move(tasks));
@@ -194,6 +218,15 @@ std::string letta_problem(const cycle_outcome& outcome) {
     return std::to_string(failed) + " of " + std::to_string(outcome.agents.size()) + " PM agents failed (" + first + ")";
 }
 
+// One line per project whose PM agent wrote something or failed; nothing for an agent already up to date.
+void log_agent_work(log::logger lg, const agents::agent_outcome& agent) {
+    if (!agent.ok) {
+        HVS_LOG(lg, warning) << agent_work_line(agent);
+    } else if (worth_reporting(agent)) {
+        HVS_LOG(lg, info) << agent_work_line(agent);
+    }
+}
+
 }  // namespace
 
 std::string_view cycle_verdict(bool world_read, bool timed_out, bool interrupted, int projects_failed,
@@ -210,6 +243,7 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
     cycle_work work;
     work.stop_requested = options.stop_requested;
     work.letta = letta;
+    work.on_progress = &options.on_progress;
     boost::json::array errors;
 
     bool finished = false;
@@ -256,11 +290,12 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
     }
     int agents_failed = 0;
     for (const auto& [project, agent] : outcome.agents) {
+        log_agent_work(ctx.log.with("project", project), agent);
         if (agent.ok) continue;
         ++agents_failed;
         errors.push_back(boost::json::object{{"project", project}, {"error", "PM agent: " + agent.error}});
-        HVS_LOG(ctx.log, warning) << "project " << project << ": PM agent failed: " << agent.error;
     }
+    r.agent_work_json = boost::json::serialize(agent_work_json(outcome.agents));
     r.outcome = std::string(cycle_verdict(world_read, outcome.timed_out, outcome.interrupted, r.projects_failed,
                                           agents_failed));
     outcome.ok = r.outcome == "ok";

@@ -1,6 +1,7 @@
 #include "hvs/service/ops_server.hpp"
 
 #include "hvs/core/json.hpp"
+#include "hvs/service/agent_work.hpp"
 #include "hvs/net/url.hpp"
 #include "hvs/sync/state.hpp"
 
@@ -39,6 +40,9 @@ std::int64_t resident_bytes() {
 json::object cycle_json(const sync::cycle_record& r) {
     boost::system::error_code ec;
     auto errors = json::parse(r.errors_json, ec);
+    if (ec) errors = json::array{};
+    auto agent_work = json::parse(r.agent_work_json, ec);
+    if (ec) agent_work = json::object{};
     return {{"started_at", r.started_at},
             {"finished_at", r.finished_at},
             {"outcome", r.outcome},
@@ -48,7 +52,8 @@ json::object cycle_json(const sync::cycle_record& r) {
             {"tasks_updated", r.tasks_updated},
             {"issues_updated", r.issues_updated},
             {"conflicts", r.conflicts},
-            {"errors", ec ? json::value(json::array{}) : errors}};
+            {"errors", std::move(errors)},
+            {"agent_work", std::move(agent_work)}};
 }
 
 std::string label_escape(std::string_view v) {
@@ -62,6 +67,12 @@ std::string label_escape(std::string_view v) {
         out += c;
     }
     return out;
+}
+
+std::string_view agent_metric_help(std::string_view family) {
+    if (family == "hvs_letta_writes_total") return "Writes Letta confirmed for PM agents, by kind";
+    if (family == "hvs_agent_drift_total") return "Differences between a PM agent and what Letta holds, found and repaired";
+    return "PM agent work";
 }
 
 // Shortest text that reads back as the same double (0.1 is "0.1", not "0.10000000000000001":
@@ -145,6 +156,17 @@ std::string render_metrics(const service_status& s, const std::vector<upstream_v
     // and the history name the projects).
     metric("hvs_agent_failures_total", "counter", "Projects whose PM agent work failed, summed over cycles");
     sample("hvs_agent_failures_total", "", static_cast<double>(s.agent_failures));
+    // Every count of agents::agent_counts, summed over projects and cycles (no project label).
+    std::string_view family;
+    for (const auto& count : agents::agent_counts(agents::agent_outcome{})) {
+        if (count.metric != family) {
+            family = count.metric;
+            metric(family, "counter", agent_metric_help(family));
+        }
+        auto total = s.agent_work.find(count.name);
+        sample(count.metric, std::string(count.label),
+               total == s.agent_work.end() ? 0.0 : static_cast<double>(total->second));
+    }
     metric("hvs_duplicate_tasks", "gauge",
            "Vibe tasks carrying the marker of an issue another task carries too (repair duplicates removes them)");
     double duplicates = 0;

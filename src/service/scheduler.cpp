@@ -1,5 +1,7 @@
 #include "hvs/service/scheduler.hpp"
 
+#include "hvs/service/agent_work.hpp"
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -31,6 +33,7 @@ void service_status::record(const cycle_outcome& outcome, double seconds) {
         ++agent_failures;
         if (!failing_projects.contains(project)) failing_projects[project] = "PM agent: " + agent.error;
     }
+    for (const auto& [name, n] : sum_agent_counts(outcome.agents)) agent_work[std::string(name)] += n;
     upstream_problems = outcome.upstream_problems;
     project_failures += failing_projects.size();
     if (outcome.ok) last_success = std::chrono::system_clock::now();

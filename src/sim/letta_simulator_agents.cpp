@@ -303,6 +303,7 @@ response get_health(letta_state&, const call&) {
     return json_response(status::ok, json::object{{"version", version}, {"status", "ok"}});
 }
 
+// limit 50 (0 = all), newest first, hidden agents left out, exact `name` (agents.py:74-159; letta-rest-api.md §2.1).
 response list_agents(letta_state& st, const call& c) {
     std::vector<field_error> errors;
     bool negative = false;
@@ -446,6 +447,7 @@ response modify_agent(letta_state& st, const call& c) {
     return json_response(status::ok, agent_json(st, *st.find_agent(id)));
 }
 
+// 200 {"message":"Agent id=… successfully deleted"}; an unknown id is 404 (agents.py:762-773).
 response remove_agent(letta_state& st, const call& c) {
     if (!st.find_agent(c.arg(0))) return detail(status::not_found, "Agent with ID " + c.arg(0) + " not found");
     st.delete_agent(c.arg(0));

@@ -30,6 +30,7 @@ std::string folder_miss(const call& c, std::string_view id) {
     return (sources_route(c) ? "Source with id=" : "Folder with id=") + std::string(id) + " not found.";
 }
 
+// Folders and sources share UNIQUE(name, organization_id): a taken name is 409 in both (letta/orm/source.py:25).
 response duplicate_name(std::string_view name) {
     return detail(status::conflict,
                   "A unique constraint was violated for Source. Check your input for duplicates: "
@@ -141,6 +142,7 @@ response agent_missing() { return detail(status::not_found, "Agent not found"); 
 
 }  // namespace
 
+// limit 50, ascending, `name` a case-insensitive substring match, not exact (source_manager.py:239-261).
 response list_folders(letta_state& st, const call& c) {
     std::vector<field_error> errors;
     bool negative = false;
@@ -155,6 +157,7 @@ response list_folders(letta_state& st, const call& c) {
     return folder_list(st, std::move(found), q);
 }
 
+// The deprecated sources list takes no parameters: a hard cap of 50, ascending (sources.py:111-120).
 response list_sources(letta_state& st, const call&) {
     std::vector<const folder_record*> found;
     for (const auto& f : st.folders) found.push_back(&f);
@@ -195,6 +198,7 @@ response count_folders(letta_state& st, const call&) {
     return json_response(status::ok, static_cast<std::int64_t>(st.folders.size()));
 }
 
+// Exact name; 200 with the id as a bare JSON string, 404 "Source with name=X not found." (source_manager.py:364-376).
 response folder_id_by_name(letta_state& st, const call& c) {
     const auto* f = st.find_folder_by_name(c.arg(0));
     if (!f) return detail(status::not_found, "Source with name=" + c.arg(0) + " not found.");

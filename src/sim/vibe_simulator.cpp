@@ -411,6 +411,7 @@ response vibe_simulator::dispatch(const parsed_request& req) {
 
 response vibe_simulator::get_health() const { return envelope(status::ok, "OK"); }
 
+// created_at DESC (vibe-kanban-api.md §2.2); ties, undefined there, come newest insert first.
 response vibe_simulator::list_projects() const {
     std::vector<const project_record*> sorted;
     for (const auto& [id, p] : projects_) sorted.push_back(&p);
@@ -422,6 +423,7 @@ response vibe_simulator::list_projects() const {
     return envelope(status::ok, std::move(data));
 }
 
+// A refused path is a "soft" error: 200 with success:false, the duplicate check first (vibe-kanban-api.md §2.3).
 response vibe_simulator::create_project(const parsed_request& req) {
     auto parsed = json_body(req.content_type, req.body, "CreateProject", create_project_fields);
     if (auto* rejected = std::get_if<response>(&parsed)) return std::move(*rejected);
@@ -561,12 +563,14 @@ response vibe_simulator::update_project(const parsed_request& req, const std::st
     return envelope(status::ok, project_view(p));
 }
 
+// 200 data:null, and the project's tasks go with it (vibe-kanban-api.md §2.2: the cascade).
 response vibe_simulator::delete_project(const std::string& id) {
     if (take_write_lock()) return failure(status::internal_server_error, database_locked);
     erase_project(id);
     return envelope(status::ok, nullptr);
 }
 
+// project_id required, no pagination, newest first; an unknown project is 200 [] (vibe-kanban-api.md §3.2).
 response vibe_simulator::list_tasks(const parsed_request& req) const {
     auto project = vibe_format::query_project_id(req.query);
     if (auto* rejected = std::get_if<response>(&project)) return std::move(*rejected);

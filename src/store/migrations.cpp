@@ -7,7 +7,7 @@ namespace hvs::store {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 5> migrations = {
+constexpr std::array<std::string_view, 6> migrations = {
     // 1: projects, issue <-> task links with per-field bases, learned Huly statuses, history.
     R"sql(
 CREATE TABLE projects (
@@ -122,6 +122,10 @@ CREATE TABLE duplicate_tasks (
     // cancelled it, restored when its issue reappears.
     R"sql(
 ALTER TABLE links ADD COLUMN status_before_cancel TEXT;
+)sql",
+    // 6: what each cycle's PM agent work wrote in Letta, per project (JSON, service/agent_work.hpp).
+    R"sql(
+ALTER TABLE sync_history ADD COLUMN agent_work TEXT NOT NULL DEFAULT '{}';
 )sql",
 };
 

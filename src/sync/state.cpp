@@ -161,18 +161,19 @@ result<void> save_project_step(store::database& db, const project_row& row, cons
 result<void> save_cycle(store::database& db, const cycle_record& r) {
     auto s = db.prepare(
         "INSERT INTO sync_history (started_at, finished_at, outcome, projects_ok, projects_failed, tasks_created, "
-        "tasks_updated, issues_updated, conflicts, errors) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        "tasks_updated, issues_updated, conflicts, errors, agent_work) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "?11)");
     if (!s) return s.error();
     s->bind(1, r.started_at).bind(2, r.finished_at).bind(3, r.outcome).bind(4, r.projects_ok);
     s->bind(5, r.projects_failed).bind(6, r.tasks_created).bind(7, r.tasks_updated).bind(8, r.issues_updated);
-    s->bind(9, r.conflicts).bind(10, r.errors_json);
+    s->bind(9, r.conflicts).bind(10, r.errors_json).bind(11, r.agent_work_json);
     return s->run();
 }
 
 result<std::vector<cycle_record>> load_cycles(store::database& db, int limit) {
     auto s = db.prepare(
         "SELECT started_at, finished_at, outcome, projects_ok, projects_failed, tasks_created, tasks_updated, "
-        "issues_updated, conflicts, errors FROM sync_history ORDER BY id DESC LIMIT ?1");
+        "issues_updated, conflicts, errors, agent_work FROM sync_history ORDER BY id DESC LIMIT ?1");
     if (!s) return s.error();
     s->bind(1, limit);
     return read_all<cycle_record>(*s, [](const store::statement& st) {
@@ -187,6 +188,7 @@ result<std::vector<cycle_record>> load_cycles(store::database& db, int limit) {
         r.issues_updated = static_cast<int>(st.integer(7));
         r.conflicts = static_cast<int>(st.integer(8));
         r.errors_json = st.text(9);
+        r.agent_work_json = st.text(10);
         return r;
     });
 }

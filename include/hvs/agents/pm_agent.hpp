@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hvs::agents {
@@ -78,6 +79,24 @@ struct agent_outcome {
     unsigned drift_repaired = 0;            // of those, restored (or detached) by a write that succeeded
     std::vector<std::string> duplicates;    // other agents that matched the lookup
 };
+
+// One count of an agent_outcome: its name in every report (the log line, the history, once's
+// output) and the /metrics series it adds to. A new count is added to agent_counts only.
+struct agent_count {
+    std::string_view name;    // e.g. tools_attached
+    std::string_view metric;  // hvs_letta_writes_total or hvs_agent_drift_total
+    std::string_view label;   // the series' label there, e.g. kind="tool_attached"
+    unsigned value = 0;
+};
+
+// Every count of `o`, always the same ones in the same order (a default outcome lists them at zero),
+// the counts of one metric next to each other.
+[[nodiscard]] inline std::vector<agent_count> agent_counts(const agent_outcome& o) {
+    return {{"created", "hvs_letta_writes_total", "kind=\"agent_created\"", o.created ? 1u : 0u},
+            {"tools_attached", "hvs_letta_writes_total", "kind=\"tool_attached\"", o.tools_attached},
+            {"blocks_written", "hvs_letta_writes_total", "kind=\"block_written\"", o.blocks_written},
+            {"files_uploaded", "hvs_letta_writes_total", "kind=\"file_uploaded\"", o.files_uploaded}};
+}
 
 net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project, std::vector<sync::link> links,
                                        std::vector<sync::link> previous_links, control_agent control);

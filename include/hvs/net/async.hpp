@@ -2,12 +2,9 @@
 // The coroutine vocabulary used across the project (Boost 1.81: tokens are always explicit).
 
 #include "hvs/core/error.hpp"
+#include "hvs/core/task.hpp"
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
 
@@ -15,15 +12,11 @@ namespace hvs::net {
 
 namespace asio = boost::asio;
 
-template <class T>
-using task = asio::awaitable<T>;
-
-using executor = asio::any_io_executor;
+using core::executor;
+using core::task;
+using core::use_nothrow;
 using steady_clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-// Completion token that reports errors as values: `auto [ec, n] = co_await op(..., use_nothrow);`
-inline constexpr auto use_nothrow = asio::as_tuple(asio::use_awaitable);
 
 // Waits `delay` on the current executor; error_kind::cancelled when the caller is cancelled.
 task<result<void>> sleep_for(milliseconds delay);

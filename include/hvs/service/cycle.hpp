@@ -1,11 +1,14 @@
 #pragma once
 // One sync cycle: read the world once, then one task per project (at most `max_workers` at
-// once), under a deadline that cancels what is still running. Records the cycle in the history.
+// once), under a deadline that cancels what is still running. Records the cycle in the history,
+// with its PM agent work (agent_work.hpp), and logs that work: one line per project that wrote
+// something in Letta (info) or failed (warning).
 
 #include "hvs/agents/pm_agent.hpp"
 #include "hvs/sync/project_sync.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,6 +16,14 @@
 #include <vector>
 
 namespace hvs::service {
+
+// One project's step ended, for a progress display: its sync (`agent` null), or later its PM agent.
+struct project_progress {
+    std::size_t done = 0;   // steps of this kind ended so far, this one included
+    std::size_t total = 0;  // steps of this kind in the cycle
+    const sync::project_outcome* sync = nullptr;
+    const agents::agent_outcome* agent = nullptr;
+};
 
 struct cycle_options {
     unsigned max_workers = 8;
@@ -23,6 +34,7 @@ struct cycle_options {
     // Told the cycle's deadline, so that a wait (Retry-After, backoff) longer than what is left of
     // it ends the request at once instead of outliving the cycle.
     std::vector<net::http_client*> bounded_clients;
+    std::function<void(const project_progress&)> on_progress;  // none: no progress is reported
 };
 
 struct cycle_outcome {

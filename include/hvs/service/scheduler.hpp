@@ -35,6 +35,7 @@ struct service_status {
     std::map<std::string, unsigned> duplicate_tasks;      // identifier -> surplus Vibe tasks, as last seen
     std::map<std::string, std::string> upstream_problems;  // upstream -> why it refused or failed the last cycle
     std::uint64_t agent_failures = 0;  // projects whose PM agent work failed, summed over cycles
+    std::map<std::string, std::uint64_t, std::less<>> agent_work;  // agents::agent_counts name -> sum over cycles
 
     void record(const cycle_outcome& outcome, double seconds);
 };

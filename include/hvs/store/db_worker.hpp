@@ -3,7 +3,7 @@
 // Coroutines hand it a job with `co_await worker.run([](database& db) -> result<T> {...})`.
 // Jobs are short and not cancellable; the result comes back on the caller's executor.
 
-#include "hvs/net/async.hpp"
+#include "hvs/core/task.hpp"
 #include "hvs/store/sqlite.hpp"
 
 #include <boost/asio/async_result.hpp>
@@ -28,7 +28,7 @@ public:
     // Runs fn(database&) on the database thread. fn returns a result<T>; an exception it throws
     // becomes an io error (it is a bug, but it must not take the service down mid-write).
     template <class F, class R = std::invoke_result_t<F, database&>>
-    net::task<R> run(F fn) {
+    core::task<R> run(F fn) {
         return boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
             [this](auto handler, F job) {
                 auto caller = boost::asio::get_associated_executor(handler);

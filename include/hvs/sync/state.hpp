@@ -30,7 +30,7 @@ struct project_row {
 struct cycle_record {
     std::string started_at;
     std::string finished_at;
-    std::string outcome;  // ok | failed | interrupted | timeout
+    std::string outcome;  // ok | partial | failed | interrupted | timeout
     int projects_ok = 0;
     int projects_failed = 0;
     int tasks_created = 0;
@@ -38,6 +38,7 @@ struct cycle_record {
     int issues_updated = 0;
     int conflicts = 0;
     std::string errors_json = "[]";
+    std::string agent_work_json = "{}";  // the PM agent work of the cycle (service/agent_work.hpp)
 };
 
 result<std::vector<project_row>> load_projects(store::database& db);

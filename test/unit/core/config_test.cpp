@@ -97,6 +97,32 @@ TEST(Config, MissingFlagValueIsAnError) {
     EXPECT_NE(loaded.error().message.find("missing value for --max-workers"), std::string::npos);
 }
 
+TEST(Config, AFlagIsNeverTheValueOfTheFlagBeforeIt) {
+    auto loaded = load_config(env_of({}), {"--db-path", "--dry-run"});
+    ASSERT_FALSE(loaded);
+    EXPECT_EQ(loaded.error().kind, error_kind::invalid);
+    EXPECT_EQ(loaded.error().message.rfind("missing value for --db-path (DB_PATH): expected a non-empty string (the "
+                                           "next argument is a flag; a value that starts with -- is written "
+                                           "--db-path=VALUE)",
+                                           0),
+              0u)
+        << loaded.error().message;
+    auto written_whole = load_config(env_of({}), {"--db-path=--odd-name.db"});
+    ASSERT_TRUE(written_whole);
+    EXPECT_EQ(written_whole->values.db_path, "--odd-name.db");
+}
+
+TEST(Config, ACommandsOwnFlagNamedLikeASettingReachesTheCommand) {
+    // simulate --huly-rate 1: the simulator's admission rate, not the client's HULY_RATE.
+    auto loaded = load_config(env_of({}), {"--huly-rate", "1", "--vibe-burst=2", "--letta-rate", "3"},
+                              {"--huly-rate", "--vibe-burst"});
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->values.huly.rate, config{}.huly.rate);
+    EXPECT_EQ(loaded->values.vibe.burst, config{}.vibe.burst);
+    EXPECT_EQ(loaded->values.letta.rate, 3);
+    EXPECT_EQ(loaded->remaining_args, (std::vector<std::string>{"--huly-rate", "1", "--vibe-burst=2"}));
+}
+
 TEST(Config, SecretsComeFromEnvironmentOrFileAndAreNeverShown) {
     std::string path = ::testing::TempDir() + "letta-password";
     std::ofstream(path) << "s3cr3t-from-file\n";
