@@ -95,7 +95,10 @@ struct agent_count {
     return {{"created", "hvs_letta_writes_total", "kind=\"agent_created\"", o.created ? 1u : 0u},
             {"tools_attached", "hvs_letta_writes_total", "kind=\"tool_attached\"", o.tools_attached},
             {"blocks_written", "hvs_letta_writes_total", "kind=\"block_written\"", o.blocks_written},
-            {"files_uploaded", "hvs_letta_writes_total", "kind=\"file_uploaded\"", o.files_uploaded}};
+            {"files_uploaded", "hvs_letta_writes_total", "kind=\"file_uploaded\"", o.files_uploaded},
+            {"tools_detached", "hvs_letta_writes_total", "kind=\"tool_detached\"", o.tools_detached},
+            {"drift_found", "hvs_agent_drift_total", "state=\"found\"", o.drift_found},
+            {"drift_repaired", "hvs_agent_drift_total", "state=\"repaired\"", o.drift_repaired}};
 }
 
 net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project, std::vector<sync::link> links,
