@@ -124,7 +124,7 @@ std::vector<letta::new_block> owned_blocks(const letta_settings& settings, const
     return owned;
 }
 
-std::string joined(const std::vector<std::string>& items) {
+std::string comma_separated_labels(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
     return out.empty() ? "none" : out;
@@ -384,7 +384,7 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
         outcome.drift_found = plan->drift_found();
         if (outcome.drift_found > 0) {
             HVS_LOG(ctx.log, info) << "PM agent " << agent->id << " drifted from what it should hold: blocks missing "
-                                   << joined(plan->blocks.missing) << "; " << plan->tools.attach.size()
+                                   << comma_separated_labels(plan->blocks.missing) << "; " << plan->tools.attach.size()
                                    << " tools to attach, " << plan->tools.detach.size() << " to detach";
         }
         if (!plan->confirmed.empty()) {
