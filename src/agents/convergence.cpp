@@ -22,7 +22,9 @@ block_drift compare_agent_blocks(const std::vector<std::string>& wanted_labels, 
     }
     for (const auto& b : held) {
         auto stored = stored_hashes.find(b.label);
-        if (stored != stored_hashes.end() && stored->second != core::content_hash(b.value)) drift.edited.push_back(b.label);
+        if (stored != stored_hashes.end() && !core::digest(b.value).matches(stored->second)) {
+            drift.edited.push_back(b.label);
+        }
     }
     return drift;
 }
@@ -42,10 +44,11 @@ result<convergence_plan> plan_convergence(const agent_wants& wants, const letta:
     for (const auto& wanted : wants.managed) {
         const letta::block* current = held_block(held.blocks, wanted.label);
         auto stored = stored_hashes.find(wanted.label);
-        const bool stored_is_wanted = stored != stored_hashes.end() && stored->second == wanted.hash;
+        // A hash stored before SHA-256 still recognises its content (core/hash.hpp).
+        const bool stored_is_wanted = stored != stored_hashes.end() && core::digest(wanted.value).matches(stored->second);
         if (!current) {
             plan.block_writes.push_back({wanted, {}});
-        } else if (core::content_hash(current->value) == wanted.hash) {
+        } else if (current->value == wanted.value) {
             if (!stored_is_wanted) plan.confirmed.push_back(wanted);
         } else if (!stored_is_wanted) {
             plan.block_writes.push_back({wanted, current->id});

@@ -5,6 +5,7 @@
 #include "hvs/agents/repo_docs.hpp"
 #include "hvs/agents/state.hpp"
 #include "hvs/agents/tool_sync.hpp"
+#include "hvs/core/hash.hpp"
 
 #include <algorithm>
 #include <cctype>

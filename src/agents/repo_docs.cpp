@@ -60,7 +60,7 @@ struct local_file {
     std::string path;          // relative to the repository
     std::string name;          // its name in the Letta folder
     std::string content_type;
-    std::string hash;
+    core::content_digest digest;
 };
 
 struct scan_result {
@@ -197,7 +197,7 @@ result<scan_result> scan_readme(const std::string& repo, const std::string& iden
         }
         return content.error();
     }
-    scan.files.push_back({"README.md", readme_upload_name(identifier), "text/markdown", core::content_hash(*content)});
+    scan.files.push_back({"README.md", readme_upload_name(identifier), "text/markdown", core::digest(*content)});
     return scan;
 }
 
@@ -227,7 +227,7 @@ result<scan_result> scan_project_files(const std::string& repo, unsigned max_fil
             continue;
         }
         names.insert(name);
-        scan.files.push_back({path, name, upload_content_type(path), core::content_hash(*content)});
+        scan.files.push_back({path, name, upload_content_type(path), core::digest(*content)});
     }
     if (too_big > 0) scan.warnings.push_back(std::to_string(too_big) + " files over 1 MB not uploaded");
     if (over_limit > 0) {
@@ -359,7 +359,7 @@ net::task<result<void>> upload_changed(agent_context& ctx, std::string repo, std
     for (auto& f : files) {
         auto known = stored->find(f.name);
         auto there = remote_ids.find(f.name);
-        if (known != stored->end() && known->second.hash == f.hash && there != remote_ids.end() &&
+        if (known != stored->end() && f.digest.matches(known->second.hash) && there != remote_ids.end() &&
             there->second == known->second.file_id) {
             ++out.unchanged;
             continue;

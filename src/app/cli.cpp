@@ -72,8 +72,10 @@ const command commands[] = {
      "  --db FILE    the original service's sync-state.db (read only, never modified)\n"
      "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
      import_command},
-    {"check", "Validate the configuration and probe each configured upstream and the local HTTP stack",
-     "  (no flags of its own)\n", check_command},
+    {"check", "Validate the configuration, the database directory, STACKS_DIR, the local HTTP stack, and each "
+              "configured upstream with an authenticated request on its base path; exit 1 on any finding",
+     "  --json    one JSON document {\"ok\", \"checks\": [{\"name\", \"ok\", \"detail\"}, ...]} instead of lines\n",
+     check_command},
     {"status", "Show what the database (DB_PATH, read only) knows: projects, links, agents, the last 10 cycles",
      "  --json    one JSON document instead of tables\n", status_command},
 };

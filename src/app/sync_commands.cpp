@@ -144,7 +144,7 @@ int run_command(const core::config& cfg, const std::vector<std::string>& given) 
         return exit_failed;
     }
     log::logger lg("ops");
-    HVS_LOG(lg, info) << "ops server on " << cfg.health_host << ":" << *port << " (/health, /metrics, /api/sync)";
+    HVS_LOG(lg, info) << "ops server on " << cfg.health_host << ":" << *port << " (/health, /livez, /ready, /metrics, /api/sync)";
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,

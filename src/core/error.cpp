@@ -16,6 +16,7 @@ std::string_view to_string(error_kind kind) noexcept {
     case error_kind::http_4xx: return "http_4xx";
     case error_kind::http_429: return "http_429";
     case error_kind::http_5xx: return "http_5xx";
+    case error_kind::refused: return "refused";
     case error_kind::protocol: return "protocol";
     case error_kind::parse: return "parse";
     case error_kind::invalid: return "invalid";

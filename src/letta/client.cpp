@@ -112,6 +112,12 @@ net::query_params page_params(const std::optional<std::string>& after) {
 
 // Targets are built outside the coroutines: GCC 12 cannot keep an initializer_list's array in a
 // coroutine frame.
+std::string first_agent_target(const std::string& base) {
+    net::query_params params;
+    params.emplace_back("limit", "1");
+    return net::build_target(base, {"agents", ""}, params);
+}
+
 std::string agents_target(const std::string& base, const agent_query& q, const std::optional<std::string>& after) {
     net::query_params params;
     if (q.name) params.emplace_back("name", *q.name);
@@ -308,9 +314,11 @@ std::string encode_folder_spec(const std::string& name, const std::string& embed
 }
 
 std::string multipart_boundary(std::string_view content) {
-    std::string boundary = "hvs-boundary-" + core::content_hash(content);
+    // Half the SHA-256: RFC 2046 allows a boundary of at most 70 characters.
+    const std::string stem = "hvs-boundary-" + core::content_hash(content).substr(0, 32);
+    std::string boundary = stem;
     for (unsigned n = 0; content.find(boundary) != std::string_view::npos; ++n) {
-        boundary = "hvs-boundary-" + core::content_hash(content) + "-" + std::to_string(n);
+        boundary = stem + "-" + std::to_string(n);
     }
     return boundary;
 }
@@ -474,6 +482,13 @@ net::task<result<std::vector<agent>>> client::list_agents(agent_query query) {
         return agents_target(base, query, after);
     };
     co_return co_await every_page<agent>(std::move(target_of), decode_agents, "GET /v1/agents/");
+}
+
+net::task<result<void>> client::probe_agents_list() {
+    auto target = first_agent_target(v1_path(http_.where()));
+    auto res = co_await call(net::http::verb::get, std::move(target), {}, true);
+    if (!res) co_return res.error();
+    co_return result<void>{};
 }
 
 net::task<result<agent>> client::get_agent(std::string agent_id) {

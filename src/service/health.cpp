@@ -18,6 +18,11 @@ std::string_view upstream_status(const upstream_health& u) {
     return u.problem.empty() ? "ok" : "degraded";
 }
 
+std::string upstream_reason(const upstream_health& u) {
+    if (!u.problem.empty() || u.reachable) return u.problem;
+    return !u.last_error.empty() ? u.last_error : "circuit breaker " + u.breaker;
+}
+
 health_verdict assess_health(const health_inputs& in) {
     health_verdict verdict;
     auto allowed = std::max<std::chrono::milliseconds>(in.interval * 3, std::chrono::minutes(15));
@@ -39,6 +44,12 @@ health_verdict assess_health(const health_inputs& in) {
     if (in.last_cycle_failed) degrade("the last cycle was not ok");
     if (in.degraded_projects > 0) degrade(std::to_string(in.degraded_projects) + " projects degraded");
     return verdict;
+}
+
+readiness assess_readiness(bool first_cycle_finished, bool stopping) {
+    if (stopping) return {false, "shutting down: the last cycle is draining"};
+    if (!first_cycle_finished) return {false, "the first sync cycle has not finished yet"};
+    return {true, ""};
 }
 
 }  // namespace hvs::service

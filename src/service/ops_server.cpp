@@ -346,9 +346,10 @@ net::server_response ops_server::health() const {
     for (std::size_t i = 0; i < views.size(); ++i) {
         const auto& u = views[i];
         const auto& judged = in.upstreams[i];
+        const std::string why = upstream_reason(judged);
         ups[u.name] = json::object{
             {"status", std::string(upstream_status(judged))},
-            {"reason", judged.problem.empty() ? json::value(nullptr) : json::value(log::redacted(judged.problem))},
+            {"reason", why.empty() ? json::value(nullptr) : json::value(log::redacted(why))},
             {"breaker", u.client.breaker_state},
             {"requests", u.client.requests},
             {"failures", u.client.failures},
@@ -433,7 +434,14 @@ net::task<std::optional<net::server_response>> ops_server::handle(net::server_re
         if (loopback_only_ || token_matches(req)) co_return health();
         co_return anonymous_health();
     }
-    if (path == "/ready" && read) co_return json_reply(http::status::ok, json::object{{"ready", true}});
+    // Process-only: answering at all proves the event loop runs; no upstream or cycle counts.
+    if (path == "/livez" && read) co_return json_reply(http::status::ok, json::object{{"live", true}});
+    if ((path == "/ready" || path == "/readyz") && read) {
+        auto verdict = assess_readiness(status_.last_cycle.has_value(), status_.stopping);
+        if (verdict.ready) co_return json_reply(http::status::ok, json::object{{"ready", true}});
+        co_return json_reply(http::status::service_unavailable,
+                             json::object{{"ready", false}, {"reason", verdict.reason}});
+    }
     if (path == "/metrics" && read) {
         auto views = upstreams();
         health_inputs in{std::chrono::system_clock::now(), status_.started, status_.last_success, cfg_.sync_interval,

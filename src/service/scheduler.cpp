@@ -99,6 +99,7 @@ void scheduler::stop() {
     log::logger lg("scheduler");
     if (!stopping_) {
         stopping_ = true;
+        status_.stopping = true;
         wake_.cancel();
         if (!status_.running) return;
         HVS_LOG(lg, info) << "stopping: in-flight work has " << grace_.count() << " ms to finish";

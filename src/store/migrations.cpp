@@ -1,5 +1,6 @@
 #include "hvs/store/migrations.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -7,7 +8,7 @@ namespace hvs::store {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 6> migrations = {
+constexpr std::array<std::string_view, 7> migrations = {
     // 1: projects, issue <-> task links with per-field bases, learned Huly statuses, history.
     R"sql(
 CREATE TABLE projects (
@@ -127,6 +128,15 @@ ALTER TABLE links ADD COLUMN status_before_cancel TEXT;
     R"sql(
 ALTER TABLE sync_history ADD COLUMN agent_work TEXT NOT NULL DEFAULT '{}';
 )sql",
+    // 7: change detection moved from 64-bit FNV-1a (16 hex digits) to SHA-256 (64). The hashes
+    // stored before are marked (core::legacy_hash_mark), not dropped: an unchanged block, file or
+    // description is still recognised by its FNV-1a and nothing is written again for the format
+    // alone; the next write of a content stores its SHA-256.
+    R"sql(
+UPDATE agent_blocks SET hash = 'fnv1a64:' || hash WHERE length(hash) = 16;
+UPDATE letta_files SET hash = 'fnv1a64:' || hash WHERE length(hash) = 16;
+UPDATE projects SET description_hash = 'fnv1a64:' || description_hash WHERE length(description_hash) = 16;
+)sql",
 };
 
 }  // namespace
@@ -141,7 +151,9 @@ result<int> schema_version(database& db) {
     return static_cast<int>(stmt->integer(0));
 }
 
-result<int> migrate(database& db) {
+result<int> migrate(database& db) { return migrate(db, latest_schema_version()); }
+
+result<int> migrate(database& db, int target) {
     auto found = schema_version(db);
     if (!found) return found.error();
     if (*found > latest_schema_version()) {
@@ -149,7 +161,7 @@ result<int> migrate(database& db) {
                                               ", newer than this binary's " + std::to_string(latest_schema_version()) +
                                               "; use a newer huly-vibe-sync");
     }
-    for (int version = *found; version < latest_schema_version(); ++version) {
+    for (int version = *found; version < std::min(target, latest_schema_version()); ++version) {
         auto applied = db.transaction([&](database& tx) -> result<void> {
             if (auto done = tx.exec(migrations[static_cast<std::size_t>(version)]); !done) {
                 return make_error(error_kind::io,

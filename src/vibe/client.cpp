@@ -69,9 +69,9 @@ result<boost::json::value> decode_envelope(std::string_view content_type, std::s
     if (!success) return success.error();
     if (!*success) {
         auto message = core::optional_string_field(**obj, "message", what);
-        error e = make_error(error_kind::http_4xx,
-                             std::string(what) + " refused: " + (message && *message ? **message : "no message"));
-        e.http_status = 200;
+        // Vibe's soft error (vibe-kanban-api.md §1 kind B): HTTP 200, the request read and refused.
+        error e = make_error(error_kind::refused,
+                             std::string(what) + ": " + (message && *message ? **message : "no message"));
         e.body = std::string(body.substr(0, 2048));
         return e;
     }
@@ -250,7 +250,10 @@ net::task<result<project>> client::create_project(std::string name, std::string 
         std::filesystem::create_directories(std::filesystem::path(git_repo_path).parent_path(), ignored);
         auto initialised = co_await init_repository(git_repo_path);
         // A refusal (the directory exists already, say) leaves the verdict to the create below.
-        if (!initialised && initialised.error().kind != error_kind::http_4xx) co_return initialised.error();
+        if (!initialised && initialised.error().kind != error_kind::http_4xx &&
+            initialised.error().kind != error_kind::refused) {
+            co_return initialised.error();
+        }
     }
     auto data = co_await call(net::http::verb::post, target_of(http_.where().path, "projects"),
                               create_project_body(generation, name, git_repo_path, use_existing_repo), false,

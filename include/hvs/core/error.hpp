@@ -22,6 +22,8 @@ enum class error_kind {
     http_4xx,      // the upstream rejected the request (not 429)
     http_429,      // the upstream asked us to slow down
     http_5xx,      // the upstream failed
+    refused,       // the upstream answered 2xx but refused the request in its body (Vibe's
+                   // success:false envelope, an entry of Huly's PATCH errors[]): nothing was written
     protocol,      // malformed HTTP, oversized headers or body
     parse,         // a body that is not the JSON we expect
     invalid,       // a bad value from configuration or the command line

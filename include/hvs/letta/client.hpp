@@ -122,6 +122,9 @@ public:
     client(net::http_client& http, std::string password) : http_(http), password_(std::move(password)) {}
 
     net::task<result<std::vector<agent>>> list_agents(agent_query query);
+    // GET /v1/agents/?limit=1: one cheap authenticated request that shows whether Letta takes the
+    // password (a 401/403 is an http_4xx error with that status), for `check`.
+    net::task<result<void>> probe_agents_list();
     net::task<result<agent>> get_agent(std::string agent_id);
     // The agent with its tags, tools and core-memory blocks in one read (GET /v1/agents/{id} with
     // include_relationships=memory and include=agent.blocks: 0.16.8 letta/orm/agent.py

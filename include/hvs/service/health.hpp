@@ -22,6 +22,8 @@ struct upstream_health {
 
 // ok | degraded (answers, but refuses or fails the service) | down (unreachable or breaker open).
 [[nodiscard]] std::string_view upstream_status(const upstream_health& u);
+// Why it is not ok (empty when it is): the problem, or for one down its last error or breaker state.
+[[nodiscard]] std::string upstream_reason(const upstream_health& u);
 
 struct health_inputs {
     std::chrono::system_clock::time_point now;
@@ -41,5 +43,15 @@ struct health_verdict {
 // unhealthy: no successful cycle for 3 intervals (at least 15 minutes), counting from start;
 // degraded: an upstream down or degraded, the last cycle not ok, or a project degraded.
 [[nodiscard]] health_verdict assess_health(const health_inputs& in);
+
+struct readiness {
+    bool ready = false;
+    std::string reason;  // why not, for the 503 answer
+};
+
+// /ready and /readyz: ready once the first cycle has finished, whatever its outcome (an upstream
+// outage must not keep the service out of rotation forever: /health says what is wrong), and not
+// from the moment a stop was asked for (SIGTERM/SIGINT) until the ops server closes.
+[[nodiscard]] readiness assess_readiness(bool first_cycle_finished, bool stopping);
 
 }  // namespace hvs::service

@@ -1,6 +1,8 @@
 #pragma once
-// The operations HTTP surface on the service's io_context: GET /health, GET /metrics, GET /ready,
-// POST /api/sync[?project=ID], GET /api/sync/history[?limit=N]. Mutating endpoints need
+// The operations HTTP surface on the service's io_context: GET /health (the detailed view),
+// GET /livez (liveness: the event loop answers), GET /ready and /readyz (readiness, see
+// assess_readiness), GET /metrics, POST /api/sync[?project=ID], GET /api/sync/history[?limit=N].
+// It keeps answering while the last cycle drains after a stop (/ready then 503). Mutating endpoints need
 // "Authorization: Bearer $API_TOKEN" when API_TOKEN is set; refused attempts are logged (client
 // address only, at a bounded rate). Bound to a non-loopback address, POST /api/sync is refused
 // unless API_TOKEN is set, and /health shows no settings or upstream addresses without the token.

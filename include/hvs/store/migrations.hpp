@@ -14,5 +14,10 @@ result<int> schema_version(database& db);
 
 // Brings the database up to latest_schema_version(); returns the version it found.
 result<int> migrate(database& db);
+// Up to `target` only (tests build a database as an older binary left it).
+result<int> migrate(database& db, int target);
+
+// The migration that marked the FNV-1a hashes stored before SHA-256 (core::legacy_hash_mark).
+inline constexpr int legacy_hash_marking_migration = 7;
 
 }  // namespace hvs::store

@@ -9,6 +9,7 @@
 #include "support/file_contents.hpp"
 
 #include "hvs/agents/repo_docs.hpp"
+#include "hvs/core/hash.hpp"
 #include "hvs/core/log.hpp"
 #include "hvs/store/sqlite.hpp"
 
@@ -391,6 +392,98 @@ TEST_P(ProjectFiles, TrackedTextFilesUploadedByHash) {
     EXPECT_EQ(count(upload_route), 1u);
     EXPECT_EQ(files_in("Huly-WEB-root")["src_main.cpp"], "int main() { return 1; }\n");
     EXPECT_EQ(files_in("Huly-WEB-root").size(), 5u);
+}
+
+// A state database the FNV-1a binary left, as the hash migration marks it: every stored hash is
+// core::legacy_content_hash of what Letta holds. The first cycle after the upgrade writes nothing
+// anywhere for the format change alone; a changed content is still found, and only its hash moves
+// to SHA-256.
+TEST_P(ProjectFiles, HashesStoredBeforeSha256WriteNothingAndChangesAreStillFound) {
+    write(repo_ / "src" / "main.cpp", "int main() {}\n");
+    write(repo_ / "docs" / "guide.md", "guide\n");
+    make_repository(repo_);
+    add_project(repo_);
+    ASSERT_TRUE(web_cycle().ok);
+    ASSERT_TRUE(web_cycle().ok);  // the change_log block leaves "first sync"
+
+    rt_.reset();
+    const auto files = files_in("Huly-WEB-root");
+    ASSERT_EQ(files.size(), 3u);
+    std::map<std::string, std::string> block_values;  // by label, for the project's agent
+    auto state = letta_.state();
+    for (const auto& a : state.at("agents").as_array()) {
+        if (a.at("name").as_string() != "Huly - Web Shop") continue;
+        for (const auto& b : a.at("blocks").as_array()) {
+            block_values[std::string(b.at("label").as_string())] = std::string(b.at("value").as_string());
+        }
+    }
+    ASSERT_FALSE(block_values.empty());
+    auto stored_hashes = [&](const std::string& sql) {
+        auto db = store::database::open_read_only(cfg_.db_path);
+        EXPECT_TRUE(db);
+        std::map<std::string, std::string> out;
+        auto s = db->prepare(sql);
+        EXPECT_TRUE(s);
+        while (auto row = s->step()) {
+            if (!*row) break;
+            out[s->text(0)] = s->text(1);
+        }
+        return out;
+    };
+    const char* file_hashes = "SELECT file_name, hash FROM letta_files";
+    const char* block_hashes = "SELECT label, hash FROM agent_blocks";
+    {
+        auto db = store::database::open(cfg_.db_path);
+        ASSERT_TRUE(db);
+        for (const auto& [name, content] : files) {
+            auto s = db->prepare("UPDATE letta_files SET hash = ?1 WHERE file_name = ?2");
+            ASSERT_TRUE(s);
+            ASSERT_TRUE(s->bind(1, core::legacy_content_hash(content)).bind(2, name).run());
+        }
+        unsigned blocks = 0;
+        for (const auto& [label, value] : block_values) {
+            auto s = db->prepare("UPDATE agent_blocks SET hash = ?1 WHERE label = ?2");
+            ASSERT_TRUE(s);
+            ASSERT_TRUE(s->bind(1, core::legacy_content_hash(value)).bind(2, label).run());
+            blocks += static_cast<unsigned>(db->changes());
+        }
+        EXPECT_GT(blocks, 0u);
+    }
+    const auto legacy_files = stored_hashes(file_hashes);
+    const auto legacy_blocks = stored_hashes(block_hashes);
+    start_service();
+
+    reset_counts();
+    letta_host_->reset_counts();
+    auto idle = web_cycle();
+    ASSERT_TRUE(idle.ok) << idle.error;
+    EXPECT_EQ(idle.files_uploaded, 0u);
+    EXPECT_EQ(idle.blocks_written, 0u);
+    EXPECT_EQ(writes_to(*letta_host_), 0u);
+    EXPECT_EQ(writes_to(*huly_host_), 0u);
+    EXPECT_EQ(writes_to(*vibe_host_), 0u);
+    EXPECT_EQ(stored_hashes(file_hashes), legacy_files);  // rewritten by the next write, not before
+    EXPECT_EQ(stored_hashes(block_hashes), legacy_blocks);
+
+    write(repo_ / "src" / "main.cpp", "int main() { return 1; }\n");
+    huly_.add_issue("WEB", "Apple Pay", "", "Todo", "Urgent");
+    letta_host_->reset_counts();
+    auto changed = web_cycle();
+    ASSERT_TRUE(changed.ok) << changed.error;
+    EXPECT_EQ(changed.files_uploaded, 1u);
+    EXPECT_EQ(count(upload_route), 1u);
+    EXPECT_GT(changed.blocks_written, 0u);
+    auto now_files = stored_hashes(file_hashes);
+    EXPECT_EQ(now_files["src_main.cpp"], core::content_hash("int main() { return 1; }\n"));
+    EXPECT_EQ(now_files["docs_guide.md"], legacy_files.at("docs_guide.md"));
+    EXPECT_EQ(now_files["README.md"], legacy_files.at("README.md"));
+    unsigned moved = 0;
+    for (const auto& [label, hash] : stored_hashes(block_hashes)) {
+        if (hash == legacy_blocks.at(label)) continue;
+        EXPECT_EQ(hash.size(), 64u) << label;
+        ++moved;
+    }
+    EXPECT_EQ(moved, changed.blocks_written);
 }
 
 TEST_P(ProjectFiles, AtMostMaxFiles) {

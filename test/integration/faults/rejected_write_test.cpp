@@ -5,6 +5,8 @@
 
 #include "integration/faults/fault_fixture.hpp"
 
+#include "hvs/sync/repo_path.hpp"
+
 namespace hvs::test {
 namespace {
 
@@ -66,8 +68,43 @@ INSTANTIATE_TEST_SUITE_P(
                               "vibe answered 400 to PUT"},
                       refusal{"SoftErrorEnvelope", 200, "application/json",
                               R"({"success":false,"data":null,"error_data":null,"message":"Task is locked"})",
-                              "Task is locked"}),
+                              "refused: vibe PUT /api/tasks/{id}: Task is locked"}),
     [](const auto& p) { return p.param.label; });
+
+// Vibe refuses a project create whose repository another project has (HTTP 200, success:false,
+// vibe-kanban-api.md §2.3): an earlier create that timed out, or a placeholder in use. The
+// project that has the repository is adopted; nothing is created twice.
+TEST_F(FaultTest, ARefusedProjectCreateAdoptsTheProjectThatHasItsRepository) {
+    const std::string existing = vibe_.add_project("Web board (from before)", sync::placeholder_path(cfg_.stacks_dir, "WEB"));
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.ok) << outcome.error;
+    EXPECT_EQ(vibe_host_->counts().by_route["POST /api/projects"], 2u);  // WEB's refused, OPS's
+    EXPECT_EQ(vibe_project_count(), 2u);
+    auto web = stored_project("WEB");
+    ASSERT_TRUE(web);
+    EXPECT_EQ(web->vibe_id, existing);
+    EXPECT_EQ(vibe_tasks_by_project()["Web board (from before)"].size(), 2u);
+}
+
+// Any other refusal of the create fails the project with Vibe's reason, as a refusal (not an HTTP
+// error), and adopts nothing.
+TEST_F(FaultTest, ARefusedProjectCreateWithNoProjectToAdoptFailsTheProjectWithTheReason) {
+    script(upstream::vibe).script("POST /api/projects", 2, [](const sim::request& req, sim::response) {
+        sim::response res{http::status::ok, req.version()};
+        res.set(http::field::content_type, "application/json");
+        res.body() = R"({"success":false,"data":null,"error_data":null,"message":"The specified path does not exist"})";
+        res.prepare_payload();
+        return res;
+    }, false);
+    auto outcome = cycle();
+    ASSERT_EQ(outcome.projects.size(), 2u);
+    for (const auto& p : outcome.projects) {
+        EXPECT_FALSE(p.ok) << p.project;
+        EXPECT_EQ(p.error, "Vibe project: refused: vibe POST /api/projects: The specified path does not exist")
+            << p.project;
+    }
+    EXPECT_EQ(vibe_project_count(), 0u);
+}
 
 }  // namespace
 }  // namespace hvs::test

@@ -28,7 +28,8 @@ TEST_P(UpstreamDownAtStart, DegradedNamingItNothingCreatedThenConvergesWhenItRet
     start_ops();
     start_loop();
     ASSERT_TRUE(wait_for_cycles(1));
-    EXPECT_EQ(get("/ready").result_int(), 200u);  // the service is up
+    EXPECT_EQ(get("/ready").result_int(), 200u);  // the first cycle finished, failed or not: ready
+    EXPECT_EQ(get("/livez").result_int(), 200u);
 
     auto res = get("/health");
     EXPECT_EQ(res.result_int(), 200u);

@@ -238,7 +238,8 @@ TEST_F(OpsTest, NoSuccessForTooLongAnswers503Unhealthy) {
     EXPECT_EQ(str(body.at("status")), "unhealthy");
     ASSERT_FALSE(body.at("reasons").as_array().empty());
     EXPECT_EQ(str(body.at("reasons").at(0)).rfind("no successful cycle for ", 0), 0u) << res.body();
-    EXPECT_EQ(get("/ready").result_int(), 200u);  // alive, just not syncing
+    EXPECT_EQ(get("/livez").result_int(), 200u);  // alive, just not syncing
+    EXPECT_EQ(get("/ready").result_int(), 503u);  // no cycle has finished in this process
     EXPECT_EQ(sum_of(parse_prometheus(get("/metrics").body()), "hvs_health", {}), 2.0);
 
     status_.last_success = std::chrono::system_clock::now() - 30min;  // within 3 x 20 min
@@ -401,7 +402,42 @@ TEST_F(OpsTest, GarbageAndOversizedRequestsGet4xxAndTheServerKeepsServing) {
 
     auto res = get("/health");
     EXPECT_EQ(res.result_int(), 200u);
+    EXPECT_EQ(get("/livez").result_int(), 200u);
+}
+
+// ---- readiness ----
+
+TEST_F(OpsTest, ReadyOnlyOnceTheFirstCycleFinishedAndNotWhileTheLastOneDrains) {
+    vibe_host_->inject({.route = "POST /api/tasks", .kind = sim::fault_kind::stall, .count = 1, .stall = 1500ms});
+    start_ops(10s);
+    start_loop();
+    ASSERT_TRUE(pump_until([&] { return vibe_host_->counts().by_route["POST /api/tasks"] >= 1; }));
+    for (const char* target : {"/ready", "/readyz"}) {
+        auto res = get(target);
+        EXPECT_EQ(res.result_int(), 503u) << target;
+        auto body = json::parse(res.body()).as_object();
+        EXPECT_FALSE(body.at("ready").as_bool());
+        EXPECT_EQ(str(body.at("reason")), "the first sync cycle has not finished yet");
+    }
+    EXPECT_EQ(get("/livez").result_int(), 200u);
+    EXPECT_TRUE(get_json("/livez").at("live").as_bool());
+    ASSERT_TRUE(wait_for_cycles(1));
     EXPECT_EQ(get("/ready").result_int(), 200u);
+    EXPECT_EQ(get("/readyz").result_int(), 200u);
+
+    huly_.add_issue("OPS", "Drain me", "", "Todo");
+    vibe_host_->inject({.route = "POST /api/tasks", .kind = sim::fault_kind::stall, .count = 1, .stall = 1500ms});
+    const auto creates = vibe_host_->counts().by_route["POST /api/tasks"];
+    ASSERT_EQ(post_sync().result_int(), 202u);
+    ASSERT_TRUE(pump_until([&] { return vibe_host_->counts().by_route["POST /api/tasks"] > creates; }));
+    loop_->stop();
+    auto draining = get("/ready");  // the cycle is still in flight: the ops server answers, not ready
+    EXPECT_EQ(draining.result_int(), 503u);
+    EXPECT_EQ(str(json::parse(draining.body()).at("reason")), "shutting down: the last cycle is draining");
+    EXPECT_EQ(get("/livez").result_int(), 200u);
+    EXPECT_FALSE(loop_result_.has_value());
+    ASSERT_TRUE(pump_until([&] { return loop_result_.has_value(); }, 10s));
+    EXPECT_EQ(tasks_of("Ops").size(), 2u);  // the drained cycle finished its work
 }
 
 // ---- stopping ----

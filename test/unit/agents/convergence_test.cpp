@@ -84,6 +84,21 @@ TEST(Convergence, LettaHoldingTheWantedValueAlreadyOnlyMovesTheStoredHash) {
     EXPECT_EQ(plan->confirmed[0].label, "project");
 }
 
+TEST(Convergence, AHashStoredBeforeSha256StillRecognisesItsContent) {
+    const std::map<std::string, std::string> legacy{{"project", core::legacy_content_hash("p")}};
+    auto same = plan_convergence(wanting({managed("project", "p")}),
+                                 holding({{"project", "p"}, {"persona", "x"}, {"scratchpad", "y"}}), legacy);
+    ASSERT_TRUE(same);
+    EXPECT_TRUE(same->block_writes.empty());
+    EXPECT_TRUE(same->confirmed.empty());
+    EXPECT_TRUE(same->blocks.edited.empty());
+    auto edited = plan_convergence(wanting({managed("project", "p")}),
+                                   holding({{"project", "edited"}, {"persona", "x"}, {"scratchpad", "y"}}), legacy);
+    ASSERT_TRUE(edited);
+    EXPECT_TRUE(edited->block_writes.empty());  // kept until the content changes
+    EXPECT_EQ(edited->blocks.edited, std::vector<std::string>{"project"});
+}
+
 TEST(Convergence, OwnedBlocksAreCreatedWhenAbsentAndNeverOverwritten) {
     auto absent = plan_convergence(wanting({}), holding({}), {});
     ASSERT_TRUE(absent);

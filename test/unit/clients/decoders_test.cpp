@@ -163,7 +163,8 @@ TEST(VibeDecoders, SuccessFalseIsARefusalWithTheServersMessage) {
         R"({"success":false,"data":null,"error_data":null,"message":"A project with this git repository path already exists"})",
         "vibe POST /api/projects");
     ASSERT_FALSE(data);
-    EXPECT_EQ(data.error().kind, error_kind::http_4xx);
+    EXPECT_EQ(data.error().kind, error_kind::refused);
+    EXPECT_EQ(data.error().http_status, 0u);  // no HTTP error: the refusal is in the body
     EXPECT_FALSE(data.error().transient());
     EXPECT_NE(data.error().message.find("already exists"), std::string::npos);
 }

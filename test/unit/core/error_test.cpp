@@ -11,7 +11,7 @@ TEST(Error, TransientKindsAreTheOnesWorthRetrying) {
                       error_kind::http_429, error_kind::http_5xx}) {
         EXPECT_TRUE(is_transient(kind)) << to_string(kind);
     }
-    for (auto kind : {error_kind::tls, error_kind::cancelled, error_kind::http_4xx, error_kind::protocol,
+    for (auto kind : {error_kind::tls, error_kind::cancelled, error_kind::http_4xx, error_kind::refused, error_kind::protocol,
                       error_kind::parse, error_kind::invalid, error_kind::io}) {
         EXPECT_FALSE(is_transient(kind)) << to_string(kind);
     }

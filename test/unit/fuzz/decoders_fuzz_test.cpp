@@ -279,7 +279,7 @@ void check(const decoder& d, const std::string& body, tally& t) {
     }
     ++t.failed;
     const bool named = e->message.find(d.upstream) != std::string::npos;
-    const bool kind_ok = e->kind == error_kind::parse || e->kind == error_kind::http_4xx;
+    const bool kind_ok = e->kind == error_kind::parse || e->kind == error_kind::refused;
     if ((e->message.empty() || !named || !kind_ok) && t.problems.size() < 5) {
         t.problems.push_back(d.name + " failed with '" + e->describe() + "' (empty, unnamed or of another kind) on: " +
                              body.substr(0, 300));

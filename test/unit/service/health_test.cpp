@@ -37,6 +37,10 @@ TEST(Health, AnUpstreamRefusingTheServiceDegradesNamingItAndWhy) {
     EXPECT_EQ(upstream_status(in.upstreams[2]), "degraded");
     EXPECT_EQ(upstream_status(in.upstreams[0]), "ok");
     EXPECT_EQ(upstream_status({"vibe", false, "open", "connect: refused", ""}), "down");
+    EXPECT_EQ(upstream_reason({"vibe", false, "open", "connect: refused", ""}), "connect: refused");
+    EXPECT_EQ(upstream_reason({"vibe", false, "open", "", ""}), "circuit breaker open");
+    EXPECT_EQ(upstream_reason(in.upstreams[2]), "refused the credentials: http_4xx: letta answered 401");
+    EXPECT_EQ(upstream_reason(in.upstreams[0]), "");
 }
 
 TEST(Health, NoSuccessForTooLongIsUnhealthy) {
@@ -59,6 +63,17 @@ TEST(Health, FailedCyclesAndDegradedProjectsDegrade) {
     in = base();
     in.degraded_projects = 2;
     EXPECT_EQ(assess_health(in).status, health_status::degraded);
+}
+
+TEST(Readiness, ReadyOnceTheFirstCycleFinishedAndNotWhileStopping) {
+    auto before_first = assess_readiness(false, false);
+    EXPECT_FALSE(before_first.ready);
+    EXPECT_EQ(before_first.reason, "the first sync cycle has not finished yet");
+    EXPECT_TRUE(assess_readiness(true, false).ready);  // whatever that cycle's outcome
+    auto stopping = assess_readiness(true, true);
+    EXPECT_FALSE(stopping.ready);
+    EXPECT_EQ(stopping.reason, "shutting down: the last cycle is draining");
+    EXPECT_FALSE(assess_readiness(false, true).ready);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The SQLite layer, the migrations and the database thread, on temporary files.
 
+#include "hvs/core/hash.hpp"
 #include "hvs/store/db_worker.hpp"
 #include "hvs/store/migrations.hpp"
 
@@ -59,6 +60,44 @@ TEST_F(StoreTest, RefusesADatabaseFromANewerBinary) {
     auto outcome = migrate(*db);
     ASSERT_FALSE(outcome);
     EXPECT_NE(outcome.error().message.find("newer than this binary"), std::string::npos);
+}
+
+// A database as the FNV-1a binary left it: its hashes are marked, so the new binary still recognises
+// them (core::content_digest); a value already in the SHA-256 form is left as it is.
+TEST_F(StoreTest, TheHashMigrationMarksTheFnvHashesStoredBefore) {
+    auto db = database::open(path());
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(migrate(*db, legacy_hash_marking_migration - 1));
+    const std::string sha(64, 'a');
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO projects (identifier, name, description_hash) VALUES ('WEB', 'Web', 'cbf29ce484222325'), "
+        "('API', 'Api', NULL);"
+        "INSERT INTO agent_blocks (agent_id, label, hash) VALUES ('agent-1', 'project', 'af63dc4c8601ec8c'), "
+        "('agent-1', 'persona', '" + sha + "');"
+        "INSERT INTO letta_files (folder_id, file_name, hash, file_id) VALUES "
+        "('source-1', 'README.md', '0123456789abcdef', 'file-1')"));
+    auto found = migrate(*db);
+    ASSERT_TRUE(found) << found.error().describe();
+    EXPECT_EQ(*found, legacy_hash_marking_migration - 1);
+
+    auto values = [&](const std::string& sql) {
+        std::vector<std::string> out;
+        auto stmt = db->prepare(sql);
+        EXPECT_TRUE(stmt);
+        while (true) {
+            auto row = stmt->step();
+            EXPECT_TRUE(row);
+            if (!row || !*row) break;
+            out.push_back(stmt->optional_text(0).value_or("NULL"));
+        }
+        return out;
+    };
+    EXPECT_EQ(values("SELECT description_hash FROM projects ORDER BY identifier"),
+              (std::vector<std::string>{"NULL", "fnv1a64:cbf29ce484222325"}));
+    EXPECT_EQ(values("SELECT hash FROM agent_blocks ORDER BY label"),
+              (std::vector<std::string>{sha, "fnv1a64:af63dc4c8601ec8c"}));
+    EXPECT_TRUE(core::digest("a").matches("fnv1a64:af63dc4c8601ec8c"));  // the block stored for "a"
+    EXPECT_EQ(values("SELECT hash FROM letta_files"), (std::vector<std::string>{"fnv1a64:0123456789abcdef"}));
 }
 
 TEST_F(StoreTest, ACorruptFileIsAClearError) {
@@ -136,7 +175,7 @@ TEST_F(StoreTest, WorkerRunsJobsOnItsOwnThreadAndResumesTheCaller) {
     db_worker worker(std::move(*db));
     boost::asio::io_context ioc;
     auto io_thread = std::this_thread::get_id();
-    auto outcome = hvs::test::run_async(ioc, [](db_worker& w, std::thread::id io) -> net::task<bool> {
+    auto outcome = hvs::test::run_async(ioc, [](db_worker& w, std::thread::id io) -> core::task<bool> {
         auto job_thread = co_await w.run([](database& d) -> result<std::thread::id> {
             if (auto done = migrate(d); !done) return done.error();
             return std::this_thread::get_id();

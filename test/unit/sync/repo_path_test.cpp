@@ -1,4 +1,3 @@
-#include "hvs/core/hash.hpp"
 #include "hvs/sync/repo_path.hpp"
 
 #include <gtest/gtest.h>
@@ -89,12 +88,6 @@ TEST(HulyIdentifier, QuotedForMessagesWithControlsQuotesAndNonAsciiEscaped) {
 
 TEST(Placeholder, Path) {
     EXPECT_EQ(placeholder_path("/opt/stacks/", "PROJ"), "/opt/stacks/huly-sync-placeholders/PROJ");
-}
-
-TEST(ContentHash, StableFnv1a) {
-    EXPECT_EQ(core::content_hash(""), "cbf29ce484222325");
-    EXPECT_EQ(core::content_hash("a"), "af63dc4c8601ec8c");
-    EXPECT_NE(core::content_hash("a"), core::content_hash("b"));
 }
 
 }  // namespace
