@@ -1,10 +1,12 @@
 #include "hvs/agents/agent_drift.hpp"
 
+#include "hvs/agents/convergence.hpp"
 #include "hvs/agents/tool_sync.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace hvs::agents {
@@ -13,20 +15,22 @@ namespace {
 namespace json = boost::json;
 
 net::task<void> read_agent(letta::client& letta, std::string project, binding bound,
-                           const std::vector<letta::tool>& control_tools, agent_drift& out) {
-    auto tools = co_await letta.agent_tools(bound.agent_id);
-    if (tools) {
-        out = compare_agent_tools(project, bound, control_tools, *tools);
+                           const std::vector<letta::tool>& control_tools,
+                           const std::map<std::string, std::string>& stored_hashes, agent_drift& out) {
+    auto held = co_await letta.agent_with_memory(bound.agent_id);
+    if (held) {
+        out = compare_agent_tools(project, bound, control_tools, held->tools);
+        add_block_drift(out, held->blocks, stored_hashes);
         co_return;
     }
     out.project = std::move(project);
     out.agent_id = bound.agent_id;
     out.agent_name = bound.agent_name;
-    if (tools.error().http_status == 404) {
+    if (held.error().http_status == 404) {
         out.status = drift_status::missing_in_letta;
     } else {
         out.status = drift_status::unreadable;
-        out.error = tools.error().describe();
+        out.error = held.error().describe();
     }
 }
 
@@ -68,6 +72,14 @@ agent_drift compare_agent_tools(const std::string& project, const binding& bound
     return out;
 }
 
+void add_block_drift(agent_drift& drift, const std::vector<letta::block>& agent_blocks,
+                     const std::map<std::string, std::string>& stored_hashes) {
+    auto blocks = compare_agent_blocks(pm_agent_block_labels(), agent_blocks, stored_hashes);
+    drift.missing_blocks = std::move(blocks.missing);
+    drift.edited_blocks = std::move(blocks.edited);
+    if (!drift.missing_blocks.empty()) drift.status = drift_status::drift;
+}
+
 bool agent_listing::any_unreadable() const {
     for (const auto& a : agents) {
         if (a.status == drift_status::unreadable) return true;
@@ -76,7 +88,8 @@ bool agent_listing::any_unreadable() const {
 }
 
 net::task<result<agent_listing>> list_agent_drift(letta::client& letta, std::string control_agent,
-                                                  std::map<std::string, binding> bindings) {
+                                                  std::map<std::string, binding> bindings,
+                                                  stored_block_hashes hashes) {
     agent_listing listing;
     auto control = co_await find_control_agent(letta, control_agent, listing.notes);
     if (!control) co_return control.error();
@@ -91,7 +104,8 @@ net::task<result<agent_listing>> list_agent_drift(letta::client& letta, std::str
     std::vector<net::task<void>> reads;
     std::size_t i = 0;
     for (auto& [project, bound] : bindings) {
-        reads.push_back(read_agent(letta, project, bound, listing.control_tools, listing.agents[i++]));
+        reads.push_back(read_agent(letta, project, bound, listing.control_tools, hashes[bound.agent_id],
+                                   listing.agents[i++]));
     }
     co_await net::run_all(std::move(reads));
     co_return listing;
@@ -110,6 +124,11 @@ json::value to_json(const agent_listing& listing) {
         o["missing"] = names_of(a.missing);
         o["extra_count"] = a.extra.size();
         o["extra"] = names_of(a.extra);
+        o["missing_blocks_count"] = a.missing_blocks.size();
+        o["missing_blocks"] = names_of(a.missing_blocks);
+        o["scratchpad_missing"] = std::find(a.missing_blocks.begin(), a.missing_blocks.end(), scratchpad_label) !=
+                                  a.missing_blocks.end();
+        o["edited_blocks"] = names_of(a.edited_blocks);
         if (!a.error.empty()) o["error"] = a.error;
         agents.push_back(std::move(o));
     }

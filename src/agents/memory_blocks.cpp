@@ -436,12 +436,13 @@ std::vector<memory_block> build_memory_blocks(const project_facts& project, cons
     const auto deleted = static_cast<std::size_t>(std::count_if(links.begin(), links.end(), is_deleted));
 
     std::vector<memory_block> blocks;
-    blocks.push_back(make_block("project", project_value(project)));
-    blocks.push_back(make_block("board_config", board_config_value(issues, status_names)));
-    blocks.push_back(make_block("board_metrics", board_metrics_value(issues, deleted)));
-    blocks.push_back(make_block("hotspots", hotspots_value(issues, now_ms)));
-    blocks.push_back(make_block("backlog_summary", backlog_summary_value(issues)));
-    blocks.push_back(make_block("change_log", change_log_value(issues, previous_links)));
+    const auto& label = managed_block_labels;
+    blocks.push_back(make_block(std::string(label[0]), project_value(project)));
+    blocks.push_back(make_block(std::string(label[1]), board_config_value(issues, status_names)));
+    blocks.push_back(make_block(std::string(label[2]), board_metrics_value(issues, deleted)));
+    blocks.push_back(make_block(std::string(label[3]), hotspots_value(issues, now_ms)));
+    blocks.push_back(make_block(std::string(label[4]), backlog_summary_value(issues)));
+    blocks.push_back(make_block(std::string(label[5]), change_log_value(issues, previous_links)));
     return blocks;
 }
 
@@ -459,7 +460,14 @@ std::string scratchpad_initial_value() {
     return json::serialize(o);
 }
 
-memory_block persona_block(std::string persona) { return make_block("persona", std::move(persona)); }
+memory_block persona_block(std::string persona) { return make_block(std::string(persona_label), std::move(persona)); }
+
+std::vector<std::string> pm_agent_block_labels() {
+    std::vector<std::string> labels(managed_block_labels.begin(), managed_block_labels.end());
+    labels.emplace_back(persona_label);
+    labels.emplace_back(scratchpad_label);
+    return labels;
+}
 
 std::string default_project_persona(const project_facts& project) {
     std::string persona;

@@ -1,6 +1,7 @@
 #include "hvs/agents/pm_agent.hpp"
 #include "hvs/agents/tags.hpp"
 
+#include "hvs/agents/convergence.hpp"
 #include "hvs/agents/repo_docs.hpp"
 #include "hvs/agents/state.hpp"
 #include "hvs/agents/tool_sync.hpp"
@@ -66,32 +67,117 @@ const letta::agent* find_listed(const control_agent& control, const std::string&
     return nullptr;
 }
 
-net::task<result<void>> write_block(agent_context& ctx, std::string agent_id, std::string project, memory_block b) {
-    auto existing = co_await ctx.letta.agent_block(agent_id, b.label);
-    std::optional<std::string> block_id;
-    if (existing) {
-        auto modified = co_await ctx.letta.modify_block(existing->id, b.value);
+// Creates the block and attaches it to the agent; recorded so `letta cleanup` can find it.
+net::task<result<std::string>> create_attached_block(agent_context& ctx, std::string agent_id, std::string project,
+                                                     letta::new_block spec) {
+    auto created = co_await ctx.letta.create_block(std::move(spec));
+    if (!created) co_return created.error();
+    auto attached = co_await ctx.letta.attach_block(agent_id, created->id);
+    if (!attached) co_return attached.error();
+    auto record = [id = created->id, label = created->label, project](store::database& db) {
+        return record_resource(db, id, "block", label, project);
+    };
+    if (auto recorded = co_await ctx.db.run(std::move(record)); !recorded) co_return recorded.error();
+    co_return created->id;
+}
+
+// A managed block: modified by its id, or created and attached when Letta lacks it.
+net::task<result<void>> write_block(agent_context& ctx, std::string agent_id, std::string project, block_write w) {
+    std::string block_id = w.block_id;
+    if (!block_id.empty()) {
+        auto modified = co_await ctx.letta.modify_block(block_id, w.block.value);
         if (!modified) co_return modified.error();
-        block_id = existing->id;
-    } else if (existing.error().http_status == 404) {
-        letta::new_block spec{b.label, b.value};
-        auto created = co_await ctx.letta.create_block(std::move(spec));
-        if (!created) co_return created.error();
-        auto attached = co_await ctx.letta.attach_block(agent_id, created->id);
-        if (!attached) co_return attached.error();
-        block_id = created->id;
-        auto record = [id = created->id, label = b.label, project](store::database& db) {
-            return record_resource(db, id, "block", label, project);
-        };
-        if (auto recorded = co_await ctx.db.run(std::move(record)); !recorded) co_return recorded.error();
     } else {
-        co_return existing.error();
+        letta::new_block spec{w.block.label, w.block.value};
+        auto created = co_await create_attached_block(ctx, agent_id, std::move(project), std::move(spec));
+        if (!created) co_return created.error();
+        block_id = std::move(*created);
     }
     // The hash moves only after Letta confirmed the value.
-    auto save = [agent_id, label = b.label, block_id, hash = b.hash](store::database& db) {
-        return save_block_hash(db, agent_id, label, block_id, hash);
+    std::optional<std::string> stored_id = block_id;
+    auto save = [agent_id = std::move(agent_id), label = w.block.label, stored_id, hash = w.block.hash](store::database& db) {
+        return save_block_hash(db, agent_id, label, stored_id, hash);
     };
     co_return co_await ctx.db.run(std::move(save));
+}
+
+// The hashes of blocks Letta already holds with the wanted value: no write to Letta.
+result<void> save_confirmed_hashes(store::database& db, const std::string& agent_id,
+                                   const std::vector<memory_block>& confirmed) {
+    return db.transaction([&](store::database& tx) -> result<void> {
+        for (const auto& b : confirmed) {
+            if (auto r = save_block_hash(tx, agent_id, b.label, std::nullopt, b.hash); !r) return r;
+        }
+        return {};
+    });
+}
+
+// The blocks a PM agent is created with and then owns: its persona (unless LETTA_SYNC_PERSONA
+// manages it) and its scratchpad.
+std::vector<letta::new_block> owned_blocks(const letta_settings& settings, const control_agent& control,
+                                           const project_facts& project) {
+    std::vector<letta::new_block> owned;
+    const bool persona_synced = settings.sync_persona && control.persona;  // then it is a managed block
+    if (!persona_synced) {
+        owned.push_back({std::string(persona_label), control.persona.value_or(default_project_persona(project))});
+    }
+    owned.push_back({std::string(scratchpad_label), scratchpad_initial_value()});
+    return owned;
+}
+
+std::string comma_separated_labels(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+    return out.empty() ? "none" : out;
+}
+
+net::task<void> attach_control_tool(agent_context& ctx, std::string agent_id, letta::tool tool, agent_outcome& out,
+                                    std::vector<std::string>& errors) {
+    auto attached = co_await ctx.letta.attach_tool(agent_id, tool.id);
+    if (attached) {
+        ++out.tools_attached;
+        ++out.drift_repaired;
+    } else {
+        errors.push_back("attach " + tool.name + ": " + attached.error().describe());
+    }
+}
+
+// Force mode: the exact tool set in one agent update.
+net::task<void> replace_tools(agent_context& ctx, std::string agent_id, std::vector<std::string> tool_ids,
+                              agent_tool_plan tools, agent_outcome& out, std::vector<std::string>& errors) {
+    auto replaced = co_await ctx.letta.set_agent_tools(agent_id, std::move(tool_ids));
+    if (replaced) {
+        out.tools_attached += static_cast<unsigned>(tools.attach.size());
+        out.tools_detached += static_cast<unsigned>(tools.detach.size());
+        out.drift_repaired += static_cast<unsigned>(tools.attach.size() + tools.detach.size());
+    } else {
+        errors.push_back("set tools: " + replaced.error().describe());
+    }
+}
+
+net::task<void> write_managed_block(agent_context& ctx, std::string agent_id, std::string project, block_write w,
+                                    agent_outcome& out, std::vector<std::string>& errors) {
+    const std::string label = w.block.label;
+    const bool restores = w.block_id.empty();
+    auto done = co_await write_block(ctx, std::move(agent_id), std::move(project), std::move(w));
+    if (done) {
+        ++out.blocks_written;
+        if (restores) ++out.drift_repaired;
+    } else {
+        errors.push_back("block " + label + ": " + done.error().describe());
+    }
+}
+
+net::task<void> create_owned_block(agent_context& ctx, std::string agent_id, std::string project,
+                                   letta::new_block spec, agent_outcome& out, std::vector<std::string>& errors) {
+    const std::string label = spec.label;
+    auto created = co_await create_attached_block(ctx, std::move(agent_id), std::move(project), std::move(spec));
+    if (created) {
+        ++out.blocks_written;
+        ++out.drift_repaired;
+    } else {
+        errors.push_back("block " + label + ": " + created.error().describe());
+    }
 }
 
 }  // namespace
@@ -189,11 +275,13 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
     if (!bound) co_return fail("reading the agent binding: " + bound.error().describe());
 
     std::optional<letta::agent> agent;
+    bool memory_read = false;  // `agent` carries its blocks: read with agent_with_memory
     if (*bound) {
         if (const auto* listed = find_listed(control, project.identifier, (*bound)->agent_id)) agent = *listed;
     }
     if (*bound && !agent) {
-        auto stored = co_await ctx.letta.get_agent((*bound)->agent_id);
+        auto stored = co_await ctx.letta.agent_with_memory((*bound)->agent_id);
+        memory_read = stored.has_value();
         if (stored && has_tag(*stored, project_tag(project.identifier))) {
             agent = std::move(*stored);
         } else if (stored && tagged_for_another_project(*stored)) {
@@ -240,11 +328,7 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
         if (ctx.settings.sync_tools) {
             for (const auto& t : control.tools) spec.tool_ids.push_back(t.id);
         }
-        bool persona_synced = ctx.settings.sync_persona && control.persona;  // then it is among the blocks
-        if (!persona_synced) {
-            spec.memory_blocks.push_back({"persona", control.persona.value_or(default_project_persona(project))});
-        }
-        spec.memory_blocks.push_back({"scratchpad", scratchpad_initial_value()});
+        spec.memory_blocks = owned_blocks(ctx.settings, control, project);
         for (const auto& b : blocks) spec.memory_blocks.push_back({b.label, b.value});
         if (!ctx.settings.human_block_id.empty()) spec.block_ids.push_back(ctx.settings.human_block_id);
         if (!control.quota_refusal->empty()) {
@@ -284,39 +368,44 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
 
     std::vector<net::task<void>> writes;
     std::vector<std::string> failures;
-    if (!outcome.created && ctx.settings.sync_tools) {
-        std::set<std::string> has;
-        for (const auto& t : agent->tools) has.insert(t.id);
-        for (const auto& t : control.tools) {
-            if (has.contains(t.id)) continue;
-            writes.push_back([](agent_context& c, std::string agent_id, letta::tool tool, agent_outcome& out,
-                                std::vector<std::string>& errors) -> net::task<void> {
-                auto attached = co_await c.letta.attach_tool(agent_id, tool.id);
-                if (attached) {
-                    ++out.tools_attached;
-                } else {
-                    errors.push_back("attach " + tool.name + ": " + attached.error().describe());
-                }
-            }(ctx, agent->id, t, outcome, failures));
-        }
-    }
     if (!outcome.created) {
+        // One read of what Letta holds (tools and blocks), unless the binding check made it already.
+        if (!memory_read) {
+            auto held = co_await ctx.letta.agent_with_memory(agent->id);
+            if (!held) co_return fail("reading agent " + agent->id + ": " + held.error().describe());
+            agent = std::move(*held);
+        }
         auto hashes_job = [id = agent->id](store::database& db) { return load_block_hashes(db, id); };
         auto hashes = co_await ctx.db.run(std::move(hashes_job));
         if (!hashes) co_return fail(hashes.error().describe());
-        for (const auto& b : blocks) {
-            auto it = hashes->find(b.label);
-            if (it != hashes->end() && core::digest(b.value).matches(it->second)) continue;
-            writes.push_back([](agent_context& c, std::string agent_id, std::string identifier, memory_block block,
-                                agent_outcome& out, std::vector<std::string>& errors) -> net::task<void> {
-                auto label = block.label;
-                auto done = co_await write_block(c, std::move(agent_id), std::move(identifier), std::move(block));
-                if (done) {
-                    ++out.blocks_written;
-                } else {
-                    errors.push_back("block " + label + ": " + done.error().describe());
-                }
-            }(ctx, agent->id, project.identifier, b, outcome, failures));
+        agent_wants wants{blocks, owned_blocks(ctx.settings, control, project), control.tools, ctx.settings.sync_tools,
+                          ctx.settings.force_tools};
+        auto plan = plan_convergence(wants, *agent, *hashes);
+        if (!plan) co_return fail("tools: " + plan.error().describe());
+        outcome.drift_found = plan->drift_found();
+        if (outcome.drift_found > 0) {
+            HVS_LOG(ctx.log, info) << "PM agent " << agent->id << " drifted from what it should hold: blocks missing "
+                                   << comma_separated_labels(plan->blocks.missing) << "; " << plan->tools.attach.size()
+                                   << " tools to attach, " << plan->tools.detach.size() << " to detach";
+        }
+        if (!plan->confirmed.empty()) {
+            auto confirm = [id = agent->id, confirmed = plan->confirmed](store::database& db) {
+                return save_confirmed_hashes(db, id, confirmed);
+            };
+            if (auto saved = co_await ctx.db.run(std::move(confirm)); !saved) co_return fail(saved.error().describe());
+        }
+        if (plan->tool_set) {
+            writes.push_back(replace_tools(ctx, agent->id, *plan->tool_set, plan->tools, outcome, failures));
+        } else {
+            for (const auto& t : plan->tools.attach) {
+                writes.push_back(attach_control_tool(ctx, agent->id, t, outcome, failures));
+            }
+        }
+        for (const auto& w : plan->block_writes) {
+            writes.push_back(write_managed_block(ctx, agent->id, project.identifier, w, outcome, failures));
+        }
+        for (const auto& owned : plan->owned_to_create) {
+            writes.push_back(create_owned_block(ctx, agent->id, project.identifier, owned, outcome, failures));
         }
     }
     co_await net::run_all(std::move(writes));

@@ -1,12 +1,13 @@
 // `huly-vibe-sync agents list [--json]`: each PM agent bound in the database (read-only) with its
-// tool drift against the control agent (agents/agent_drift.hpp), as a table or one JSON document.
-// Exits 0, or 1 when the database or an agent's tools could not be read.
+// tool drift against the control agent and its block drift (agents/agent_drift.hpp), as a table or
+// one JSON document. Exits 0, or 1 when the database or an agent could not be read.
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
 #include "app/table.hpp"
 
 #include "hvs/agents/agent_drift.hpp"
+#include "hvs/agents/state.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -22,21 +23,39 @@ void print_listing(std::ostream& out, const agents::agent_listing& listing) {
         << listing.control_tools.size() << " tools\n";
     for (const auto& note : listing.notes) out << "note: " << note << "\n";
     out << "\nBound agents (" << listing.agents.size() << "; MISSING = control tools it lacks, EXTRA = tools the "
-           "control agent lacks; names with --json)\n";
+           "control agent lacks, tool names with --json; MISSING BLOCKS = blocks the next cycle restores)\n";
     if (listing.agents.empty()) return;
     std::vector<std::vector<std::string>> rows;
     for (const auto& a : listing.agents) {
         std::string status(agents::to_string(a.status));
         if (!a.error.empty()) status += ": " + one_line(a.error, 80);
+        std::string missing_blocks;
+        for (const auto& label : a.missing_blocks) missing_blocks += (missing_blocks.empty() ? "" : ",") + label;
         rows.push_back({a.project, a.agent_name, a.agent_id, std::to_string(a.missing.size()),
-                        std::to_string(a.extra.size()), status});
+                        std::to_string(a.extra.size()), missing_blocks.empty() ? "-" : missing_blocks, status});
     }
-    print_table(out, {"PROJECT", "AGENT NAME", "AGENT ID", "MISSING", "EXTRA", "STATUS"}, rows);
+    print_table(out, {"PROJECT", "AGENT NAME", "AGENT ID", "MISSING", "EXTRA", "MISSING BLOCKS", "STATUS"}, rows);
+}
+
+// The block hashes stored for each bound agent (read-only, beside a running service).
+result<agents::stored_block_hashes> read_block_hashes(const core::config& cfg,
+                                                      const std::map<std::string, agents::binding>& bindings) {
+    agents::stored_block_hashes out;
+    if (bindings.empty()) return out;
+    auto db = open_database_read_only(cfg);
+    if (!db) return db.error();
+    for (const auto& [project, bound] : bindings) {
+        auto hashes = agents::load_block_hashes(*db, bound.agent_id);
+        if (!hashes) return make_error(hashes.error().kind, "reading '" + cfg.db_path + "': " + hashes.error().message);
+        out[bound.agent_id] = std::move(*hashes);
+    }
+    return out;
 }
 
 net::task<int> list(letta::client& letta, std::string control_agent, std::map<std::string, agents::binding> bindings,
-                    bool as_json) {
-    auto listing = co_await agents::list_agent_drift(letta, std::move(control_agent), std::move(bindings));
+                    agents::stored_block_hashes hashes, bool as_json) {
+    auto listing = co_await agents::list_agent_drift(letta, std::move(control_agent), std::move(bindings),
+                                                     std::move(hashes));
     if (!listing) {
         std::cerr << "agents list: " << listing.error().describe() << "\n";
         co_return listing.error().kind == error_kind::invalid ? exit_usage : exit_failed;
@@ -69,13 +88,19 @@ int agents_command(const core::config& cfg, const std::vector<std::string>& args
         std::cerr << "huly-vibe-sync agents list: " << bindings.error().message << "\n";
         return exit_failed;
     }
+    auto hashes = read_block_hashes(cfg, *bindings);
+    if (!hashes) {
+        std::cerr << "huly-vibe-sync agents list: " << hashes.error().message << "\n";
+        return exit_failed;
+    }
     asio::io_context ioc;
     auto letta = connect_letta(ioc, cfg);
     if (!letta) {
         std::cerr << "huly-vibe-sync agents: " << letta.error().message << "\n";
         return exit_usage;
     }
-    return run_to_completion(ioc, list(*(*letta)->client, cfg.letta_control_agent, std::move(*bindings), as_json));
+    return run_to_completion(ioc, list(*(*letta)->client, cfg.letta_control_agent, std::move(*bindings),
+                                       std::move(*hashes), as_json));
 }
 
 }  // namespace hvs::app

@@ -64,7 +64,7 @@ const command commands[] = {
      "  --project ID             only this synced project (repeatable)\n"
      "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
      repair_command},
-    {"agents", "agents list: each bound PM agent and its tool drift against the control agent",
+    {"agents", "agents list: each bound PM agent, its tool drift against the control agent and its missing blocks",
      "  list      the only subcommand\n"
      "  --json    one JSON document instead of a table\n",
      agents_command},

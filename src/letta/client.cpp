@@ -31,6 +31,22 @@ result<folder> decode_folder_value(const boost::json::value& v) {
     return folder{*id, *name};
 }
 
+result<block> decode_block_value(const boost::json::value& v) {
+    auto obj = core::object_of(v, "letta block");
+    if (!obj) return obj.error();
+    block b;
+    auto id = core::string_field(**obj, "id", "letta block");
+    if (!id) return id.error();
+    b.id = *id;
+    auto label = core::string_field(**obj, "label", "letta block");
+    if (!label) return label.error();
+    b.label = *label;
+    auto value = core::optional_string_field(**obj, "value", "letta block");
+    if (!value) return value.error();
+    b.value = value->value_or("");
+    return b;
+}
+
 result<agent> decode_agent_value(const boost::json::value& v) {
     constexpr std::string_view what = "letta agent";
     auto obj = core::object_of(v, what);
@@ -52,6 +68,13 @@ result<agent> decode_agent_value(const boost::json::value& v) {
             auto decoded = decode_tool_value(t);
             if (!decoded) return decoded.error();
             a.tools.push_back(std::move(*decoded));
+        }
+    }
+    if (auto* blocks = (*obj)->if_contains("blocks"); blocks && blocks->is_array()) {
+        for (const auto& b : blocks->as_array()) {
+            auto decoded = decode_block_value(b);
+            if (!decoded) return decoded.error();
+            a.blocks.push_back(std::move(*decoded));
         }
     }
     if (auto* sources = (*obj)->if_contains("sources"); sources && sources->is_array()) {
@@ -110,6 +133,14 @@ std::string agents_target(const std::string& base, const agent_query& q, const s
 std::string agent_target(const std::string& base, const std::string& id) {
     net::query_params params;
     add_relationships(params);
+    return net::build_target(base, {"agents", id}, params);
+}
+
+std::string agent_memory_target(const std::string& base, const std::string& id) {
+    net::query_params params;
+    add_relationships(params);
+    params.emplace_back("include_relationships", "memory");
+    params.emplace_back("include", "agent.blocks");
     return net::build_target(base, {"agents", id}, params);
 }
 
@@ -246,24 +277,6 @@ std::string encode_agent_spec(const agent_spec& spec) {
     return boost::json::serialize(body);
 }
 
-namespace {
-result<block> decode_block_value(const boost::json::value& v) {
-    auto obj = core::object_of(v, "letta block");
-    if (!obj) return obj.error();
-    block b;
-    auto id = core::string_field(**obj, "id", "letta block");
-    if (!id) return id.error();
-    b.id = *id;
-    auto label = core::string_field(**obj, "label", "letta block");
-    if (!label) return label.error();
-    b.label = *label;
-    auto value = core::optional_string_field(**obj, "value", "letta block");
-    if (!value) return value.error();
-    b.value = value->value_or("");
-    return b;
-}
-}  // namespace
-
 result<block> decode_block(std::string_view body) {
     auto doc = core::parse_json(body, "letta block");
     if (!doc) return doc.error();
@@ -288,6 +301,12 @@ std::string encode_agent_tags(const std::vector<std::string>& tags) {
     boost::json::array list;
     for (const auto& t : tags) list.emplace_back(t);
     return boost::json::serialize(boost::json::object{{"tags", std::move(list)}});
+}
+
+std::string encode_agent_tool_ids(const std::vector<std::string>& tool_ids) {
+    boost::json::array list;
+    for (const auto& id : tool_ids) list.emplace_back(id);
+    return boost::json::serialize(boost::json::object{{"tool_ids", std::move(list)}});
 }
 
 std::string encode_folder_spec(const std::string& name, const std::string& embedding) {
@@ -478,12 +497,29 @@ net::task<result<agent>> client::get_agent(std::string agent_id) {
     co_return decode_agent(res->body());
 }
 
-net::task<result<void>> client::set_agent_tags(std::string agent_id, std::vector<std::string> tags) {
-    auto body = encode_agent_tags(tags);
+net::task<result<agent>> client::agent_with_memory(std::string agent_id) {
+    auto res = co_await call(net::http::verb::get, agent_memory_target(v1_path(http_.where()), agent_id), {}, true);
+    if (!res) co_return res.error();
+    auto doc = core::parse_json(res->body(), "letta agent");
+    if (!doc) co_return doc.error();
+    const auto* blocks = doc->is_object() ? doc->as_object().if_contains("blocks") : nullptr;
+    if (!blocks || !blocks->is_array()) {
+        co_return make_error(error_kind::protocol, "letta GET /v1/agents/" + agent_id +
+                                                       " answered without the agent's memory blocks");
+    }
+    co_return decode_agent_value(*doc);
+}
+
+net::task<result<void>> client::update_agent(std::string agent_id, std::string body) {
     auto res = co_await call(net::http::verb::patch, agent_target(v1_path(http_.where()), agent_id), std::move(body),
                              true);
     if (!res) co_return res.error();
     co_return result<void>{};
+}
+
+net::task<result<void>> client::set_agent_tags(std::string agent_id, std::vector<std::string> tags) {
+    auto body = encode_agent_tags(tags);
+    co_return co_await update_agent(std::move(agent_id), std::move(body));
 }
 
 net::task<result<std::vector<tool>>> client::agent_tools(std::string agent_id) {
@@ -505,6 +541,11 @@ net::task<result<void>> client::detach_tool(std::string agent_id, std::string to
                              tool_change_target(v1_path(http_.where()), agent_id, "detach", tool_id), {}, true);
     if (!res) co_return res.error();
     co_return result<void>{};
+}
+
+net::task<result<void>> client::set_agent_tools(std::string agent_id, std::vector<std::string> tool_ids) {
+    auto body = encode_agent_tool_ids(tool_ids);
+    co_return co_await update_agent(std::move(agent_id), std::move(body));
 }
 
 net::task<result<std::vector<tool>>> client::tools_named(std::string name) {

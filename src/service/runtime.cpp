@@ -101,6 +101,7 @@ result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::c
         settings.embedding = cfg.letta_embedding;
         settings.human_block_id = cfg.letta_human_block_id;
         settings.sync_tools = cfg.letta_sync_tools_from_control;
+        settings.force_tools = cfg.letta_sync_tools_force;
         settings.sync_persona = cfg.letta_sync_persona;
         settings.attach_repo_docs = cfg.letta_attach_repo_docs;
         settings.upload_project_files = cfg.letta_upload_project_files;

@@ -432,6 +432,8 @@ response modify_agent(letta_state& st, const call& c) {
             if (std::find(a->tags.begin(), a->tags.end(), t) == a->tags.end()) a->tags.push_back(t);
         }
     }
+    // tool_ids replaces the whole tool set, base tools included when absent from it (0.16.8
+    // services/agent_manager.py update_agent_async: _replace_pivot_rows_async on tools_agents).
     if (present(o, "tool_ids")) a->tool_ids = tool_ids;
     if (present(o, "source_ids")) a->source_ids = source_ids;
     if (present(o, "block_ids")) {

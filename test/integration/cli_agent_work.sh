@@ -29,10 +29,10 @@ status=0
 LOG_LEVEL=info "$bin" once >"$work/once.out" 2>"$work/once.err" || status=$?
 [[ $status == 1 ]] || fail "once exited $status, not 1, with a PM agent refused: $(cat "$work/once.out")"
 grep -q '^cycle partial: 3 projects ok, 0 failed' "$work/once.out" || fail "not partial: $(cat "$work/once.out")"
-grep -qx 'PM agents: 3, 1 failed; created=2 tools_attached=0 blocks_written=12 files_uploaded=0' "$work/once.out" ||
+grep -qx 'PM agents: 3, 1 failed; created=2 tools_attached=0 blocks_written=12 files_uploaded=0 tools_detached=0 drift_found=0 drift_repaired=0' "$work/once.out" ||
   fail "summary counts: $(cat "$work/once.out")"
 for project in WEB OPS; do
-  n=$(grep -c " info .*project=$project | PM agent agent-[^:]*: created=1 tools_attached=0 blocks_written=6 files_uploaded=0\$" \
+  n=$(grep -c " info .*project=$project | PM agent agent-[^:]*: created=1 tools_attached=0 blocks_written=6 files_uploaded=0 tools_detached=0 drift_found=0 drift_repaired=0\$" \
       "$work/once.err" || true)
   [[ $n == 1 ]] || fail "$n info lines for $project's agent work: $(cat "$work/once.err")"
 done
@@ -102,7 +102,7 @@ for cycle in (daemon, once):
     assert not docs["ok"] and "402" in docs["error"], docs
     assert any(e["project"] == "DOCS" and e["error"].startswith("PM agent: Letta refused") for e in cycle["errors"]), cycle
     assert (cycle["agent_work"]["agents"], cycle["agent_work"]["failed"]) == (3, 1), cycle
-assert once["agent_work"]["totals"] == {"created": 2, "tools_attached": 0, "blocks_written": 12, "files_uploaded": 0}, once
+assert once["agent_work"]["totals"] == {"created": 2, "tools_attached": 0, "blocks_written": 12, "files_uploaded": 0, "tools_detached": 0, "drift_found": 0, "drift_repaired": 0}, once
 for project in ("WEB", "OPS"):
     assert once["agent_work"]["projects"][project]["created"] == 1, once
     assert daemon["agent_work"]["projects"][project]["tools_attached"] == 1, daemon
@@ -112,7 +112,7 @@ PY
 if command -v script >/dev/null; then
   LOG_LEVEL=error script -qec "$bin once" /dev/null >"$work/tty.out" </dev/null || true
   for line in '[1/3] WEB synced: ' '[2/3] OPS synced: ' '[3/3] DOCS synced: ' '[1/3] WEB PM agent agent-' \
-              '[3/3] DOCS PM agent -: created=0 tools_attached=0 blocks_written=0 files_uploaded=0; failed: '; do
+              '[3/3] DOCS PM agent -: created=0 tools_attached=0 blocks_written=0 files_uploaded=0 tools_detached=0 drift_found=0 drift_repaired=0; failed: '; do
     grep -qF "$line" "$work/tty.out" || fail "no progress line '$line' on a terminal: $(cat "$work/tty.out")"
   done
 fi

@@ -4,7 +4,8 @@
 # - tools sync: a tool added to the control agent reaches every bound agent (dry run first:
 #   nothing changes), force detaches an extra tool from one project's agent only, a failed attach
 #   exits 1, an unreachable Letta is a clear error.
-# - agents list --json: the bindings and their drift.
+# - agents list (table and --json): the bindings and their drift, block drift included: a block and
+#   the scratchpad deleted in Letta are shown missing, and the next cycle restores both.
 # - letta cleanup: the dry run deletes nothing; --apply deletes exactly this service's stale
 #   folder and the unbound duplicate agent; a failing delete exits 1; a bad --what exits 2.
 # Usage: cli_letta_commands.sh BINARY
@@ -52,6 +53,9 @@ elif action == "fail":        # fail ROUTE COUNT: the next COUNT requests of ROU
 elif action == "duplicate":   # duplicate PROJECT NAME: another agent tagged for the project
     call("POST", "/agents/", {"name": sys.argv[5], "model": "anthropic/sonnet-4-5", "embedding": "letta/letta-free",
                               "tags": ["huly-vibe-sync", "project:" + sys.argv[4]]})
+elif action == "delete-block":  # delete-block AGENT LABEL: the block deleted in Letta
+    block = call("GET", f"/agents/{agent(sys.argv[4])['id']}/core-memory/blocks/{sys.argv[5]}")
+    call("DELETE", f"/blocks/{block['id']}")
 elif action == "names":       # names: every folder and agent name, sorted
     print("\n".join(sorted([f["name"] for f in call("GET", "/folders/?limit=1000")] +
                            [a["name"] for a in call("GET", "/agents/?limit=1000")])))
@@ -107,8 +111,30 @@ import json, sys
 doc = json.loads(sys.argv[1])
 agents = doc["agents"] if isinstance(doc, dict) else doc
 assert sorted(a["project"] for a in agents) == ["DOCS", "OPS", "WEB"], agents
+assert all(a["missing_blocks"] == [] for a in agents), agents
 PY
-echo "agents list: ok"
+
+letta delete-block "Huly - Operations" hotspots
+letta delete-block "Huly - Operations" scratchpad
+out=$("$bin" agents list 2>&1) || fail "agents list exited $?: $out"
+[[ $out == *"MISSING BLOCKS"* ]] || fail "the table has no MISSING BLOCKS column: $out"
+grep -E "^OPS .*hotspots,scratchpad +drift" <<<"$out" >/dev/null || fail "OPS does not show its missing blocks: $out"
+out=$("$bin" agents list --json 2>&1) || fail "agents list --json exited $?: $out"
+python3 - "$out" <<'PY' || fail "agents list --json block drift: $out"
+import json, sys
+agents = {a["project"]: a for a in json.loads(sys.argv[1])["agents"]}
+assert agents["OPS"]["missing_blocks"] == ["hotspots", "scratchpad"], agents["OPS"]
+assert agents["OPS"]["scratchpad_missing"] is True and agents["OPS"]["status"] == "drift", agents["OPS"]
+assert agents["DOCS"]["missing_blocks"] == [] and agents["DOCS"]["scratchpad_missing"] is False, agents["DOCS"]
+PY
+"$bin" once >"$work/once.log" 2>&1 || { cat "$work/once.log"; fail "the cycle restoring the blocks failed"; }
+out=$("$bin" agents list --json 2>&1) || fail "agents list --json exited $?: $out"
+python3 - "$out" <<'PY' || fail "the cycle did not restore the blocks: $out"
+import json, sys
+agents = {a["project"]: a for a in json.loads(sys.argv[1])["agents"]}
+assert agents["OPS"]["missing_blocks"] == [] and agents["OPS"]["status"] == "ok", agents["OPS"]
+PY
+echo "agents list: ok (block drift shown, restored by the next cycle)"
 
 letta duplicate WEB "Huly - Web Storefront"
 before=$(letta names)

@@ -397,6 +397,20 @@ TEST_F(LettaSim, Contract09_RetrieveAgent) {
     EXPECT_EQ(json_of(res).at("detail"), json::value("Agent with ID " + missing_agent + " not found"));
 }
 
+// 0.16.8 letta/orm/agent.py to_pydantic_async: explicit include_relationships (or include) load only
+// what they name; "memory" or "agent.blocks" loads the core-memory blocks.
+TEST_F(LettaSim, Contract09b_RetrieveAgentLoadsBlocksOnlyWhenAskedFor) {
+    const auto id = create_agent("memory", R"("memory_blocks":[{"label":"scratchpad","value":"notes"}])");
+    auto blocks_of = [&](const std::string& query) { return json_of(get("/v1/agents/" + id + query)).at("blocks"); };
+    EXPECT_TRUE(blocks_of("?include_relationships=tools").get_array().empty());
+    for (const char* query : {"?include_relationships=tools&include_relationships=memory", "?include=agent.blocks"}) {
+        auto blocks = blocks_of(query);
+        ASSERT_EQ(blocks.get_array().size(), 1u) << query;
+        EXPECT_EQ(blocks.at(0).at("label"), "scratchpad");
+        EXPECT_EQ(blocks.at(0).at("value"), "notes");
+    }
+}
+
 TEST_F(LettaSim, Contract10_DeleteAgentAndItsSleeptimeTwin) {
     const auto id = create_agent("doomed", R"("enable_sleeptime":true)");
     ASSERT_EQ(sim_->agents().size(), 2u);
@@ -460,6 +474,28 @@ TEST_F(LettaSim, Contract13_DetachToolIsLenient) {
     EXPECT_EQ(res.result(), status::ok);
     EXPECT_TRUE(json_of(res).at("tools").get_array().empty());
     EXPECT_EQ(patch("/v1/agents/" + missing_agent + "/tools/detach/" + tool).result(), status::not_found);
+}
+
+// 0.16.8 schemas/agent.py UpdateAgent.tool_ids; services/agent_manager.py update_agent_async
+// replaces the agent's tools_agents rows with exactly those ids; a body without tool_ids keeps them.
+TEST_F(LettaSim, Contract13b_ModifyAgentToolIdsReplacesTheWholeToolSet) {
+    const auto agent = create_agent("exact");
+    const auto kept = sim_->add_tool("huly_query"), dropped = sim_->add_tool("stray_tool");
+    patch("/v1/agents/" + agent + "/tools/attach/" + dropped);
+    auto base = tool_names(agent);
+    ASSERT_TRUE(has(base, "conversation_search"));
+    std::string conversation_search;
+    const auto state = json_of(get("/v1/agents/" + agent));
+    for (const auto& t : state.at("tools").get_array()) {
+        if (t.at("name") == "conversation_search") conversation_search = str(t.at("id"));
+    }
+    auto res = patch("/v1/agents/" + agent, R"({"tool_ids":[")" + kept + R"(",")" + conversation_search + R"("]})");
+    EXPECT_EQ(res.result(), status::ok) << res.body();
+    auto names = tool_names(agent);
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"conversation_search", "huly_query"}));
+    EXPECT_EQ(patch("/v1/agents/" + agent, R"({"tags":["t"]})").result(), status::ok);
+    EXPECT_EQ(tool_names(agent).size(), 2u);
 }
 
 TEST_F(LettaSim, Contract14_ToolsListAndRetrieve) {

@@ -6,9 +6,11 @@
 #include "hvs/sync/model.hpp"
 #include "hvs/sync/status.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hvs::agents {
@@ -31,7 +33,19 @@ struct memory_block {
     std::string hash;   // core::content_hash(value)
 };
 
-// Labels, in order: project, board_config, board_metrics, hotspots, backlog_summary, change_log.
+// The blocks build_memory_blocks makes, in its order: rewritten by the sync whenever their content
+// changes (their hashes are stored).
+inline constexpr std::array<std::string_view, 6> managed_block_labels = {
+    "project", "board_config", "board_metrics", "hotspots", "backlog_summary", "change_log"};
+// Blocks a PM agent is created with and then owns: created when absent, never overwritten (the
+// persona is managed instead with LETTA_SYNC_PERSONA).
+inline constexpr std::string_view persona_label = "persona";
+inline constexpr std::string_view scratchpad_label = "scratchpad";
+
+// Every label a PM agent should hold: the managed blocks, persona and scratchpad.
+[[nodiscard]] std::vector<std::string> pm_agent_block_labels();
+
+// Labels, in order: managed_block_labels.
 // `links` is the project's stored state now, `previous_links` the state the previous cycle left
 // (empty = first sync). Deleted links (either side) appear only as board_metrics.deleted.
 // `now_ms` only decides which in-progress issues count as ageing (untouched for 7 days).

@@ -3,9 +3,11 @@
 // project's tag; a bound agent with no project tag at all, as imported from the original service,
 // is given the tags), else looked up by exact name and tags (oldest of duplicates, never one bound to
 // another project, never the control agent or a -sleeptime twin), else created in one request
-// carrying its tags, the control agent's tools and its memory blocks. Then its tools and memory
-// blocks are brought up to date, each block written only when its hash changed, and its repository
-// documents uploaded when they changed (repo_docs.hpp).
+// carrying its tags, the control agent's tools and its memory blocks. An existing agent is read once
+// (tools and blocks) and converged on what it should hold (convergence.hpp): blocks written when
+// their content changed, blocks Letta lost restored, persona and scratchpad created when absent,
+// control tools attached (force mode: the exact tool set). Then its repository documents are
+// uploaded when they changed (repo_docs.hpp).
 
 #include "hvs/agents/memory_blocks.hpp"
 #include "hvs/core/log.hpp"
@@ -27,7 +29,8 @@ struct letta_settings {
     std::string model = "anthropic/sonnet-4-5";
     std::string embedding = "letta/letta-free";
     std::string human_block_id;                    // shared block attached to new agents; empty = none
-    bool sync_tools = true;                        // LETTA_SYNC_TOOLS_FROM_CONTROL (additive in the cycle)
+    bool sync_tools = true;                        // LETTA_SYNC_TOOLS_FROM_CONTROL
+    bool force_tools = false;                      // LETTA_SYNC_TOOLS_FORCE: also detach what the control lacks
     bool sync_persona = false;                     // LETTA_SYNC_PERSONA: existing agents keep the control's persona
     bool attach_repo_docs = false;                 // LETTA_ATTACH_REPO_DOCS: README.md into Huly-<ID>
     bool upload_project_files = false;             // LETTA_UPLOAD_PROJECT_FILES: tracked files into Huly-<ID>-root
@@ -71,6 +74,9 @@ struct agent_outcome {
     unsigned tools_attached = 0;
     unsigned blocks_written = 0;
     unsigned files_uploaded = 0;            // README and project files sent to Letta this cycle
+    unsigned tools_detached = 0;            // tools the control agent lacks, detached in force mode
+    unsigned drift_found = 0;               // blocks and tools Letta lacked (or, force mode, tools it had extra)
+    unsigned drift_repaired = 0;            // of those, restored (or detached) by a write that succeeded
     std::vector<std::string> duplicates;    // other agents that matched the lookup
 };
 
@@ -89,7 +95,10 @@ struct agent_count {
     return {{"created", "hvs_letta_writes_total", "kind=\"agent_created\"", o.created ? 1u : 0u},
             {"tools_attached", "hvs_letta_writes_total", "kind=\"tool_attached\"", o.tools_attached},
             {"blocks_written", "hvs_letta_writes_total", "kind=\"block_written\"", o.blocks_written},
-            {"files_uploaded", "hvs_letta_writes_total", "kind=\"file_uploaded\"", o.files_uploaded}};
+            {"files_uploaded", "hvs_letta_writes_total", "kind=\"file_uploaded\"", o.files_uploaded},
+            {"tools_detached", "hvs_letta_writes_total", "kind=\"tool_detached\"", o.tools_detached},
+            {"drift_found", "hvs_agent_drift_total", "state=\"found\"", o.drift_found},
+            {"drift_repaired", "hvs_agent_drift_total", "state=\"repaired\"", o.drift_repaired}};
 }
 
 net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project, std::vector<sync::link> links,

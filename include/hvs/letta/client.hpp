@@ -20,6 +20,12 @@ struct tool {
     friend bool operator==(const tool&, const tool&) = default;
 };
 
+struct block {
+    std::string id;
+    std::string label;
+    std::string value;
+};
+
 struct agent {
     std::string id;
     std::string name;
@@ -27,12 +33,7 @@ struct agent {
     std::vector<tool> tools;
     std::string created_at;
     std::vector<std::string> folder_ids;  // only when the read asked for sources
-};
-
-struct block {
-    std::string id;
-    std::string label;
-    std::string value;
+    std::vector<block> blocks;            // core-memory blocks, only when the read asked for memory
 };
 
 struct new_block {
@@ -90,6 +91,8 @@ inline constexpr std::size_t max_upload_bytes = 1024 * 1024;
 [[nodiscard]] std::string encode_agent_spec(const agent_spec& spec);
 // PATCH /v1/agents/{id} body that sets the tags and nothing else.
 [[nodiscard]] std::string encode_agent_tags(const std::vector<std::string>& tags);
+// PATCH /v1/agents/{id} body that replaces the agent's whole tool set and nothing else.
+[[nodiscard]] std::string encode_agent_tool_ids(const std::vector<std::string>& tool_ids);
 // POST /v1/folders/ body: SourceCreate forbids unknown fields, so only name and embedding.
 [[nodiscard]] std::string encode_folder_spec(const std::string& name, const std::string& embedding);
 // A boundary that occurs nowhere in `content` (deterministic, so tests can predict it).
@@ -123,6 +126,11 @@ public:
     // password (a 401/403 is an http_4xx error with that status), for `check`.
     net::task<result<void>> probe_agents_list();
     net::task<result<agent>> get_agent(std::string agent_id);
+    // The agent with its tags, tools and core-memory blocks in one read (GET /v1/agents/{id} with
+    // include_relationships=memory and include=agent.blocks: 0.16.8 letta/orm/agent.py
+    // to_pydantic_async loads core_memory for either). An answer without a "blocks" array is a
+    // protocol error, never an agent without blocks.
+    net::task<result<agent>> agent_with_memory(std::string agent_id);
     // Replaces the agent's tags (PATCH /v1/agents/{id} with {"tags": [...]}); idempotent.
     net::task<result<void>> set_agent_tags(std::string agent_id, std::vector<std::string> tags);
     // Every tool of the agent, read from the agent itself: GET /v1/agents/{id}/tools cannot be paged
@@ -130,6 +138,10 @@ public:
     net::task<result<std::vector<tool>>> agent_tools(std::string agent_id);
     net::task<result<void>> attach_tool(std::string agent_id, std::string tool_id);
     net::task<result<void>> detach_tool(std::string agent_id, std::string tool_id);
+    // Replaces the agent's tool set with exactly these tools in one request (PATCH /v1/agents/{id}
+    // {"tool_ids": [...]}: 0.16.8 schemas/agent.py UpdateAgent.tool_ids, applied by
+    // services/agent_manager.py update_agent_async, which replaces the tools_agents rows). Idempotent.
+    net::task<result<void>> set_agent_tools(std::string agent_id, std::vector<std::string> tool_ids);
     // Tools with exactly this name (Letta upserts tools by name, so at most one is expected).
     net::task<result<std::vector<tool>>> tools_named(std::string name);
 
@@ -182,6 +194,8 @@ private:
     net::task<result<std::vector<Item>>> every_page(std::function<std::string(const std::optional<std::string>&)> target_of,
                                                     result<std::vector<Item>> (*decode)(std::string_view),
                                                     std::string what);
+    // PATCH /v1/agents/{id} with `body` (an UpdateAgent carrying only the fields to change).
+    net::task<result<void>> update_agent(std::string agent_id, std::string body);
     // One request; a 409 with Retry-After is repeated after the wait (lock_attempts in all).
     net::task<result<net::http_response>> call(net::http::verb verb, std::string target, std::string body,
                                                bool idempotent, std::string content_type = "application/json");

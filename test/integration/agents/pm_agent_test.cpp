@@ -4,6 +4,7 @@
 #include "integration/agents/letta_fixture.hpp"
 #include "integration/sync/engine_fixture.hpp"
 
+#include "hvs/agents/memory_blocks.hpp"
 #include "hvs/agents/state.hpp"
 
 #include <boost/json.hpp>
@@ -20,7 +21,8 @@ protected:
     PmAgents() { use_letta_ = true; }
 
     void SetUp() override {
-        json::array tools{json::object{{"name", "huly_query"}}, json::object{{"name", "huly_issue_ops"}}};
+        json::array tools{json::object{{"name", "huly_query"}}, json::object{{"name", "huly_issue_ops"}},
+                          json::object{{"name", "stray_tool"}}};
         json::array control_tools{"huly_query", "huly_issue_ops"};
         json::array agents{json::object{{"name", "Huly-PM-Control"},
                                         {"tags", json::array{}},
@@ -100,6 +102,41 @@ protected:
         patch.body() = json::serialize(json::object{{"value", value}});
         patch.prepare_payload();
         ASSERT_EQ(letta_.handle(patch).result_int(), 200u);
+    }
+
+    // A request to the simulator's API, as a person at the Letta UI (or the agent itself) makes it.
+    sim::response letta_api(boost::beast::http::verb verb, const std::string& target, const std::string& body = {}) {
+        namespace http = boost::beast::http;
+        sim::request req{verb, target, 11};
+        req.set(http::field::authorization, std::string("Bearer ") + letta_password);
+        req.set(http::field::user_agent, "test");
+        if (!body.empty()) {
+            req.set(http::field::content_type, "application/json");
+            req.body() = body;
+            req.prepare_payload();
+        }
+        return letta_.handle(req);
+    }
+
+    std::string block_id(const std::string& agent_id, const std::string& label) {
+        auto found = letta_api(boost::beast::http::verb::get, "/v1/agents/" + agent_id + "/core-memory/blocks/" + label);
+        EXPECT_EQ(found.result_int(), 200u) << label;
+        return found.result_int() == 200 ? std::string(json::parse(found.body()).at("id").as_string()) : std::string();
+    }
+
+    std::string tool_id(const std::string& name) {
+        const auto state = letta_.state();
+        for (const auto& t : state.at("tools").as_array()) {
+            if (t.at("name").as_string() == name) return std::string(t.at("id").as_string());
+        }
+        return {};
+    }
+
+    // The web agent after two cycles: the change_log has settled, an idle cycle writes nothing.
+    std::string settled_web_agent() {
+        EXPECT_TRUE(cycle().ok);
+        EXPECT_TRUE(cycle().ok);
+        return std::string(agents_named("Huly - Web Shop").at(0).at("id").as_string());
     }
 
     std::string block_value(const json::object& agent, const std::string& label) {
@@ -220,6 +257,9 @@ TEST_P(PmAgents, AnImportedBindingToAnUntaggedAgentIsTaggedAndUsed) {
     EXPECT_NE(block_value(legacy, "board_metrics").find("\"total_issues\":2"), std::string::npos);
     auto tools = letta_.agent_tool_names(std::string(legacy.at("id").as_string()));
     EXPECT_NE(std::find(tools.begin(), tools.end(), "huly_query"), tools.end());
+    // It gets what a created agent has: a persona and a scratchpad.
+    EXPECT_EQ(block_value(legacy, "scratchpad"), agents::scratchpad_initial_value());
+    EXPECT_EQ(block_value(legacy, "persona"), "control persona");
     letta_host_->reset_counts();
     ASSERT_TRUE(cycle().agents["WEB"].ok);
     EXPECT_EQ(letta_host_->counts().by_route["PATCH /v1/agents/{agent_id}"], 0u);  // tagged once
@@ -405,6 +445,139 @@ TEST_P(PmAgents, A402OnCreateFailsTheProjectWithTheQuotaLineAndCreatesNothingMor
     auto next = cycle();
     EXPECT_TRUE(next.agents["WEB"].ok) << next.agents["WEB"].error;
     EXPECT_EQ(agents_named("Huly - Web Shop").size(), 1u);
+}
+
+TEST_P(PmAgents, ABlockDeletedInLettaIsRestoredByTheNextCycleWithOneBlockWrite) {
+    const auto id = settled_web_agent();
+    const auto agent = agents_named("Huly - Web Shop").at(0);
+    const auto hotspots = block_value(agent, "hotspots");
+    ASSERT_FALSE(hotspots.empty());
+    ASSERT_EQ(letta_api(boost::beast::http::verb::delete_, "/v1/blocks/" + block_id(id, "hotspots")).result_int(), 200u);
+    ASSERT_TRUE(block_value(agent, "hotspots").empty());
+
+    letta_host_->reset_counts();
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.agents["WEB"].ok) << outcome.agents["WEB"].error;
+    EXPECT_EQ(outcome.agents["WEB"].drift_found, 1u);
+    EXPECT_EQ(outcome.agents["WEB"].drift_repaired, 1u);
+    EXPECT_EQ(outcome.agents["WEB"].blocks_written, 1u);
+    EXPECT_EQ(block_value(agent, "hotspots"), hotspots);
+    {
+        // The new block's hash is stored under the agent (read beside the running service).
+        auto db = store::database::open_read_only(cfg_.db_path);
+        ASSERT_TRUE(db);
+        auto stored = agents::load_block_hashes(*db, id);
+        ASSERT_TRUE(stored);
+        EXPECT_TRUE(stored->contains("hotspots"));
+        auto stray = agents::load_block_hashes(*db, "");
+        ASSERT_TRUE(stray);
+        EXPECT_TRUE(stray->empty());
+    }
+    // Created and attached; nothing else written; the agent read once.
+    EXPECT_EQ(letta_host_->counts().by_route["POST /v1/blocks/"], 1u);
+    EXPECT_EQ(letta_host_->counts().by_route["PATCH /v1/agents/{agent_id}/core-memory/blocks/attach/{block_id}"], 1u);
+    EXPECT_EQ(letta_writes(), 2u);
+    // Two reads of the control agent (its stored id, its tools), one of the PM agent.
+    EXPECT_EQ(letta_host_->counts().by_route["GET /v1/agents/{agent_id}"], 2u + 1u);
+
+    letta_host_->reset_counts();
+    auto idle = cycle();
+    EXPECT_EQ(idle.agents["WEB"].drift_found, 0u);
+    EXPECT_EQ(letta_writes(), 0u);
+}
+
+TEST_P(PmAgents, ABlockDetachedInLettaIsAttachedAgain) {
+    const auto id = settled_web_agent();
+    const auto agent = agents_named("Huly - Web Shop").at(0);
+    const auto metrics = block_value(agent, "board_metrics");
+    ASSERT_EQ(letta_api(boost::beast::http::verb::patch,
+                        "/v1/agents/" + id + "/core-memory/blocks/detach/" + block_id(id, "board_metrics"))
+                  .result_int(),
+              200u);
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.agents["WEB"].ok) << outcome.agents["WEB"].error;
+    EXPECT_EQ(outcome.agents["WEB"].drift_repaired, 1u);
+    EXPECT_EQ(block_value(agent, "board_metrics"), metrics);
+}
+
+TEST_P(PmAgents, ADeletedScratchpadIsCreatedAgainAndOneTheAgentWroteIsNeverTouched) {
+    const auto id = settled_web_agent();
+    const auto agent = agents_named("Huly - Web Shop").at(0);
+    set_block(id, "scratchpad", R"({"notes":["the agent's own note"]})");
+    letta_host_->reset_counts();
+    auto idle = cycle();
+    ASSERT_TRUE(idle.agents["WEB"].ok) << idle.agents["WEB"].error;
+    EXPECT_EQ(idle.agents["WEB"].drift_found, 0u);
+    EXPECT_EQ(letta_writes(), 0u);
+    EXPECT_EQ(block_value(agent, "scratchpad"), R"({"notes":["the agent's own note"]})");
+
+    ASSERT_EQ(letta_api(boost::beast::http::verb::delete_, "/v1/blocks/" + block_id(id, "scratchpad")).result_int(), 200u);
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.agents["WEB"].ok) << outcome.agents["WEB"].error;
+    EXPECT_EQ(outcome.agents["WEB"].drift_found, 1u);
+    EXPECT_EQ(outcome.agents["WEB"].drift_repaired, 1u);
+    EXPECT_EQ(block_value(agent, "scratchpad"), agents::scratchpad_initial_value());
+}
+
+TEST_P(PmAgents, AManagedBlockEditedInLettaStaysUntilItsContentChanges) {
+    const auto id = settled_web_agent();
+    const auto agent = agents_named("Huly - Web Shop").at(0);
+    set_block(id, "board_metrics", "edited in the Letta UI");
+    letta_host_->reset_counts();
+    ASSERT_TRUE(cycle().agents["WEB"].ok);
+    EXPECT_EQ(letta_writes(), 0u);
+    EXPECT_EQ(block_value(agent, "board_metrics"), "edited in the Letta UI");
+    huly_.add_issue("WEB", "Third issue", "", "Todo");
+    ASSERT_TRUE(cycle().agents["WEB"].ok);
+    EXPECT_NE(block_value(agent, "board_metrics").find("\"total_issues\":3"), std::string::npos);
+}
+
+TEST_P(PmAgents, ForceModeDetachesWhatTheControlLacksInOneAgentUpdateAndKeepsLettasOwnTools) {
+    const auto id = settled_web_agent();
+    const auto stray = tool_id("stray_tool");
+    auto attach_stray = [&] {
+        ASSERT_EQ(letta_api(boost::beast::http::verb::patch, "/v1/agents/" + id + "/tools/attach/" + stray).result_int(),
+                  200u);
+    };
+    auto has = [&](const std::string& name) {
+        auto tools = letta_.agent_tool_names(id);
+        return std::find(tools.begin(), tools.end(), name) != tools.end();
+    };
+    attach_stray();
+    ASSERT_TRUE(cycle().agents["WEB"].ok);
+    EXPECT_TRUE(has("stray_tool"));  // additive by default
+
+    rt_.reset();
+    cfg_.letta_sync_tools_force = true;
+    start_service();
+    letta_host_->reset_counts();
+    auto outcome = cycle();
+    ASSERT_TRUE(outcome.agents["WEB"].ok) << outcome.agents["WEB"].error;
+    EXPECT_FALSE(has("stray_tool"));
+    EXPECT_TRUE(has("conversation_search"));  // Letta's own
+    EXPECT_TRUE(has("huly_query"));
+    EXPECT_EQ(outcome.agents["WEB"].tools_detached, 1u);
+    EXPECT_EQ(outcome.agents["WEB"].drift_found, 1u);
+    EXPECT_EQ(outcome.agents["WEB"].drift_repaired, 1u);
+    EXPECT_EQ(letta_host_->counts().by_route["PATCH /v1/agents/{agent_id}"], 1u);
+    EXPECT_EQ(letta_writes(), 1u);
+
+    // A missing control tool and an extra one: still one write.
+    const auto query = tool_id("huly_query");
+    ASSERT_EQ(letta_api(boost::beast::http::verb::patch, "/v1/agents/" + id + "/tools/detach/" + query).result_int(), 200u);
+    attach_stray();
+    letta_host_->reset_counts();
+    auto both = cycle();
+    ASSERT_TRUE(both.agents["WEB"].ok) << both.agents["WEB"].error;
+    EXPECT_TRUE(has("huly_query"));
+    EXPECT_FALSE(has("stray_tool"));
+    EXPECT_EQ(both.agents["WEB"].tools_attached, 1u);
+    EXPECT_EQ(both.agents["WEB"].tools_detached, 1u);
+    EXPECT_EQ(letta_writes(), 1u);
+
+    letta_host_->reset_counts();
+    ASSERT_TRUE(cycle().agents["WEB"].ok);
+    EXPECT_EQ(letta_writes(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Letta, PmAgents, every_letta_profile(), letta_profile_name);

@@ -169,6 +169,22 @@ TEST(LettaEncoders, AgentTagsBodyCarriesOnlyTheTags) {
     EXPECT_EQ(body, (json::object{{"tags", json::array{"huly-vibe-sync", "project:WEB"}}}));
 }
 
+TEST(LettaEncoders, AgentToolIdsBodyCarriesOnlyTheToolSet) {
+    auto body = json::parse(letta::encode_agent_tool_ids({"tool-1", "tool-2"})).as_object();
+    EXPECT_EQ(body, (json::object{{"tool_ids", json::array{"tool-1", "tool-2"}}}));
+}
+
+TEST(LettaDecoders, AnAgentReadWithItsMemoryCarriesItsBlocks) {
+    auto a = letta::decode_agent(R"({"id":"agent-1","name":"A","tools":[],"blocks":[
+        {"id":"block-1","label":"scratchpad","value":"notes"},{"id":"block-2","label":"project","value":null}]})");
+    ASSERT_TRUE(a) << a.error().message;
+    ASSERT_EQ(a->blocks.size(), 2u);
+    EXPECT_EQ(a->blocks[0].label, "scratchpad");
+    EXPECT_EQ(a->blocks[0].value, "notes");
+    EXPECT_EQ(a->blocks[1].value, "");
+    EXPECT_FALSE(letta::decode_agent(R"({"id":"agent-1","name":"A","blocks":[{"label":"x"}]})"));
+}
+
 TEST(LettaEncoders, BoundaryNeverOccursInTheContent) {
     std::string content = "plain text";
     auto boundary = letta::multipart_boundary(content);

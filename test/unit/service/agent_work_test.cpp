@@ -34,17 +34,17 @@ TEST(AgentWork, AnAgentAlreadyUpToDateIsNotReportedAWriteOrAFailureIs) {
 
 TEST(AgentWork, TheLogLineListsEveryCountAndWhyItFailed) {
     auto a = wrote("agent-1", 2, 1);
-    EXPECT_EQ(agent_work_line(a), "PM agent agent-1: created=0 tools_attached=2 blocks_written=1 files_uploaded=0");
+    EXPECT_EQ(agent_work_line(a), "PM agent agent-1: created=0 tools_attached=2 blocks_written=1 files_uploaded=0 tools_detached=0 drift_found=0 drift_repaired=0");
     EXPECT_EQ(agent_work_line(refused("Letta refused to create agent 'X': 402")),
-              "PM agent -: created=0 tools_attached=0 blocks_written=0 files_uploaded=0; failed: Letta refused to "
+              "PM agent -: created=0 tools_attached=0 blocks_written=0 files_uploaded=0 tools_detached=0 drift_found=0 drift_repaired=0; failed: Letta refused to "
               "create agent 'X': 402");
 }
 
 TEST(AgentWork, TotalsSumEveryProjectAndListZeros) {
     agent_outcomes outcomes{{"A", wrote("agent-1", 2, 1)}, {"B", wrote("agent-2", 1, 0)}};
     outcomes["B"].created = true;
-    EXPECT_EQ(format_agent_counts(sum_agent_counts(outcomes)), "created=1 tools_attached=3 blocks_written=1 files_uploaded=0");
-    EXPECT_EQ(format_agent_counts(sum_agent_counts({})), "created=0 tools_attached=0 blocks_written=0 files_uploaded=0");
+    EXPECT_EQ(format_agent_counts(sum_agent_counts(outcomes)), "created=1 tools_attached=3 blocks_written=1 files_uploaded=0 tools_detached=0 drift_found=0 drift_repaired=0");
+    EXPECT_EQ(format_agent_counts(sum_agent_counts({})), "created=0 tools_attached=0 blocks_written=0 files_uploaded=0 tools_detached=0 drift_found=0 drift_repaired=0");
 }
 
 TEST(AgentWork, HistoryEntryHasTotalsAndTheProjectsThatWroteOrFailed) {
@@ -52,10 +52,10 @@ TEST(AgentWork, HistoryEntryHasTotalsAndTheProjectsThatWroteOrFailed) {
     auto json = agent_work_json(outcomes);
     EXPECT_EQ(boost::json::serialize(json),
               R"({"agents":3,"failed":1,)"
-              R"("totals":{"created":0,"tools_attached":2,"blocks_written":1,"files_uploaded":0},)"
+              R"("totals":{"created":0,"tools_attached":2,"blocks_written":1,"files_uploaded":0,"tools_detached":0,"drift_found":0,"drift_repaired":0},)"
               R"("projects":{"A":{"agent_id":"agent-1","ok":true,"error":null,"created":0,"tools_attached":2,)"
-              R"("blocks_written":1,"files_uploaded":0},"C":{"agent_id":null,"ok":false,"error":"quota","created":0,)"
-              R"("tools_attached":0,"blocks_written":0,"files_uploaded":0}}})");
+              R"("blocks_written":1,"files_uploaded":0,"tools_detached":0,"drift_found":0,"drift_repaired":0},"C":{"agent_id":null,"ok":false,"error":"quota","created":0,)"
+              R"("tools_attached":0,"blocks_written":0,"files_uploaded":0,"tools_detached":0,"drift_found":0,"drift_repaired":0}}})");
 }
 
 TEST(AgentWork, MetricsCountEveryKindOfLettaWriteWithoutAProjectLabel) {
@@ -72,6 +72,10 @@ TEST(AgentWork, MetricsCountEveryKindOfLettaWriteWithoutAProjectLabel) {
     EXPECT_NE(text.find("hvs_letta_writes_total{kind=\"tool_attached\"} 4\n"), std::string::npos) << text;
     EXPECT_NE(text.find("hvs_letta_writes_total{kind=\"block_written\"} 2\n"), std::string::npos) << text;
     EXPECT_NE(text.find("hvs_letta_writes_total{kind=\"file_uploaded\"} 0\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("hvs_letta_writes_total{kind=\"tool_detached\"} 0\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("# TYPE hvs_agent_drift_total counter\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("hvs_agent_drift_total{state=\"found\"} 0\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("hvs_agent_drift_total{state=\"repaired\"} 0\n"), std::string::npos) << text;
     EXPECT_EQ(text.find("# TYPE hvs_letta_writes_total", text.find("# TYPE hvs_letta_writes_total") + 1),
               std::string::npos)
         << "one family header";
@@ -86,7 +90,7 @@ TEST(Progress, OneLinePerProjectStep) {
               "[2/3] OPS synced: created 2, tasks updated 0, Huly updated 0, conflicts 0");
     auto agent = wrote("agent-1", 1, 0);
     EXPECT_EQ(progress_line({1, 2, &synced, &agent}),
-              "[1/2] OPS PM agent agent-1: created=0 tools_attached=1 blocks_written=0 files_uploaded=0");
+              "[1/2] OPS PM agent agent-1: created=0 tools_attached=1 blocks_written=0 files_uploaded=0 tools_detached=0 drift_found=0 drift_repaired=0");
     sync::project_outcome failed;
     failed.project = "WEB";
     failed.error = "Vibe answered 500";

@@ -175,7 +175,7 @@ TEST_F(StoreTest, WorkerRunsJobsOnItsOwnThreadAndResumesTheCaller) {
     db_worker worker(std::move(*db));
     boost::asio::io_context ioc;
     auto io_thread = std::this_thread::get_id();
-    auto outcome = hvs::test::run_async(ioc, [](db_worker& w, std::thread::id io) -> net::task<bool> {
+    auto outcome = hvs::test::run_async(ioc, [](db_worker& w, std::thread::id io) -> core::task<bool> {
         auto job_thread = co_await w.run([](database& d) -> result<std::thread::id> {
             if (auto done = migrate(d); !done) return done.error();
             return std::this_thread::get_id();
