@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The daemon's probes as Kubernetes (or any supervisor) meets them, with the real binary:
 #  1. /ready and /readyz answer 503 until the first cycle has finished (Huly answers its first
-#     request 4 s late), then 200; /livez answers 200 from the start.
+#     request 20 s late), then 200; /livez answers 200 from the start.
 #  2. SIGTERM while a cycle drains: /ready answers 503 "shutting down" while /livez still answers,
 #     then the process exits 0.
 #  3. Huly down: /livez 200 throughout, /ready 200 once the first (failed) cycle finished, /health
@@ -77,8 +77,9 @@ port=$(free_port)
 pid=""
 trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; stop_simulators' EXIT
 
-# 1. The first cycle waits 4 s for Huly's first answer.
-fault "$HULY_API_URL" "*" 4000 1
+# 1. The first cycle waits 20 s for Huly's first answer (long enough for a loaded machine to start the
+#    daemon and ask /ready first; the request timeout is 30 s).
+fault "$HULY_API_URL" "*" 20000 1
 HEALTH_PORT=$port "$bin" run >"$work/run.log" 2>&1 &
 pid=$!
 wait_probe 20 "200 true" "$port" /livez live || fail "/livez did not answer"
@@ -88,7 +89,7 @@ readyz=$(probe "$port" /readyz ready)
 [[ $(probe "$port" /health last_cycle) == "200 null" ]] || fail "the first cycle ended before /ready was asked"
 [[ $ready == '503 false "the first sync cycle has not finished yet"' ]] || fail "/ready before the first cycle: $ready"
 [[ $readyz == "503 false" ]] || fail "/readyz before the first cycle: $readyz"
-wait_probe 30 "200 true" "$port" /ready ready || fail "/ready after the first cycle"
+wait_probe 60 "200 true" "$port" /ready ready || fail "/ready after the first cycle"
 [[ $(probe "$port" /readyz ready) == "200 true" ]] || fail "/readyz after the first cycle"
 [[ $(probe "$port" /health last_cycle.outcome) == '200 "ok"' ]] || fail "the first cycle: $(probe "$port" /health last_cycle)"
 echo "readiness: 503 until the first cycle finished, 200 after; /livez 200 from the start"
