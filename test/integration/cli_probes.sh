@@ -14,7 +14,6 @@ bin=$1
 source "$(dirname "$0")/../../scripts/simulators.sh"
 export LOG_LEVEL=warning SYNC_INTERVAL=600000 HEALTH_HOST=127.0.0.1
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # probe PORT PATH [FIELD...] -> "<http status> <field values...>", or "down"
 probe() {
   python3 - "$@" <<'PY'
