@@ -94,7 +94,7 @@ wait_probe 60 "200 true" "$port" /ready ready || fail "/ready after the first cy
 echo "readiness: 503 until the first cycle finished, 200 after; /livez 200 from the start"
 
 # 2. A second cycle stalls on Vibe; SIGTERM: it drains while /ready says 503 and /livez 200.
-fault "$VIBE_API_URL" "*" 3000 100000
+fault "$VIBE_API_URL" "*" 12000 100000  # each Vibe answer 12 s late: a drain long enough to probe
 [[ $(python3 -c "import urllib.request as u; print(u.urlopen(u.Request('http://127.0.0.1:$port/api/sync', method='POST'), timeout=5).status)") == 202 ]] ||
   fail "POST /api/sync"
 wait_probe 20 "200 true" "$port" /health cycle_running || fail "the second cycle did not start"
