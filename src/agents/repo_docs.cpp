@@ -364,8 +364,8 @@ net::task<result<void>> upload_changed(agent_context& ctx, std::string repo, std
             ++out.unchanged;
             continue;
         }
-        auto read = [repo, path = f.path](store::database&) { return read_repo_file(repo, path); };
-        auto content = co_await ctx.db.run(std::move(read));
+        auto read = [repo, path = f.path]() { return read_repo_file(repo, path); };
+        auto content = co_await ctx.blocking.run(std::move(read));
         if (!content) {
             ++failed;
             if (!first) first = content.error();
@@ -525,10 +525,10 @@ result<void> save_letta_file(store::database& db, const std::string& folder_id, 
 net::task<result<repo_docs_outcome>> sync_repo_docs(agent_context& ctx, project_facts project, std::string agent_id) {
     repo_docs_outcome out;
     if (project.repo_path.empty()) co_return out;
-    auto check = [path = project.repo_path, roots = ctx.settings.allowed_repo_roots](store::database&) {
+    auto check = [path = project.repo_path, roots = ctx.settings.allowed_repo_roots]() {
         return result<sync::path_check>(sync::check_repo_path(path, roots));
     };
-    auto checked = co_await ctx.db.run(std::move(check));
+    auto checked = co_await ctx.blocking.run(std::move(check));
     if (!checked) co_return checked.error();
     if (checked->verdict != sync::path_verdict::allowed) {
         HVS_LOG(ctx.log, debug) << "repository " << project.repo_path << " " << sync::to_string(checked->verdict)
@@ -544,15 +544,15 @@ net::task<result<repo_docs_outcome>> sync_repo_docs(agent_context& ctx, project_
         ++failed;
         if (!first) first = make_error(e.kind, std::string(what) + ": " + e.message);
     };
-    auto handoff = [repo, agent_id](store::database&) { return result<handoff_outcome>(write_handoff(repo, agent_id)); };
-    auto handed_off = co_await ctx.db.run(std::move(handoff));
+    auto handoff = [repo, agent_id]() { return result<handoff_outcome>(write_handoff(repo, agent_id)); };
+    auto handed_off = co_await ctx.blocking.run(std::move(handoff));
     if (handed_off) {
         out.warnings = std::move(handed_off->warnings);
         if (handed_off->refused) note(*handed_off->refused, "Letta Code hand-off refused");
     }
     if (ctx.settings.attach_repo_docs) {
-        auto scan = [repo, id = project.identifier](store::database&) { return scan_readme(repo, id); };
-        auto scanned = co_await ctx.db.run(std::move(scan));
+        auto scan = [repo, id = project.identifier]() { return scan_readme(repo, id); };
+        auto scanned = co_await ctx.blocking.run(std::move(scan));
         if (!scanned) {
             note(scanned.error(), "README");
         } else {
@@ -566,8 +566,8 @@ net::task<result<repo_docs_outcome>> sync_repo_docs(agent_context& ctx, project_
         }
     }
     if (ctx.settings.upload_project_files) {
-        auto scan = [repo, max = ctx.settings.max_files](store::database&) { return scan_project_files(repo, max); };
-        auto scanned = co_await ctx.db.run(std::move(scan));
+        auto scan = [repo, max = ctx.settings.max_files]() { return scan_project_files(repo, max); };
+        auto scanned = co_await ctx.blocking.run(std::move(scan));
         if (!scanned) {
             note(scanned.error(), "project files");
         } else {

@@ -82,8 +82,8 @@ net::task<void> agent_worker(cycle_work& work) {
         const auto& project = work.projects[index];
         agents::project_facts facts{project.identifier, project.name, project.description, outcome->vibe_id,
                                     "", outcome->repo_path};
-        agents::agent_context agent_ctx{work.letta->letta, work.letta->db, work.letta->settings,
-                                        work.letta->log.with("project", project.identifier)};
+        agents::agent_context agent_ctx{work.letta->letta, work.letta->db, work.letta->blocking,
+                                        work.letta->settings, work.letta->log.with("project", project.identifier)};
         auto& agent = work.agent_outcomes[project.identifier];
         agent = co_await agents::sync_pm_agent(agent_ctx, std::move(facts), outcome->links, outcome->previous_links,
                                                *work.control);

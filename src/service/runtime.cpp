@@ -86,6 +86,7 @@ result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::c
     auto db = open_database(cfg.db_path);
     if (!db) return db.error();
     rt->db_ = std::make_unique<store::db_worker>(std::move(*db));
+    rt->blocking_ = std::make_unique<core::blocking_pool>();
     if (cfg.letta_enabled()) {
         auto letta_url = net::parse_base_url(cfg.letta_base_url);
         if (!letta_url) return letta_url.error();
@@ -110,7 +111,7 @@ result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::c
         settings.allowed_repo_roots.push_back(cfg.stacks_dir);  // the same roots the sync accepts
         settings.status_names = sync_settings_from(cfg).plan.names;
         rt->letta_context_ = std::make_unique<agents::agent_context>(
-            agents::agent_context{*rt->letta_, *rt->db_, settings, log::logger("agents")});
+            agents::agent_context{*rt->letta_, *rt->db_, *rt->blocking_, settings, log::logger("agents")});
     }
     rt->cycle_.bounded_clients = {rt->huly_http_.get(), rt->vibe_http_.get()};
     if (rt->letta_http_) rt->cycle_.bounded_clients.push_back(rt->letta_http_.get());

@@ -10,6 +10,7 @@
 // uploaded when they changed (repo_docs.hpp).
 
 #include "hvs/agents/memory_blocks.hpp"
+#include "hvs/core/blocking_pool.hpp"
 #include "hvs/core/log.hpp"
 #include "hvs/letta/client.hpp"
 #include "hvs/store/db_worker.hpp"
@@ -54,6 +55,7 @@ struct control_agent {
 struct agent_context {
     letta::client& letta;
     store::db_worker& db;
+    core::blocking_pool& blocking;  // git runs and repository file reads (never the database thread)
     letta_settings settings;
     log::logger log;
 };

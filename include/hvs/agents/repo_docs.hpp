@@ -8,8 +8,9 @@
 // by exact name, created when missing (409 = exists: looked up again, never a placeholder),
 // attached to the agent, and recorded as this service's resources. And the Letta Code hand-off:
 // <repo>/.letta/settings.local.json {"lastAgent": id} beside a .gitignore naming it; a failure to
-// write it is a warning. Every filesystem read, write and the git run happen on the database
-// thread, never on the I/O thread.
+// write it is a warning. Every filesystem read, write and the git run happen on the blocking-work
+// pool (core::blocking_pool), never on the I/O thread nor on the database thread, whose other
+// projects' commits a slow repository would otherwise hold up.
 
 #include "hvs/agents/pm_agent.hpp"
 

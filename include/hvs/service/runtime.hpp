@@ -44,6 +44,7 @@ private:
     std::unique_ptr<letta::client> letta_;
     std::unique_ptr<agents::agent_context> letta_context_;
     std::unique_ptr<store::db_worker> db_;
+    std::unique_ptr<core::blocking_pool> blocking_;  // git runs and repository file reads
     std::unique_ptr<sync::sync_context> context_;
     cycle_options cycle_;
 };

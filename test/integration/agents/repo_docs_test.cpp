@@ -13,13 +13,19 @@
 #include "hvs/core/log.hpp"
 #include "hvs/store/sqlite.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/json.hpp>
 
+#include <array>
 #include <cstdlib>
 #include <iostream>
 #include <fstream>
 #include <sstream>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hvs::test {
@@ -653,6 +659,112 @@ TEST_P(ProjectFiles, AnFsmonitorCommandInTheRepositoryIsNeverRun) {
     EXPECT_TRUE(outcome.ok) << outcome.error;
     EXPECT_FALSE(fs::exists(marker));
     EXPECT_EQ(files_in("Huly-WEB-root").count("notes.md"), 1u);
+}
+
+// A `git` first on PATH whose `ls-files` says it started (a line into the FIFO `started`) and then
+// waits, at most 20 s, for a line on the FIFO `release` before it runs the real git; `verdict`
+// says which of the two ended the wait. Restores PATH when destroyed.
+class slow_git {
+public:
+    explicit slow_git(const fs::path& dir) : dir_(dir), old_path_(std::getenv("PATH") ? std::getenv("PATH") : "") {
+        fs::create_directories(dir_ / "bin");
+        EXPECT_EQ(::mkfifo(started().c_str(), 0600), 0);
+        EXPECT_EQ(::mkfifo(release().c_str(), 0600), 0);
+        write(dir_ / "bin" / "git", "#!/bin/bash\n"
+                                    "for a in \"$@\"; do [ \"$a\" = ls-files ] && slow=1; done\n"
+                                    "if [ -n \"$slow\" ]; then\n"
+                                    "  exec 3<>'" + release().string() + "'\n"
+                                    "  echo started > '" + started().string() + "'\n"
+                                    "  if read -t 20 -u 3 line; then v=released; else v='timed out'; fi\n"
+                                    "  echo \"$v\" > '" + verdict().string() + "'\n"
+                                    "fi\n"
+                                    "exec '" + real_git() + "' \"$@\"\n");
+        fs::permissions(dir_ / "bin" / "git", fs::perms::owner_all);
+        ::setenv("PATH", ((dir_ / "bin").string() + ":" + old_path_).c_str(), 1);
+    }
+    ~slow_git() { ::setenv("PATH", old_path_.c_str(), 1); }
+    slow_git(const slow_git&) = delete;
+    slow_git& operator=(const slow_git&) = delete;
+
+    fs::path started() const { return dir_ / "started"; }
+    fs::path release() const { return dir_ / "release"; }
+    fs::path verdict() const { return dir_ / "verdict"; }
+    // Lets a waiting `ls-files` go on; false when none is waiting any more.
+    bool let_go() const {
+        int fd = ::open(release().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) return false;
+        bool sent = ::write(fd, "go\n", 3) == 3;
+        ::close(fd);
+        return sent;
+    }
+
+private:
+    std::string real_git() const {
+        std::stringstream dirs(old_path_);
+        for (std::string d; std::getline(dirs, d, ':');) {
+            if (!d.empty() && ::access((fs::path(d) / "git").c_str(), X_OK) == 0) return (fs::path(d) / "git").string();
+        }
+        ADD_FAILURE() << "no git on PATH";
+        return "git";
+    }
+
+    fs::path dir_;
+    std::string old_path_;
+};
+
+// Issue 15 item 7: while one project's `git ls-files` is slow, another project's cycle reads and
+// commits its state and finishes; only then is the slow git let go. When git ran on the database
+// thread, the other cycle waited for it: the git ran out its 20 s and said "timed out".
+TEST_P(ProjectFiles, ASlowGitHoldsUpNoOtherProjectsCommit) {
+    write(repo_ / "notes.md", "notes\n");
+    make_repository(repo_);
+    add_project(repo_);
+    huly_.add_project("SHOP", "Shop Admin", "The back office.");
+    huly_.add_issue("SHOP", "Refund button", "", "Todo", "High");
+    slow_git git(dir_ / "slow-git");
+    // Held open for reading and writing: the fake git's line never meets a FIFO without a reader,
+    // and this end never reads an end of file.
+    boost::asio::posix::stream_descriptor started(ioc_, ::open(git.started().c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC));
+    ASSERT_TRUE(started.is_open());
+
+    auto web_options = rt_->cycle_settings();
+    web_options.only_project = "WEB";
+    auto shop_options = rt_->cycle_settings();
+    shop_options.only_project = "SHOP";
+    std::optional<service::cycle_outcome> web;
+    std::optional<service::cycle_outcome> shop;
+    bool shop_done_while_git_waited = false;
+    bool web_done_before_shop = false;
+    auto other_project = [&]() -> net::task<void> {
+        std::array<char, 16> line{};
+        auto [ec, n] = co_await started.async_read_some(boost::asio::buffer(line), core::use_nothrow);
+        if (ec) co_return;  // the time limit closed it
+        shop = co_await service::run_cycle(rt_->context(), shop_options, nullptr);
+        web_done_before_shop = web.has_value();
+        shop_done_while_git_waited = git.let_go();
+    };
+    auto web_cycle = [&]() -> net::task<void> {
+        web = co_await service::run_cycle(rt_->context(), web_options, rt_->letta());
+    };
+    boost::asio::co_spawn(ioc_, other_project(), boost::asio::detached);
+    boost::asio::co_spawn(ioc_, web_cycle(), boost::asio::detached);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!(web && shop) && std::chrono::steady_clock::now() < deadline) ioc_.run_one_until(deadline);
+    if (!(web && shop)) {
+        started.close();
+        ioc_.stop();
+        FAIL() << "the cycles did not finish within 60 s";
+    }
+
+    EXPECT_TRUE(shop_done_while_git_waited) << "the other project's cycle finished only after the slow git";
+    EXPECT_EQ(read(git.verdict()), "released\n");
+    EXPECT_FALSE(web_done_before_shop);
+    ASSERT_TRUE(shop->ok) << shop->error << " " << shop->record.outcome;
+    EXPECT_EQ(shop->record.projects_ok, 1);
+    EXPECT_EQ(tasks_of("Shop Admin").size(), 1u);
+    ASSERT_TRUE(web->ok) << web->error << " " << web->record.outcome;
+    EXPECT_EQ(files_in("Huly-WEB-root"),
+              (std::map<std::string, std::string>{{"README.md", "# Web Shop\n\nThe shop.\n"}, {"notes.md", "notes\n"}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Letta, RepoDocs, every_letta_profile(), letta_profile_name);
