@@ -87,7 +87,7 @@ const command commands[] = {
 void print_settings(std::ostream& out) {
     out << "Settings (environment variable, or the flag after it, which wins):\n";
     for (const auto& s : core::settings()) {
-        const std::string flag = s.secret ? "(no flag: or " + s.env + "_FILE)" : s.flag;
+        const std::string flag = s.secret ? s.flag + " refused (ps shows it): or " + s.env + "_FILE" : s.flag;
         out << "  " << s.env << "  " << flag << (s.default_value.empty() ? "" : "  [default: " + s.default_value + "]")
             << "\n      " << s.description << "; " << s.allowed << "\n";
     }
