@@ -8,3 +8,5 @@ endif()
 find_package(OpenSSL REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(Threads REQUIRED)
+# The command line (src/app/): libcli11-dev, header-only, 2.1.2 in bookworm.
+find_package(CLI11 2.1 CONFIG REQUIRED)

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git unzip
   libboost1.81-dev libboost-json1.81-dev libboost-log1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev sqlite3 googletest openssl ca-certificates python3
+  libssl-dev libsqlite3-dev sqlite3 libcli11-dev googletest openssl ca-certificates python3
 )
 # What only the tests use: `--tests` adds it (scripts/test.sh). promtool (package prometheus)
 # checks deploy/monitoring/ and a live /metrics scrape; util-linux's flock holds a database lock.

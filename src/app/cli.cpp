@@ -1,4 +1,5 @@
 #include "app/cli.hpp"
+#include "app/completion.hpp"
 
 #include "hvs/core/log.hpp"
 
@@ -16,6 +17,7 @@ struct command {
     int (*run)(const core::config&, const std::vector<std::string>&);
     // Its own flags named like a setting: they reach the command, not the setting.
     std::vector<std::string_view> flags_shadowing_settings = {};
+    std::string_view verb = {};  // its one subcommand word ("sync" of `tools sync`), for completion
 };
 
 const command commands[] = {
@@ -51,23 +53,23 @@ const command commands[] = {
      "  --project ID    only the agents tagged project:ID (repeatable)\n"
      "  --dry-run       print the plan, change nothing\n"
      "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
-     tools_command},
+     tools_command, {}, "sync"},
     {"letta", "letta cleanup: delete this service's Huly-… folders and duplicate PM agents (dry run unless --apply)",
      "  cleanup                  the only subcommand\n"
      "  --apply                  delete; without it, print what would be deleted and change nothing\n"
      "  --what folders|agents|all   what to clean up (default all)\n"
      "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
-     letta_command},
+     letta_command, {}, "cleanup"},
     {"repair", "repair duplicates: one Vibe task per issue again, the linked one keeping what the others changed",
      "  duplicates               the only subcommand (a dry run that prints the plan unless --apply)\n"
      "  --apply                  carry changes over to the kept task, then delete the others\n"
      "  --project ID             only this synced project (repeatable)\n"
      "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
-     repair_command},
+     repair_command, {}, "duplicates"},
     {"agents", "agents list: each bound PM agent, its tool drift against the control agent and its missing blocks",
      "  list      the only subcommand\n"
      "  --json    one JSON document instead of a table\n",
-     agents_command},
+     agents_command, {}, "list"},
     {"import-legacy", "Import the original service's sync-state.db (projects, issue-task links) into DB_PATH",
      "  --db FILE    the original service's sync-state.db (read only, never modified)\n"
      "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
@@ -78,12 +80,15 @@ const command commands[] = {
      check_command},
     {"status", "Show what the database (DB_PATH, read only) knows: projects, links, agents, the last 10 cycles",
      "  --json    one JSON document instead of tables\n", status_command},
+    {"completion", "completion bash: print a bash completion script of every command, flag and setting",
+     "  bash      the only subcommand; use: source <(huly-vibe-sync completion bash)\n", completion_command, {}, "bash"},
 };
 
 void print_settings(std::ostream& out) {
     out << "Settings (environment variable, or the flag after it, which wins):\n";
     for (const auto& s : core::settings()) {
-        out << "  " << s.env << "  " << s.flag << (s.default_value.empty() ? "" : "  [default: " + s.default_value + "]")
+        const std::string flag = s.secret ? s.flag + " refused (ps shows it): or " + s.env + "_FILE" : s.flag;
+        out << "  " << s.env << "  " << flag << (s.default_value.empty() ? "" : "  [default: " + s.default_value + "]")
             << "\n      " << s.description << "; " << s.allowed << "\n";
     }
 }
@@ -113,6 +118,12 @@ bool is_secret_flag(std::string_view arg) {
 }
 
 }  // namespace
+
+std::vector<command_words> commands_for_completion() {
+    std::vector<command_words> out;
+    for (const auto& c : commands) out.push_back({c.name, c.summary, c.verb, flags_in_usage(c.usage)});
+    return out;
+}
 
 int run_cli(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);

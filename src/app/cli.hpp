@@ -26,5 +26,6 @@ int status_command(const core::config& cfg, const std::vector<std::string>& args
 int letta_command(const core::config& cfg, const std::vector<std::string>& args);
 int agents_command(const core::config& cfg, const std::vector<std::string>& args);
 int repair_command(const core::config& cfg, const std::vector<std::string>& args);
+int completion_command(const core::config& cfg, const std::vector<std::string>& args);
 
 }  // namespace hvs::app

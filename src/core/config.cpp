@@ -359,6 +359,14 @@ error invalid_value(const setting& s, std::string_view value, std::string_view a
                       "invalid " + s.info.env + "=" + shown + ": expected " + std::string(allowed));
 }
 
+// A secret given as a flag is visible to every local user (`ps`, /proc/PID/cmdline) and in shell
+// history: refused, its value never repeated, with the way that keeps it private.
+error secret_flag_refused(const setting& s) {
+    return make_error(error_kind::invalid, s.info.flag + " is refused: a flag's value is visible to every user in ps; "
+                                           "put the secret in a file named by " + s.info.env + "_FILE (or set " +
+                                           s.info.env + ")");
+}
+
 result<std::string> read_secret_file(const std::string& env, const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return make_error(error_kind::invalid, "invalid " + env + "_FILE='" + path + "': cannot read the file");
@@ -425,6 +433,7 @@ result<loaded_config> load_config(const env_lookup& env, const std::vector<std::
             out.remaining_args.push_back(arg);
             continue;
         }
+        if (s->info.secret) return secret_flag_refused(*s);
         std::string value = "true";
         if (!s->is_bool || flag.size() < arg.size()) {
             auto given = take_flag_value(args, i, " (" + s->info.env + "): expected " + s->info.allowed);

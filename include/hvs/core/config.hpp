@@ -119,7 +119,8 @@ struct loaded_config {
 // Applies defaults, then the environment, then `--flag=value` / `--flag value` / `--bool-flag`
 // arguments. A bad value yields error_kind::invalid naming the variable, the value and what is
 // allowed (a secret's value is never repeated); so does a flag whose value is missing or is the
-// next flag. `command_flags` are the command's own flags that share a setting's name (simulate's
+// next flag, and a secret setting's flag (--letta-password), which `ps` would show: secrets come
+// from the environment or <NAME>_FILE only. `command_flags` are the command's own flags that share a setting's name (simulate's
 // --huly-rate is the simulator's limit, not HULY_RATE): they stay in remaining_args.
 [[nodiscard]] result<loaded_config> load_config(const env_lookup& env, const std::vector<std::string>& args,
                                                 const std::vector<std::string_view>& command_flags = {});

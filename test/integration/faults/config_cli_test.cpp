@@ -58,6 +58,8 @@ INSTANTIATE_TEST_SUITE_P(
         bad_setting{"UrlWithCredentials", {{"LETTA_BASE_URL", "http://admin:hunter2@letta:8283"}}, {}, "invalid LETTA_BASE_URL='http://***@letta:8283': expected a URL without credentials (user:password@)"},
         bad_setting{"MistypedSecretFlag", {}, {"--letta-pasword=hunter2"}, "unknown flag --letta-pasword (looks like --letta-password; its value is not shown)"},
         bad_setting{"MistypedTokenFlagValueApart", {}, {"--api-tokn", "hunter2"}, "unknown flag --api-tokn (looks like --api-token; its value is not shown)"},
+        bad_setting{"SecretAsFlag", {}, {"--letta-password", "hunter2"}, "--letta-password is refused: a flag's value is visible to every user in ps; put the secret in a file named by LETTA_PASSWORD_FILE (or set LETTA_PASSWORD)"},
+        bad_setting{"TokenAsFlag", {}, {"--api-token=hunter2"}, "--api-token is refused: a flag's value is visible to every user in ps; put the secret in a file named by API_TOKEN_FILE (or set API_TOKEN)"},
         bad_setting{"UnreadableSecretFile", {{"API_TOKEN_FILE", "/nonexistent/token"}}, {}, "invalid API_TOKEN_FILE='/nonexistent/token': cannot read the file"}),
     [](const auto& p) { return p.param.label; });
 

@@ -91,6 +91,17 @@ TEST(Config, FlagValueIsValidatedToo) {
     EXPECT_EQ(loaded.error().message, "invalid LOG_LEVEL='loud': expected one of trace|debug|info|warning|error");
 }
 
+TEST(Config, SecretFlagsAreRefusedWithoutTheirValuePointingToTheFile) {
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"--letta-password", "hunter2"},
+                                                 std::vector<std::string>{"--api-token=hunter2"}}) {
+        auto loaded = load_config(env_of({}), args);
+        ASSERT_FALSE(loaded) << args[0];
+        EXPECT_EQ(loaded.error().kind, error_kind::invalid);
+        EXPECT_EQ(loaded.error().message.find("hunter2"), std::string::npos) << loaded.error().message;
+        EXPECT_NE(loaded.error().message.find("_FILE"), std::string::npos) << loaded.error().message;
+    }
+}
+
 TEST(Config, MissingFlagValueIsAnError) {
     auto loaded = load_config(env_of({}), {"--max-workers"});
     ASSERT_FALSE(loaded);
