@@ -68,7 +68,8 @@ http_client::http_client(base_url where, client_params params, rate_limiter& lim
       params_(std::move(params)),
       limiter_(limiter),
       pool_(std::move(pool)),
-      breaker_(params_.breaker_failures, params_.breaker_cooldown) {
+      breaker_(params_.breaker_failures, params_.breaker_cooldown),
+      breaker_clock_([] { return steady_clock::now(); }) {
     jitter_ = [engine = std::minstd_rand(std::random_device{}())]() mutable {
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
     };
@@ -102,8 +103,8 @@ task<result<http_response>> http_client::send(http_request req, request_options 
             record(late, started);
             co_return late;
         }
-        const bool probe = breaker_.current(steady_clock::now()) == circuit_breaker::state::half_open;
-        if (!breaker_.allow(steady_clock::now())) {
+        const bool probe = breaker_.current(breaker_clock_()) == circuit_breaker::state::half_open;
+        if (!breaker_.allow(breaker_clock_())) {
             result<http_response> fast = make_error(
                 error_kind::unavailable, params_.name + " is failing (" +
                                              std::to_string(breaker_.consecutive_failures()) +
@@ -138,7 +139,7 @@ task<result<http_response>> http_client::send(http_request req, request_options 
         const bool cut_short = !outcome && (outcome.error().kind == error_kind::cancelled ||
                                             outcome.error().kind == error_kind::deadline);
         if (!outcome && outcome.error().transient() && outcome.error().kind != error_kind::http_429 && !cut_short) {
-            breaker_.record_failure(steady_clock::now());
+            breaker_.record_failure(breaker_clock_());
         } else if (!cut_short) {
             breaker_.record_success();
         } else if (probe) {
@@ -265,7 +266,7 @@ void http_client::record(const result<http_response>& outcome, steady_clock::tim
 client_stats http_client::stats() const {
     client_stats s = stats_;
     s.breaker_opened = breaker_.times_opened();
-    s.breaker_state = std::string(to_string(breaker_.current(steady_clock::now())));
+    s.breaker_state = std::string(to_string(breaker_.current(breaker_clock_())));
     s.consecutive_failures = breaker_.consecutive_failures();
     return s;
 }

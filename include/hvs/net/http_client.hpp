@@ -95,6 +95,8 @@ public:
 
     // Test hook: a source of numbers in [0, 1) for backoff jitter.
     void set_jitter_source(std::function<double()> source) { jitter_ = std::move(source); }
+    // Test hook: the clock the circuit breaker's cooldown is measured by (steady_clock::now).
+    void set_breaker_clock(std::function<steady_clock::time_point()> now) { breaker_clock_ = std::move(now); }
 
 private:
     http_client(base_url where, client_params params, rate_limiter& limiter, std::unique_ptr<connection_pool> pool);
@@ -112,6 +114,7 @@ private:
     std::unique_ptr<connection_pool> pool_;
     client_stats stats_;
     circuit_breaker breaker_;
+    std::function<steady_clock::time_point()> breaker_clock_;
     std::function<double()> jitter_;
     std::optional<steady_clock::time_point> deadline_;
 };

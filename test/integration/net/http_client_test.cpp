@@ -246,7 +246,10 @@ TEST_F(HttpClientTest, AnIdleConnectionClosedByTheServerIsNotUsedAgain) {
     params.retry.max_attempts = 1;
     auto c = client(params);
     ASSERT_TRUE(hvs::test::run_async(ioc_, c->send(get("/a"))));
-    hvs::test::run_async(ioc_, sleep_for(200ms));  // the server drops the idle connection meanwhile
+    // The server drops the idle connection: wait for that by the clock, not a fixed sleep.
+    const auto limit = steady_clock::now() + 5s;
+    while (server_->stats().connections_open > 0 && steady_clock::now() < limit) ioc_.run_one_for(20ms);
+    ASSERT_EQ(server_->stats().connections_open, 0u);
     auto second = hvs::test::run_async(ioc_, c->send(get("/b")));
     ASSERT_TRUE(second) << second.error().describe();
     EXPECT_EQ(server_->stats().connections_accepted, 2u);
@@ -327,10 +330,12 @@ TEST_F(HttpClientTest, ACancelledProbeDoesNotLeaveTheBreakerRefusingForGood) {
     params.breaker_failures = 1;
     params.breaker_cooldown = 50ms;
     auto c = client(params);
+    steady_clock::duration skew{};  // the breaker's clock runs ahead by this much: no sleeping
+    c->set_breaker_clock([&] { return steady_clock::now() + skew; });
     EXPECT_FALSE(hvs::test::run_async(ioc_, c->send(get("/"))));
     ASSERT_EQ(c->stats().breaker_state, "open");
     down = false;
-    hvs::test::run_async(ioc_, sleep_for(80ms));
+    skew += 80ms;  // past the cooldown
 
     // The probe goes out and is cancelled (a cycle deadline, a shutdown) before any answer.
     asio::cancellation_signal cancel;
@@ -363,6 +368,8 @@ TEST_F(HttpClientTest, ABreakerOpensAfterRepeatedFailuresAndProbesAfterTheCooldo
     params.breaker_failures = 3;
     params.breaker_cooldown = 200ms;
     auto c = client(params);
+    steady_clock::duration skew{};
+    c->set_breaker_clock([&] { return steady_clock::now() + skew; });
     for (int i = 0; i < 3; ++i) EXPECT_FALSE(hvs::test::run_async(ioc_, c->send(get("/"))));
     auto fast = hvs::test::run_async(ioc_, c->send(get("/")));
     ASSERT_FALSE(fast);
@@ -371,7 +378,8 @@ TEST_F(HttpClientTest, ABreakerOpensAfterRepeatedFailuresAndProbesAfterTheCooldo
     EXPECT_EQ(c->stats().breaker_state, "open");
 
     down = false;
-    hvs::test::run_async(ioc_, sleep_for(250ms));
+    EXPECT_EQ(c->stats().breaker_state, "open");  // still within the cooldown
+    skew += 250ms;
     auto probe = hvs::test::run_async(ioc_, c->send(get("/")));
     ASSERT_TRUE(probe) << probe.error().describe();
     EXPECT_EQ(c->stats().breaker_state, "closed");
