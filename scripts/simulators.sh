@@ -30,3 +30,30 @@ start_simulators() {
   export HULY_API_URL VIBE_API_URL LETTA_BASE_URL DB_PATH="$work/sync-state.db" STACKS_DIR="$work/stacks"
   mkdir -p "$STACKS_DIR"
 }
+
+# A free TCP port on loopback, for the daemon's ops server.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_first_cycle PORT: waits by the clock (at most 60 s) until the daemon whose ops server listens
+# on PORT has finished a cycle (/health shows last_cycle); exit 1 if it never does.
+wait_first_cycle() {
+  python3 - "$1" <<'PY'
+import json, sys, time, urllib.request
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    try:
+        health = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/health", timeout=2).read()
+        if json.loads(health).get("last_cycle"):
+            sys.exit(0)
+    except Exception:
+        pass
+    time.sleep(0.1)
+sys.exit(1)
+PY
+}
+
+# ops_get PORT PATH: the body of GET PATH from the daemon's ops server.
+ops_get() {
+  python3 -c 'import sys, urllib.request
+sys.stdout.buffer.write(urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}{sys.argv[2]}", timeout=5).read())' "$1" "$2"
+}

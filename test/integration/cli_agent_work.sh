@@ -53,27 +53,14 @@ tool = [t for t in call("GET", "/tools/?limit=1000") if t["name"] == "release_no
 call("PATCH", f"/agents/{agent['id']}/tools/attach/{tool['id']}")
 PY
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 LOG_LEVEL=info HEALTH_PORT=$port SYNC_INTERVAL=600000 "$bin" run >"$work/run.log" 2>&1 &
 daemon=$!
 trap 'kill "$daemon" 2>/dev/null || true; stop_simulators' EXIT
-# Scrape once the daemon's first cycle has ended (by the clock: at most 60 s).
-python3 - "$port" "$work" <<'PY' || { tail -20 "$work/run.log" >&2; fail "no cycle of the daemon"; }
-import json, sys, time, urllib.request
-port, out = sys.argv[1], sys.argv[2]
-get = lambda path: urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2).read()
-deadline = time.monotonic() + 60
-while time.monotonic() < deadline:
-    try:
-        if json.loads(get("/health")).get("last_cycle"):
-            open(out + "/metrics.txt", "wb").write(get("/metrics"))
-            open(out + "/history.json", "wb").write(get("/api/sync/history"))
-            sys.exit(0)
-    except Exception:
-        pass
-    time.sleep(0.1)
-sys.exit(1)
-PY
+# Scrape once the daemon's first cycle has ended.
+wait_first_cycle "$port" || { tail -20 "$work/run.log" >&2; fail "no cycle of the daemon"; }
+ops_get "$port" /metrics >"$work/metrics.txt"
+ops_get "$port" /api/sync/history >"$work/history.json"
 kill "$daemon"
 wait "$daemon" || true
 trap stop_simulators EXIT

@@ -12,7 +12,6 @@ bin=$1
 source "$(dirname "$0")/../../scripts/simulators.sh"
 export LOG_LEVEL=warning SYNC_INTERVAL=600000
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # health PORT -> "<http status> <health status>", or "down"
 health() {
   python3 - "$1" <<'PY'

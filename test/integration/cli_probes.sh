@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The daemon's probes as Kubernetes (or any supervisor) meets them, with the real binary:
 #  1. /ready and /readyz answer 503 until the first cycle has finished (Huly answers its first
-#     request 4 s late), then 200; /livez answers 200 from the start.
+#     request 20 s late), then 200; /livez answers 200 from the start.
 #  2. SIGTERM while a cycle drains: /ready answers 503 "shutting down" while /livez still answers,
 #     then the process exits 0.
 #  3. Huly down: /livez 200 throughout, /ready 200 once the first (failed) cycle finished, /health
@@ -14,7 +14,6 @@ bin=$1
 source "$(dirname "$0")/../../scripts/simulators.sh"
 export LOG_LEVEL=warning SYNC_INTERVAL=600000 HEALTH_HOST=127.0.0.1
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # probe PORT PATH [FIELD...] -> "<http status> <field values...>", or "down"
 probe() {
   python3 - "$@" <<'PY'
@@ -77,8 +76,9 @@ port=$(free_port)
 pid=""
 trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; stop_simulators' EXIT
 
-# 1. The first cycle waits 4 s for Huly's first answer.
-fault "$HULY_API_URL" "*" 4000 1
+# 1. The first cycle waits 20 s for Huly's first answer (long enough for a loaded machine to start the
+#    daemon and ask /ready first; the request timeout is 30 s).
+fault "$HULY_API_URL" "*" 20000 1
 HEALTH_PORT=$port "$bin" run >"$work/run.log" 2>&1 &
 pid=$!
 wait_probe 20 "200 true" "$port" /livez live || fail "/livez did not answer"
@@ -88,13 +88,13 @@ readyz=$(probe "$port" /readyz ready)
 [[ $(probe "$port" /health last_cycle) == "200 null" ]] || fail "the first cycle ended before /ready was asked"
 [[ $ready == '503 false "the first sync cycle has not finished yet"' ]] || fail "/ready before the first cycle: $ready"
 [[ $readyz == "503 false" ]] || fail "/readyz before the first cycle: $readyz"
-wait_probe 30 "200 true" "$port" /ready ready || fail "/ready after the first cycle"
+wait_probe 60 "200 true" "$port" /ready ready || fail "/ready after the first cycle"
 [[ $(probe "$port" /readyz ready) == "200 true" ]] || fail "/readyz after the first cycle"
 [[ $(probe "$port" /health last_cycle.outcome) == '200 "ok"' ]] || fail "the first cycle: $(probe "$port" /health last_cycle)"
 echo "readiness: 503 until the first cycle finished, 200 after; /livez 200 from the start"
 
 # 2. A second cycle stalls on Vibe; SIGTERM: it drains while /ready says 503 and /livez 200.
-fault "$VIBE_API_URL" "*" 3000 100000
+fault "$VIBE_API_URL" "*" 12000 100000  # each Vibe answer 12 s late: a drain long enough to probe
 [[ $(python3 -c "import urllib.request as u; print(u.urlopen(u.Request('http://127.0.0.1:$port/api/sync', method='POST'), timeout=5).status)") == 202 ]] ||
   fail "POST /api/sync"
 wait_probe 20 "200 true" "$port" /health cycle_running || fail "the second cycle did not start"

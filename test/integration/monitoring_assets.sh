@@ -20,27 +20,14 @@ projects = [{"identifier": "MON", "name": "Monitored", "description": "",
 json.dump({"huly": {"projects": projects}}, open(sys.argv[1], "w"))
 PY
 start_simulators "$bin" --seed "$work/seed.json"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 LOG_LEVEL=warning HEALTH_PORT=$port SYNC_INTERVAL=600000 "$bin" run >"$work/run.log" 2>&1 &
 daemon=$!
 trap 'kill "$daemon" 2>/dev/null; stop_simulators' EXIT
 
-# Scrape once the first cycle has ended (by the clock: at most 60 s).
-python3 - "$port" "$work/metrics.txt" <<'PY' || { tail -20 "$work/run.log" >&2; fail "no /metrics after a cycle"; }
-import json, sys, time, urllib.request
-port, out = sys.argv[1], sys.argv[2]
-deadline = time.monotonic() + 60
-while time.monotonic() < deadline:
-    try:
-        health = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).read())
-        if health.get("last_cycle"):
-            open(out, "wb").write(urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read())
-            sys.exit(0)
-    except Exception:
-        pass
-    time.sleep(0.1)
-sys.exit(1)
-PY
+# Scrape once the first cycle has ended.
+wait_first_cycle "$port" || { tail -20 "$work/run.log" >&2; fail "no /metrics after a cycle"; }
+ops_get "$port" /metrics >"$work/metrics.txt"
 promtool check metrics <"$work/metrics.txt" || fail "promtool check metrics: $(promtool check metrics <"$work/metrics.txt" 2>&1 | head -5)"
 
 python3 - "$work/metrics.txt" "$assets/alerts.yml" "$assets/grafana-dashboard.json" <<'PY'

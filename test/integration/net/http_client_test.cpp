@@ -306,8 +306,11 @@ TEST_F(HttpClientTest, TheLimiterPacesRequests) {
         co_return done;
     }(**c));
     EXPECT_EQ(ok, 11);
-    EXPECT_GE(steady_clock::now() - started, 195ms);  // 10 waits of 20 ms after the first token
-    EXPECT_EQ(paced.stats().waits, 10u);
+    // 10 tokens of 20 ms after the first. How many requests had to wait for theirs depends on how
+    // long each took (on a loaded machine one can outlast a token's interval), so only the lower
+    // bound on the elapsed time is a property of the limiter.
+    EXPECT_GE(steady_clock::now() - started, 195ms);
+    EXPECT_LE(paced.stats().waits, 10u);
 }
 
 }  // namespace
