@@ -10,6 +10,7 @@ std::string_view to_string(error_kind kind) noexcept {
     case error_kind::connect: return "connect";
     case error_kind::tls: return "tls";
     case error_kind::timeout: return "timeout";
+    case error_kind::deadline: return "deadline";
     case error_kind::unavailable: return "unavailable";
     case error_kind::cancelled: return "cancelled";
     case error_kind::closed: return "closed";

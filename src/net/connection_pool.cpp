@@ -86,6 +86,7 @@ connection_pool::connection_pool(executor ex, origin where, pool_params params, 
       tls_(std::move(tls)),
       verify_host_(verify_host) {
     params_.max_connections = std::max(1u, params_.max_connections);
+    if (!params_.resolve) params_.resolve = system_resolve();
 }
 
 connection_pool::~connection_pool() { close_idle(); }
@@ -172,16 +173,19 @@ task<result<std::unique_ptr<connection>>> connection_pool::open(steady_clock::ti
     auto conn = origin_.tls() ? std::make_unique<connection>(executor_, *tls_) : std::make_unique<connection>(executor_);
     const std::string where = origin_.to_string();
 
-    tcp::resolver resolver(executor_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(origin_.host, std::to_string(origin_.port), use_nothrow);
-    if (rec) {
-        if (rec == boost::asio::error::operation_aborted) co_return make_error(error_kind::cancelled, "cancelled resolving " + where);
-        co_return make_error(error_kind::resolve, "cannot resolve " + where + ": " + rec.message());
+    // Bounded like the connect: a resolver that never answers must not hold the request.
+    const std::string port = std::to_string(origin_.port);
+    auto endpoints = co_await resolve_until(params_.resolve, origin_.host, port, deadline);
+    if (!endpoints) {
+        error e = endpoints.error();
+        if (e.kind == error_kind::timeout) e.message = "timed out resolving " + where;
+        if (e.kind == error_kind::resolve) e.message = "cannot resolve " + where + ": " + e.message;
+        co_return e;
     }
 
     auto& stream = conn->tcp();
     stream.expires_at(deadline);
-    auto [cec, endpoint] = co_await stream.async_connect(endpoints, use_nothrow);
+    auto [cec, endpoint] = co_await stream.async_connect(*endpoints, use_nothrow);
     if (cec) {
         if (cec == beast::error::timeout) co_return make_error(error_kind::timeout, "timed out connecting to " + where);
         if (cec == boost::asio::error::operation_aborted) co_return make_error(error_kind::cancelled, "cancelled connecting to " + where);

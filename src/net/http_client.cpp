@@ -68,7 +68,8 @@ http_client::http_client(base_url where, client_params params, rate_limiter& lim
       params_(std::move(params)),
       limiter_(limiter),
       pool_(std::move(pool)),
-      breaker_(params_.breaker_failures, params_.breaker_cooldown) {
+      breaker_(params_.breaker_failures, params_.breaker_cooldown),
+      breaker_clock_([] { return steady_clock::now(); }) {
     jitter_ = [engine = std::minstd_rand(std::random_device{}())]() mutable {
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
     };
@@ -83,18 +84,27 @@ task<result<http_response>> http_client::send(http_request req, request_options 
 
     const auto started = steady_clock::now();
     const auto timeout = options.timeout.count() > 0 ? options.timeout : params_.timeout;
+    const auto deadline = earliest(options.deadline, deadline_);
+    const std::string what = params_.name + " " + std::string(req.method_string()) + " " + std::string(req.target());
     ++stats_.requests;
     unsigned attempts = 0;
     bool retried_stale = false;
 
     for (;;) {
-        if (auto token = co_await limiter_.acquire(); !token) {
-            result<http_response> cancelled = token.error();
-            record(cancelled, started);
-            co_return cancelled;
+        if (auto token = co_await limiter_.acquire(deadline); !token) {
+            result<http_response> stopped = token.error();
+            if (token.error().kind == error_kind::deadline) stopped = deadline_passed(what, "waiting for the rate limiter");
+            record(stopped, started);
+            co_return stopped;
         }
-        const bool probe = breaker_.current(steady_clock::now()) == circuit_breaker::state::half_open;
-        if (!breaker_.allow(steady_clock::now())) {
+        const auto bound = clip_to_deadline(steady_clock::now(), deadline, timeout);
+        if (!bound) {
+            result<http_response> late = deadline_passed(what, "before attempt " + std::to_string(attempts + 1));
+            record(late, started);
+            co_return late;
+        }
+        const bool probe = breaker_.current(breaker_clock_()) == circuit_breaker::state::half_open;
+        if (!breaker_.allow(breaker_clock_())) {
             result<http_response> fast = make_error(
                 error_kind::unavailable, params_.name + " is failing (" +
                                              std::to_string(breaker_.consecutive_failures()) +
@@ -105,9 +115,13 @@ task<result<http_response>> http_client::send(http_request req, request_options 
         ++attempts;
         ++stats_.attempts;
         bool stale = false;
-        auto attempt_deadline = steady_clock::now() + timeout;
-        if (deadline_) attempt_deadline = std::min(attempt_deadline, *deadline_);
-        result<http_response> outcome = co_await attempt(req, attempt_deadline, stale);
+        result<http_response> outcome = co_await attempt(req, bound->until, stale);
+        // An attempt the deadline cut short (in its resolve, connect or exchange) ran out of the
+        // request's time, not of its own.
+        if (!outcome && bound->by_deadline && outcome.error().kind == error_kind::timeout) {
+            outcome = deadline_passed(what, "during attempt " + std::to_string(attempts) + " (" +
+                                                outcome.error().message + ")");
+        }
 
         // A keep-alive connection the server had already closed: send again at once on a new one.
         if (!outcome && stale && options.idempotent && !retried_stale) {
@@ -121,9 +135,12 @@ task<result<http_response>> http_client::send(http_request req, request_options 
             if (outcome->result_int() >= 300) outcome = status_error(req, *outcome);
         }
         // The breaker counts what says "the upstream is down": transport failures and 5xx.
-        if (!outcome && outcome.error().transient() && outcome.error().kind != error_kind::http_429) {
-            breaker_.record_failure(steady_clock::now());
-        } else if (outcome || outcome.error().kind != error_kind::cancelled) {
+        // A deadline cut the attempt short: it says nothing either way (like a cancellation).
+        const bool cut_short = !outcome && (outcome.error().kind == error_kind::cancelled ||
+                                            outcome.error().kind == error_kind::deadline);
+        if (!outcome && outcome.error().transient() && outcome.error().kind != error_kind::http_429 && !cut_short) {
+            breaker_.record_failure(breaker_clock_());
+        } else if (!cut_short) {
             breaker_.record_success();
         } else if (probe) {
             breaker_.release_probe();
@@ -134,7 +151,7 @@ task<result<http_response>> http_client::send(http_request req, request_options 
             if (failure.retry_after.count() > 0) limiter_.pause_for(std::min(failure.retry_after, params_.retry.max_retry_after));
             if (should_retry(params_.retry, attempts, failure, options.idempotent)) {
                 auto delay = std::max(backoff_delay(params_.retry, attempts, jitter_()), failure.retry_after);
-                if (auto refused = refuse_wait(failure, delay)) {
+                if (auto refused = refuse_wait(failure, delay, deadline)) {
                     outcome = std::move(*refused);
                     record(outcome, started);
                     co_return outcome;
@@ -214,14 +231,16 @@ error http_client::status_error(const http_request& req, const http_response& re
     return e;
 }
 
-std::optional<error> http_client::refuse_wait(const error& failure, milliseconds delay) const {
+std::optional<error> http_client::refuse_wait(const error& failure, milliseconds delay,
+                                              std::optional<steady_clock::time_point> deadline) const {
     std::optional<milliseconds> left;
-    if (deadline_) left = std::chrono::duration_cast<milliseconds>(*deadline_ - steady_clock::now());
+    if (deadline) left = std::chrono::duration_cast<milliseconds>(*deadline - steady_clock::now());
     auto why = wait_refusal(params_.retry, delay, left);
     if (!why) return std::nullopt;
     error e = failure;
-    e.kind = failure.kind == error_kind::http_429 ? error_kind::http_429 : error_kind::timeout;
     const bool rate_limited = failure.kind == error_kind::http_429;
+    const bool past_deadline = left && delay >= *left;
+    if (!rate_limited) e.kind = past_deadline ? error_kind::deadline : error_kind::timeout;
     e.message = failure.message + (rate_limited ? " (rate-limited, Retry-After " : " (retry in ") +
                 std::to_string(delay.count() / 1000) + " s); " + *why;
     return e;
@@ -247,7 +266,7 @@ void http_client::record(const result<http_response>& outcome, steady_clock::tim
 client_stats http_client::stats() const {
     client_stats s = stats_;
     s.breaker_opened = breaker_.times_opened();
-    s.breaker_state = std::string(to_string(breaker_.current(steady_clock::now())));
+    s.breaker_state = std::string(to_string(breaker_.current(breaker_clock_())));
     s.consecutive_failures = breaker_.consecutive_failures();
     return s;
 }

@@ -20,6 +20,7 @@ milliseconds backoff_delay(const retry_policy& policy, unsigned retry, double un
 bool should_retry(const retry_policy& policy, unsigned attempts_made, const error& failure, bool safe_to_repeat) {
     if (attempts_made >= policy.max_attempts || !failure.transient()) return false;
     if (failure.kind == error_kind::unavailable) return false;  // the breaker decides when to try again
+    if (failure.kind == error_kind::deadline) return false;     // no time is left for another attempt
     // These prove the upstream never processed the request, so even a create may be sent again.
     bool not_processed = failure.kind == error_kind::resolve || failure.kind == error_kind::connect ||
                          failure.kind == error_kind::http_429;
@@ -40,7 +41,7 @@ std::optional<std::string> wait_refusal(const retry_policy& policy, milliseconds
                                         std::optional<milliseconds> left) {
     if (left && delay >= *left) {
         return "the next attempt is " + seconds_text(delay) + " away, more than the " +
-               seconds_text(std::max(*left, milliseconds{0})) + " left of the cycle; not waiting";
+               seconds_text(std::max(*left, milliseconds{0})) + " left before the deadline; not waiting";
     }
     if (delay > policy.max_retry_after) {
         return "the next attempt is " + seconds_text(delay) + " away, more than the longest wait allowed (" +

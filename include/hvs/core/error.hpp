@@ -15,7 +15,9 @@ enum class error_kind {
     resolve,       // host name did not resolve
     connect,       // TCP connect refused or failed
     tls,           // handshake or certificate verification failed
-    timeout,       // our own deadline passed
+    timeout,       // one attempt (or its connect, resolve, pool wait) ran out of its own time limit
+    deadline,      // the request's single deadline (or its cycle's) passed: not retried within the
+                   // request, as no time is left for it; the next cycle may succeed
     unavailable,   // the upstream's circuit breaker is open: failing fast until its next probe
     cancelled,     // the caller (cycle deadline, shutdown) cancelled the operation
     closed,        // the peer closed or reset the connection mid-exchange
@@ -38,6 +40,7 @@ enum class error_kind {
     case error_kind::resolve:
     case error_kind::connect:
     case error_kind::timeout:
+    case error_kind::deadline:
     case error_kind::unavailable:
     case error_kind::closed:
     case error_kind::http_429:

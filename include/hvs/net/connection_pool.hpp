@@ -3,6 +3,7 @@
 // busy, idle connections expire, and a connection marked broken is closed, never reused.
 
 #include "hvs/net/async.hpp"
+#include "hvs/net/resolve.hpp"
 #include "hvs/net/url.hpp"
 
 #include <boost/asio/ssl/context.hpp>
@@ -24,6 +25,7 @@ namespace beast = boost::beast;
 struct pool_params {
     unsigned max_connections = 8;
     milliseconds idle_timeout{30'000};
+    resolve_step resolve;          // empty: the system resolver; bounded by each connect's deadline
 };
 
 struct pool_stats {
@@ -97,8 +99,9 @@ public:
     connection_pool& operator=(const connection_pool&) = delete;
     ~connection_pool();
 
-    // An idle connection, a new one, or the next one released; fails with timeout at `deadline`,
-    // cancelled on cancellation, or the connect/TLS error.
+    // An idle connection, a new one, or the next one released; fails with timeout at `deadline`
+    // (which bounds the name resolution, the connect and the TLS handshake alike), cancelled on
+    // cancellation, or the resolve/connect/TLS error.
     task<result<pooled_connection>> acquire(steady_clock::time_point deadline);
 
     // Closes idle connections that have been idle longer than the idle timeout.

@@ -8,6 +8,7 @@
 #include "hvs/net/async.hpp"
 #include "hvs/net/circuit_breaker.hpp"
 #include "hvs/net/connection_pool.hpp"
+#include "hvs/net/deadline.hpp"
 #include "hvs/net/rate_limiter.hpp"
 #include "hvs/net/retry_policy.hpp"
 #include "hvs/net/tls.hpp"
@@ -46,7 +47,11 @@ struct client_params {
 
 struct request_options {
     bool idempotent = true;                 // safe to send again after a transient failure
-    milliseconds timeout{0};                // 0 = the client's default
+    milliseconds timeout{0};                // one attempt; 0 = the client's default
+    // The request's one deadline: the limiter's wait, every attempt (resolve and connect included)
+    // and every backoff end by it, and no attempt starts after it; running out is
+    // error_kind::deadline. The client's cycle deadline (set_deadline) applies too, the earlier first.
+    std::optional<steady_clock::time_point> deadline{};
 };
 
 struct client_stats {
@@ -83,12 +88,15 @@ public:
     [[nodiscard]] pool_stats pool() const { return pool_->stats(); }
     [[nodiscard]] limiter_stats limiter() const { return limiter_.stats(); }
     void sweep_idle() { pool_->sweep(); }
-    // Until cleared, no attempt or wait outlives `until` (the running cycle's deadline): a
-    // Retry-After that asks for longer ends the call at once as rate-limited.
+    // Until cleared, every request's deadline is at most `until` (the running cycle's deadline):
+    // no attempt or wait outlives it, and a Retry-After that asks for longer ends the call at once
+    // as rate-limited.
     void set_deadline(std::optional<steady_clock::time_point> until) { deadline_ = until; }
 
     // Test hook: a source of numbers in [0, 1) for backoff jitter.
     void set_jitter_source(std::function<double()> source) { jitter_ = std::move(source); }
+    // Test hook: the clock the circuit breaker's cooldown is measured by (steady_clock::now).
+    void set_breaker_clock(std::function<steady_clock::time_point()> now) { breaker_clock_ = std::move(now); }
 
 private:
     http_client(base_url where, client_params params, rate_limiter& limiter, std::unique_ptr<connection_pool> pool);
@@ -96,7 +104,8 @@ private:
     task<result<http_response>> attempt(const http_request& req, steady_clock::time_point deadline, bool& stale);
     error status_error(const http_request& req, const http_response& res) const;
     // The error ending the call instead of waiting `delay`, when the wait is not allowed.
-    std::optional<error> refuse_wait(const error& failure, milliseconds delay) const;
+    std::optional<error> refuse_wait(const error& failure, milliseconds delay,
+                                     std::optional<steady_clock::time_point> deadline) const;
     void record(const result<http_response>& outcome, steady_clock::time_point started);
 
     base_url where_;
@@ -105,6 +114,7 @@ private:
     std::unique_ptr<connection_pool> pool_;
     client_stats stats_;
     circuit_breaker breaker_;
+    std::function<steady_clock::time_point()> breaker_clock_;
     std::function<double()> jitter_;
     std::optional<steady_clock::time_point> deadline_;
 };

@@ -6,6 +6,7 @@
 #include "hvs/net/token_bucket.hpp"
 
 #include <cstdint>
+#include <optional>
 
 namespace hvs::net {
 
@@ -23,8 +24,9 @@ public:
     // rate <= 0: unlimited.
     rate_limiter(double rate, double burst);
 
-    // Waits for a token; error_kind::cancelled if the caller is cancelled while waiting.
-    task<result<void>> acquire();
+    // Waits for a token; error_kind::cancelled if the caller is cancelled while waiting, and
+    // error_kind::deadline at once (the token given back) when it would come after `until`.
+    task<result<void>> acquire(std::optional<steady_clock::time_point> until = std::nullopt);
     // No token is issued for `delay` from now (an upstream's Retry-After).
     void pause_for(milliseconds delay);
 

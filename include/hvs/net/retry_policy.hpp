@@ -22,7 +22,7 @@ struct retry_policy {
 
 // Why a wait of `delay` before the next attempt is not allowed (nullopt when it is): longer than
 // the policy's cap, or than `left` of the caller's deadline (nullopt: none), e.g. "the next attempt
-// is 3600.0 s away, more than the 2.9 s left of the cycle; not waiting".
+// is 3600.0 s away, more than the 2.9 s left before the deadline; not waiting".
 [[nodiscard]] std::optional<std::string> wait_refusal(const retry_policy& policy, milliseconds delay,
                                                       std::optional<milliseconds> left);
 

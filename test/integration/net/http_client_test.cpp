@@ -246,7 +246,10 @@ TEST_F(HttpClientTest, AnIdleConnectionClosedByTheServerIsNotUsedAgain) {
     params.retry.max_attempts = 1;
     auto c = client(params);
     ASSERT_TRUE(hvs::test::run_async(ioc_, c->send(get("/a"))));
-    hvs::test::run_async(ioc_, sleep_for(200ms));  // the server drops the idle connection meanwhile
+    // The server drops the idle connection: wait for that by the clock, not a fixed sleep.
+    const auto limit = steady_clock::now() + 5s;
+    while (server_->stats().connections_open > 0 && steady_clock::now() < limit) ioc_.run_one_for(20ms);
+    ASSERT_EQ(server_->stats().connections_open, 0u);
     auto second = hvs::test::run_async(ioc_, c->send(get("/b")));
     ASSERT_TRUE(second) << second.error().describe();
     EXPECT_EQ(server_->stats().connections_accepted, 2u);
@@ -330,10 +333,12 @@ TEST_F(HttpClientTest, ACancelledProbeDoesNotLeaveTheBreakerRefusingForGood) {
     params.breaker_failures = 1;
     params.breaker_cooldown = 50ms;
     auto c = client(params);
+    steady_clock::duration skew{};  // the breaker's clock runs ahead by this much: no sleeping
+    c->set_breaker_clock([&] { return steady_clock::now() + skew; });
     EXPECT_FALSE(hvs::test::run_async(ioc_, c->send(get("/"))));
     ASSERT_EQ(c->stats().breaker_state, "open");
     down = false;
-    hvs::test::run_async(ioc_, sleep_for(80ms));
+    skew += 80ms;  // past the cooldown
 
     // The probe goes out and is cancelled (a cycle deadline, a shutdown) before any answer.
     asio::cancellation_signal cancel;
@@ -366,6 +371,8 @@ TEST_F(HttpClientTest, ABreakerOpensAfterRepeatedFailuresAndProbesAfterTheCooldo
     params.breaker_failures = 3;
     params.breaker_cooldown = 200ms;
     auto c = client(params);
+    steady_clock::duration skew{};
+    c->set_breaker_clock([&] { return steady_clock::now() + skew; });
     for (int i = 0; i < 3; ++i) EXPECT_FALSE(hvs::test::run_async(ioc_, c->send(get("/"))));
     auto fast = hvs::test::run_async(ioc_, c->send(get("/")));
     ASSERT_FALSE(fast);
@@ -374,7 +381,8 @@ TEST_F(HttpClientTest, ABreakerOpensAfterRepeatedFailuresAndProbesAfterTheCooldo
     EXPECT_EQ(c->stats().breaker_state, "open");
 
     down = false;
-    hvs::test::run_async(ioc_, sleep_for(250ms));
+    EXPECT_EQ(c->stats().breaker_state, "open");  // still within the cooldown
+    skew += 250ms;
     auto probe = hvs::test::run_async(ioc_, c->send(get("/")));
     ASSERT_TRUE(probe) << probe.error().describe();
     EXPECT_EQ(c->stats().breaker_state, "closed");
@@ -422,6 +430,133 @@ TEST_F(HttpClientTest, WaitersQueuedBeforeARetryAfterAreSpacedAfterItNotReleased
         if (arrivals[i] - arrivals[i - 1] < 30ms) ++close_pairs;
     }
     EXPECT_EQ(close_pairs, 0);
+}
+
+}  // namespace
+}  // namespace hvs::net
+
+namespace hvs::net {
+namespace {
+
+// A request has one deadline: attempts that time out are retried only while it lasts, the attempt
+// running at the deadline is cut there, and no attempt starts after it.
+class RequestDeadlineTest : public HttpClientTest {
+protected:
+    // A server that reads each request and never answers; it notes when each one arrived.
+    void serve_silence() {
+        serve([this](server_request) -> task<std::optional<server_response>> {
+            arrivals_.push_back(steady_clock::now());
+            asio::steady_timer forever(co_await asio::this_coro::executor, std::chrono::hours(1));
+            co_await forever.async_wait(use_nothrow);
+            co_return std::nullopt;
+        });
+    }
+
+    // Four attempts of 300 ms each would take 1.2 s.
+    std::unique_ptr<http_client> patient_client() {
+        client_params params;
+        params.timeout = 300ms;
+        params.retry.max_attempts = 4;
+        auto c = client(params);
+        c->set_jitter_source([] { return 0.0; });
+        return c;
+    }
+
+    // Runs the loop until the server has seen `count` requests or the clock says it will not.
+    void until_server_saw(std::size_t count) {
+        const auto limit = steady_clock::now() + 2s;
+        while (arrivals_.size() < count && steady_clock::now() < limit) ioc_.run_one_for(50ms);
+    }
+
+    std::vector<steady_clock::time_point> arrivals_;
+};
+
+TEST_F(RequestDeadlineTest, ARequestDeadlineShorterThanItsAttemptsEndsItAtTheDeadline) {
+    serve_silence();
+    auto c = patient_client();
+    const auto started = steady_clock::now();
+    request_options options;
+    options.deadline = started + 700ms;
+    auto res = hvs::test::run_async(ioc_, c->send(get("/silent"), options));
+    const auto took = steady_clock::now() - started;
+    ASSERT_FALSE(res);
+    EXPECT_EQ(res.error().kind, error_kind::deadline) << res.error().describe();
+    EXPECT_GE(took, 690ms);
+    EXPECT_LE(took, 700ms + 1500ms);  // a generous margin for a busy machine
+    const auto attempts = c->stats().attempts;
+    EXPECT_GE(attempts, 1u);
+    EXPECT_LE(attempts, 3u);          // the fourth would have started after the deadline
+    until_server_saw(attempts);
+    EXPECT_EQ(arrivals_.size(), attempts);
+    for (auto arrival : arrivals_) EXPECT_LT(arrival, *options.deadline + 200ms);
+    EXPECT_EQ(c->stats().errors["deadline"], 1u);
+    EXPECT_LE(c->stats().consecutive_failures, attempts);
+}
+
+TEST_F(RequestDeadlineTest, TheCycleDeadlineReachesTheRequest) {
+    serve_silence();
+    auto c = patient_client();
+    const auto started = steady_clock::now();
+    c->set_deadline(started + 450ms);
+    auto res = hvs::test::run_async(ioc_, c->send(get("/silent")));
+    const auto took = steady_clock::now() - started;
+    ASSERT_FALSE(res);
+    EXPECT_EQ(res.error().kind, error_kind::deadline) << res.error().describe();
+    EXPECT_LE(took, 450ms + 1500ms);
+    EXPECT_LE(c->stats().attempts, 2u);
+    until_server_saw(c->stats().attempts);
+    EXPECT_EQ(arrivals_.size(), c->stats().attempts);
+}
+
+TEST_F(RequestDeadlineTest, ADeadlineAlreadyPastStartsNoAttempt) {
+    serve_silence();
+    auto c = patient_client();
+    request_options options;
+    options.deadline = steady_clock::now() - 1ms;
+    auto res = hvs::test::run_async(ioc_, c->send(get("/late"), options));
+    ASSERT_FALSE(res);
+    EXPECT_EQ(res.error().kind, error_kind::deadline);
+    EXPECT_EQ(c->stats().attempts, 0u);
+    EXPECT_EQ(server_->stats().connections_accepted, 0u);
+}
+
+// A name resolution that never answers (a hung getaddrinfo ignores cancellation) through the pool.
+task<result<resolved_endpoints>> resolver_that_never_answers(std::string, std::string) {
+    asio::steady_timer forever(co_await asio::this_coro::executor, steady_clock::time_point::max());
+    co_await forever.async_wait(use_nothrow);
+    co_return make_error(error_kind::resolve, "unreachable");
+}
+
+TEST_F(RequestDeadlineTest, AHungResolverIsBoundedByTheAttemptTimeout) {
+    client_params params;
+    params.timeout = 150ms;
+    params.retry.max_attempts = 1;
+    params.pool.resolve = resolver_that_never_answers;
+    port_ = 8080;  // nothing listens: the name never resolves
+    auto c = client(params, "http", "stuck.invalid");
+    const auto started = steady_clock::now();
+    auto res = hvs::test::run_async(ioc_, c->send(get("/")));
+    ASSERT_FALSE(res);
+    EXPECT_EQ(res.error().kind, error_kind::timeout) << res.error().describe();
+    EXPECT_NE(res.error().message.find("timed out resolving"), std::string::npos) << res.error().message;
+    EXPECT_LT(steady_clock::now() - started, 3s);
+}
+
+TEST_F(RequestDeadlineTest, AHungResolverIsBoundedByTheRequestDeadline) {
+    client_params params;
+    params.timeout = 30s;
+    params.retry.max_attempts = 4;
+    params.pool.resolve = resolver_that_never_answers;
+    port_ = 8080;  // nothing listens: the name never resolves
+    auto c = client(params, "http", "stuck.invalid");
+    const auto started = steady_clock::now();
+    request_options options;
+    options.deadline = started + 200ms;
+    auto res = hvs::test::run_async(ioc_, c->send(get("/"), options));
+    ASSERT_FALSE(res);
+    EXPECT_EQ(res.error().kind, error_kind::deadline) << res.error().describe();
+    EXPECT_LT(steady_clock::now() - started, 3s);
+    EXPECT_EQ(c->stats().attempts, 1u);
 }
 
 }  // namespace

@@ -6,7 +6,8 @@ namespace hvs {
 namespace {
 
 TEST(Error, TransientKindsAreTheOnesWorthRetrying) {
-    for (auto kind : {error_kind::resolve, error_kind::connect, error_kind::timeout, error_kind::unavailable,
+    for (auto kind : {error_kind::resolve, error_kind::connect, error_kind::timeout, error_kind::deadline,
+                      error_kind::unavailable,
                       error_kind::closed,
                       error_kind::http_429, error_kind::http_5xx}) {
         EXPECT_TRUE(is_transient(kind)) << to_string(kind);

@@ -60,7 +60,7 @@ TEST(WaitRefusal, AWaitBeyondTheCapOrTheDeadlineIsRefusedNamingBoth) {
     EXPECT_FALSE(wait_refusal(policy, 2s, std::nullopt));
     EXPECT_FALSE(wait_refusal(policy, 2s, 3s));
     EXPECT_EQ(wait_refusal(policy, 3600s, 2900ms),
-              "the next attempt is 3600.0 s away, more than the 2.9 s left of the cycle; not waiting");
+              "the next attempt is 3600.0 s away, more than the 2.9 s left before the deadline; not waiting");
     EXPECT_EQ(wait_refusal(policy, 3600s, std::nullopt),
               "the next attempt is 3600.0 s away, more than the longest wait allowed (300.0 s); not waiting");
     EXPECT_TRUE(wait_refusal(policy, 1s, -5ms));  // the deadline already passed
