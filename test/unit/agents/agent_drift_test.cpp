@@ -31,7 +31,7 @@ TEST(AgentDrift, LettaManagedExtrasAreNoDrift) {
 
 TEST(AgentDrift, JsonCarriesCountsNamesAndStatus) {
     agent_listing listing;
-    listing.control = {"agent-c", "Huly-PM-Control", {}, {}, "", {}};
+    listing.control = {"agent-c", "Huly-PM-Control", {}, {}, "", {}, {}};
     listing.control_tools = {query, ops};
     listing.agents.push_back(compare_agent_tools("WEB", {"agent-1", "Huly - Web"}, {query, ops}, {query, stale}));
     agent_drift gone;
