@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The daemon's probes as Kubernetes (or any supervisor) meets them, with the real binary:
 #  1. /ready and /readyz answer 503 until the first cycle has finished (Huly answers its first
-#     request 20 s late), then 200; /livez answers 200 from the start.
+#     request 20 s late), then 200; /livez answers 200 from the start. The API is strict: an
+#     unknown project is 404, a malformed query value 400.
 #  2. SIGTERM while a cycle drains: /ready answers 503 "shutting down" while /livez still answers,
 #     then the process exits 0.
 #  3. Huly down: /livez 200 throughout, /ready 200 once the first (failed) cycle finished, /health
@@ -31,6 +32,15 @@ def at(doc, dotted):
         doc = doc.get(key) if isinstance(doc, dict) else None
     return doc
 print(code, *[json.dumps(at(doc, f)) for f in fields])
+PY
+}
+post_code() {  # PORT TARGET -> the status of POST TARGET
+  python3 - "$@" <<'PY'
+import sys, urllib.request, urllib.error
+try:
+    print(urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}{sys.argv[2]}", method="POST"), timeout=5).status)
+except urllib.error.HTTPError as e:
+    print(e.code)
 PY
 }
 # Waits by the clock until `probe PORT PATH FIELDS...` matches PATTERN.
@@ -93,10 +103,14 @@ wait_probe 60 "200 true" "$port" /ready ready || fail "/ready after the first cy
 [[ $(probe "$port" /health last_cycle.outcome) == '200 "ok"' ]] || fail "the first cycle: $(probe "$port" /health last_cycle)"
 echo "readiness: 503 until the first cycle finished, 200 after; /livez 200 from the start"
 
+# Strict API of the daemon: an unknown project is 404, a malformed value 400.
+[[ $(post_code "$port" "/api/sync?project=NOPE") == 404 ]] || fail "POST /api/sync?project=NOPE was not 404"
+[[ $(probe "$port" "/api/sync/history?limit=5abc") == 400 ]] || fail "history?limit=5abc was not 400"
+[[ $(probe "$port" "/api/sync/history?limit=5") == 200 ]] || fail "history?limit=5 was not 200"
+
 # 2. A second cycle stalls on Vibe; SIGTERM: it drains while /ready says 503 and /livez 200.
 fault "$VIBE_API_URL" "*" 12000 100000  # each Vibe answer 12 s late: a drain long enough to probe
-[[ $(python3 -c "import urllib.request as u; print(u.urlopen(u.Request('http://127.0.0.1:$port/api/sync', method='POST'), timeout=5).status)") == 202 ]] ||
-  fail "POST /api/sync"
+[[ $(post_code "$port" /api/sync) == 202 ]] || fail "POST /api/sync"
 wait_probe 20 "200 true" "$port" /health cycle_running || fail "the second cycle did not start"
 kill -TERM "$pid"
 wait_probe 10 '503 false "shutting down: the last cycle is draining"' "$port" /ready ready reason ||
