@@ -56,9 +56,9 @@ scheduler::scheduler(runtime& rt, std::chrono::milliseconds interval, std::chron
 net::task<int> scheduler::run() {
     log::logger lg("scheduler");
     int last = 0;
-    while (!stopping_) {
+    while (!status_.stopping) {
         cycle_options options = rt_.cycle_settings();
-        options.stop_requested = &stopping_;
+        options.stop_requested = &status_.stopping;
         options.only_project = std::exchange(only_project_, std::nullopt);
         triggered_ = false;
         status_.running = true;
@@ -75,7 +75,7 @@ net::task<int> scheduler::run() {
                           << " tasks created, " << outcome.record.tasks_updated << " updated, "
                           << outcome.record.issues_updated << " Huly updates, " << outcome.record.conflicts
                           << " conflicts";
-        if (interval_.count() == 0 || stopping_) break;
+        if (interval_.count() == 0 || status_.stopping) break;
         rt_.sweep_idle_connections();
         if (!triggered_) {
             wake_.expires_after(interval_);
@@ -83,11 +83,11 @@ net::task<int> scheduler::run() {
         }
     }
     grace_timer_.cancel();
-    co_return stopping_ ? 0 : last;  // a requested stop is a clean exit
+    co_return status_.stopping ? 0 : last;  // a requested stop is a clean exit
 }
 
 void scheduler::trigger(std::optional<std::string> project) {
-    if (stopping_) return;
+    if (status_.stopping) return;
     if (!triggered_) only_project_ = std::move(project);
     else if (only_project_ != project) only_project_.reset();  // two different requests: sync everything
     triggered_ = true;
@@ -97,8 +97,7 @@ void scheduler::trigger(std::optional<std::string> project) {
 
 void scheduler::stop() {
     log::logger lg("scheduler");
-    if (!stopping_) {
-        stopping_ = true;
+    if (!status_.stopping) {
         status_.stopping = true;
         wake_.cancel();
         if (!status_.running) return;

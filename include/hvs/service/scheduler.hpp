@@ -25,7 +25,7 @@ struct service_status {
     double last_cycle_seconds = 0;
     bool running = false;
     bool queued = false;
-    bool stopping = false;  // a stop was asked for (SIGTERM/SIGINT): /ready answers 503 from then on
+    bool stopping = false;  // a stop was asked for (SIGTERM/SIGINT): the scheduler ends, /ready answers 503
     std::map<std::string, std::uint64_t> cycles_by_outcome;  // ok | partial | failed | timeout | interrupted
     core::histogram<10> durations{{0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900}};  // of whole cycles
     std::uint64_t tasks_created = 0, tasks_updated = 0, issues_updated = 0, conflicts = 0;
@@ -62,7 +62,6 @@ private:
     boost::asio::steady_timer wake_;
     boost::asio::steady_timer grace_timer_;
     boost::asio::cancellation_signal cancel_;
-    bool stopping_ = false;
     bool triggered_ = false;
     std::optional<std::string> only_project_;
 };
