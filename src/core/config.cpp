@@ -297,7 +297,10 @@ const std::vector<setting>& table() {
         t.push_back(bool_setting("HULY_INCLUDE_ARCHIVED", &config::huly_include_archived, "Also sync archived Huly projects"));
         t.push_back(string_setting("STACKS_DIR", &config::stacks_dir, "Root of the repositories; placeholders go to <STACKS_DIR>/huly-sync-placeholders", true));
         t.push_back(list_setting("ALLOWED_REPO_ROOTS", &config::allowed_repo_roots, "Further roots a project's repository path may lie under"));
-        t.push_back(string_setting("DB_PATH", &config::db_path, "SQLite state database", true));
+        t.push_back(string_setting("DB_PATH", &config::db_path, "SQLite state database (when DATABASE_URL is unset)", true));
+        t.push_back(secret_setting("DATABASE_URL", &config::database_url, "postgresql://user:password@host:port/db selects PostgreSQL as the shared store (replicas with leases) instead of DB_PATH"));
+        t.push_back(duration_setting("LEASE_TTL", &config::lease_ttl, 3'600'000, "PostgreSQL: how long a replica's claim on a project lasts unless renewed; a dead replica's projects are taken over after it", 1'000));
+        t.push_back(string_setting("REPLICA_ID", &config::replica_id, "PostgreSQL: this replica's name in leases (default host-pid); must differ between replicas"));
         t.push_back(string_setting("HULY_STATUS_TODO", &config::huly_status_todo, "Huly status written for Vibe 'todo' (falls back to Backlog when absent)", true));
         t.push_back(string_setting("HULY_STATUS_INPROGRESS", &config::huly_status_inprogress, "Huly status written for Vibe 'inprogress'", true));
         t.push_back(string_setting("HULY_STATUS_INREVIEW", &config::huly_status_inreview, "Huly status written for Vibe 'inreview'", true));

@@ -52,6 +52,9 @@ struct config {
     std::string stacks_dir = "/opt/stacks";
     std::vector<std::string> allowed_repo_roots;
     std::string db_path = "./data/sync-state.db";
+    std::string database_url;                  // postgresql://…: the shared store (secret: may hold a password)
+    milliseconds lease_ttl{30'000};
+    std::string replica_id;                    // empty: host-pid
     std::string huly_status_todo = "Todo";
     std::string huly_status_inprogress = "In Progress";
     std::string huly_status_inreview = "In Review";
