@@ -8,12 +8,14 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git unzip
   libboost1.81-dev libboost-json1.81-dev libboost-log1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev sqlite3 libcli11-dev googletest openssl ca-certificates python3
+  libssl-dev libsqlite3-dev sqlite3 libpq-dev libcli11-dev googletest openssl ca-certificates python3
 )
 # What only the tests use: `--tests` adds it (scripts/test.sh). promtool (package prometheus)
-# checks deploy/monitoring/ and a live /metrics scrape; util-linux's flock holds a database lock.
+# checks deploy/monitoring/ and a live /metrics scrape; util-linux's flock holds a database lock;
+# postgresql-15 is the real server the PostgreSQL store's tests start (initdb into a temporary
+# directory); python3-yaml parses deploy/kubernetes/.
 if [[ ${1:-} == --tests ]]; then
-  packages+=(prometheus util-linux)
+  packages+=(prometheus util-linux postgresql-15 python3-yaml)
 fi
 
 missing=()
