@@ -7,6 +7,7 @@ if(NOT Boost_VERSION VERSION_EQUAL 1.81.0)
 endif()
 find_package(OpenSSL REQUIRED)
 find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)  # libpq (Debian libpq-dev): the shared store of replicas
 find_package(Threads REQUIRED)
 # The command line (src/app/): libcli11-dev, header-only, 2.1.2 in bookworm.
 find_package(CLI11 2.1 CONFIG REQUIRED)

@@ -87,7 +87,7 @@ result<void> save_block_hash(store::database& db, const std::string& agent_id, c
                              const std::optional<std::string>& block_id, const std::string& hash) {
     auto s = db.prepare(
         "INSERT INTO agent_blocks (agent_id, label, block_id, hash) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT(agent_id, label) DO UPDATE SET block_id = COALESCE(excluded.block_id, block_id), "
+        "ON CONFLICT(agent_id, label) DO UPDATE SET block_id = COALESCE(excluded.block_id, agent_blocks.block_id), "
         "hash = excluded.hash");
     if (!s) return s.error();
     return s->bind(1, agent_id).bind(2, label).bind(3, block_id).bind(4, hash).run();
@@ -95,7 +95,7 @@ result<void> save_block_hash(store::database& db, const std::string& agent_id, c
 
 result<void> record_resource(store::database& db, const std::string& id, const std::string& kind,
                              const std::string& name, const std::string& project) {
-    auto s = db.prepare("INSERT OR IGNORE INTO letta_resources (id, kind, name, project) VALUES (?1, ?2, ?3, ?4)");
+    auto s = db.prepare("INSERT INTO letta_resources (id, kind, name, project) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
     if (!s) return s.error();
     return s->bind(1, id).bind(2, kind).bind(3, name).bind(4, project).run();
 }

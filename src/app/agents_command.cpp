@@ -4,6 +4,7 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "hvs/store/open.hpp"
 #include "app/table.hpp"
 
 #include "hvs/agents/agent_drift.hpp"
@@ -46,7 +47,7 @@ result<agents::stored_block_hashes> read_block_hashes(const core::config& cfg,
     if (!db) return db.error();
     for (const auto& [project, bound] : bindings) {
         auto hashes = agents::load_block_hashes(*db, bound.agent_id);
-        if (!hashes) return make_error(hashes.error().kind, "reading '" + cfg.db_path + "': " + hashes.error().message);
+        if (!hashes) return make_error(hashes.error().kind, "reading '" + store::describe_database(cfg) + "': " + hashes.error().message);
         out[bound.agent_id] = std::move(*hashes);
     }
     return out;

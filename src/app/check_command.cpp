@@ -12,6 +12,8 @@
 #include "hvs/net/http_client.hpp"
 #include "hvs/net/http_server.hpp"
 #include "hvs/vibe/client.hpp"
+#include "hvs/store/migrations.hpp"
+#include "hvs/store/open.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -184,6 +186,19 @@ check_entry check_database(const std::string& db_path) {
     return passed("database", "'" + dir.string() + "' writable; " + (exists ? "database present" : "database to be created"));
 }
 
+// DATABASE_URL's server accepts us and holds no schema newer than this binary's (check writes nothing).
+check_entry check_postgres(const core::config& cfg) {
+    auto db = store::database::open_postgres(cfg.database_url);
+    if (!db) return finding("database", db.error().message);
+    auto version = store::schema_version(*db);
+    if (!version) return finding("database", store::describe_database(cfg) + ": " + version.error().message);
+    if (*version > store::latest_schema_version()) {
+        return finding("database", store::describe_database(cfg) + " has schema version " + std::to_string(*version) +
+                                       ", newer than this binary's " + std::to_string(store::latest_schema_version()));
+    }
+    return passed("database", store::describe_database(cfg) + " reachable; schema version " + std::to_string(*version));
+}
+
 // STACKS_DIR, when set, is a directory this user can read (placeholders are made under it if absent).
 check_entry check_stacks(const std::string& stacks_dir) {
     if (stacks_dir.empty()) return not_configured("stacks", "STACKS_DIR");
@@ -229,7 +244,7 @@ net::task<int> run_checks(core::config cfg, bool json) {
     out.add(passed("configuration", std::to_string(core::settings().size()) + " settings validated"));
     auto local = co_await check_local_http(cfg);
     out.add(std::move(local));
-    out.add(check_database(cfg.db_path));
+    out.add(store::uses_postgres(cfg) ? check_postgres(cfg) : check_database(cfg.db_path));
     out.add(check_stacks(cfg.stacks_dir));
     auto huly = co_await check_huly(cfg);
     out.add(std::move(huly));

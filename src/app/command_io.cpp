@@ -3,7 +3,7 @@
 #include "app/cli.hpp"
 
 #include "hvs/service/runtime.hpp"
-#include "hvs/store/migrations.hpp"
+#include "hvs/store/open.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 
@@ -13,49 +13,22 @@
 #include <iostream>
 
 namespace hvs::app {
-namespace {
+bool database_exists(const core::config& cfg) { return store::database_exists(cfg); }
 
-result<void> database_directory_exists(const core::config& cfg) {
-    auto parent = std::filesystem::path(cfg.db_path).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-        return make_error(error_kind::io,
-                          "database directory '" + parent.string() + "' does not exist; create it or set DB_PATH");
-    }
-    return {};
-}
-
-}  // namespace
-
-bool database_exists(const core::config& cfg) {
-    std::error_code ec;
-    return std::filesystem::is_regular_file(cfg.db_path, ec);
-}
-
-result<store::database> open_database_read_only(const core::config& cfg) {
-    if (!database_exists(cfg)) {
-        // Opening would fail anyway; say what to do instead of SQLite's "unable to open".
-        return make_error(error_kind::io, "no database at '" + cfg.db_path +
-                                              "' (DB_PATH); run a sync first or point DB_PATH at the service's database");
-    }
-    return store::database::open_read_only(cfg.db_path);
-}
+result<store::database> open_database_read_only(const core::config& cfg) { return store::open_for_reading(cfg); }
 
 result<std::map<std::string, agents::binding>> read_bindings(const core::config& cfg) {
     auto db = open_database_read_only(cfg);
     if (!db) return db.error();
     auto bindings = agents::load_bindings(*db);
-    if (!bindings) return make_error(bindings.error().kind, "reading '" + cfg.db_path + "': " + bindings.error().message);
+    if (!bindings) {
+        return make_error(bindings.error().kind,
+                          "reading '" + store::describe_database(cfg) + "': " + bindings.error().message);
+    }
     return bindings;
 }
 
-result<store::database> open_database_for_writing(const core::config& cfg) {
-    if (auto dir = database_directory_exists(cfg); !dir) return dir.error();
-    auto db = store::database::open(cfg.db_path);
-    if (!db) return db.error();
-    if (auto migrated = store::migrate(*db); !migrated) return migrated.error();
-    return db;
-}
+result<store::database> open_database_for_writing(const core::config& cfg) { return store::open_for_writing(cfg); }
 
 result<std::optional<std::chrono::seconds>> take_wait_flag(std::vector<std::string>& args) {
     std::optional<std::chrono::seconds> wait;
@@ -82,7 +55,12 @@ result<std::optional<std::chrono::seconds>> take_wait_flag(std::vector<std::stri
 
 result<store::instance_lock> hold_database(const core::config& cfg, const std::string& command,
                                            std::optional<std::chrono::seconds> wait) {
-    if (auto dir = database_directory_exists(cfg); !dir) return dir.error();
+    if (store::uses_postgres(cfg)) {
+        const bool cycles = command == "once" || command == "run";
+        return store::instance_lock::acquire_postgres(cfg.database_url, store::describe_database(cfg), command, cycles,
+                                                      wait);
+    }
+    if (auto dir = store::sqlite_directory_exists(cfg.db_path); !dir) return dir.error();
     return store::instance_lock::acquire(cfg.db_path, command, wait);
 }
 

@@ -7,7 +7,7 @@
 #include "hvs/letta/client.hpp"
 #include "hvs/net/rate_limiter.hpp"
 #include "hvs/store/instance_lock.hpp"
-#include "hvs/store/sqlite.hpp"
+#include "hvs/store/database.hpp"
 #include "hvs/vibe/client.hpp"
 
 #include <boost/asio/io_context.hpp>

@@ -3,6 +3,7 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "hvs/store/open.hpp"
 
 #include "hvs/core/flags.hpp"
 #include "hvs/sync/legacy_import.hpp"
@@ -53,7 +54,7 @@ int import_command(const core::config& cfg, const std::vector<std::string>& give
     }
     std::cout << "imported " << report->projects << " projects, " << report->links << " issue-task links and "
               << report->agents << " agent bindings into "
-              << cfg.db_path << "; " << report->skipped_links << " issues had no task; " << report->kept_existing
+              << store::describe_database(cfg) << "; " << report->skipped_links << " issues had no task; " << report->kept_existing
               << " entries were already known and left unchanged\n";
     return exit_ok;
 }

@@ -6,6 +6,7 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "hvs/store/open.hpp"
 #include "app/table.hpp"
 
 #include "hvs/agents/letta_cleanup.hpp"
@@ -183,7 +184,7 @@ int letta_command(const core::config& cfg, const std::vector<std::string>& given
         }
         auto loaded = agents::load_cleanup_facts(*opened);
         if (!loaded) {
-            std::cerr << "huly-vibe-sync letta cleanup: reading '" << cfg.db_path << "': " << loaded.error().message
+            std::cerr << "huly-vibe-sync letta cleanup: reading '" << store::describe_database(cfg) << "': " << loaded.error().message
                       << "\n";
             return exit_failed;
         }

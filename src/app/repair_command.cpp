@@ -7,6 +7,7 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "hvs/store/open.hpp"
 #include "app/table.hpp"
 
 #include "hvs/core/flags.hpp"
@@ -223,7 +224,7 @@ int repair_command(const core::config& cfg, const std::vector<std::string>& give
     }
     auto projects = read_synced_projects(*db, flags->projects);
     if (!projects) {
-        std::cerr << "huly-vibe-sync repair: reading '" << cfg.db_path << "': " << projects.error().message << "\n";
+        std::cerr << "huly-vibe-sync repair: reading '" << store::describe_database(cfg) << "': " << projects.error().message << "\n";
         return exit_failed;
     }
     boost::asio::io_context ioc;

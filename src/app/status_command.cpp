@@ -5,6 +5,7 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "hvs/store/open.hpp"
 #include "app/table.hpp"
 
 #include "hvs/core/json.hpp"
@@ -61,7 +62,8 @@ struct status_report {
 
 result<std::map<std::string, link_counts>> read_link_counts(store::database& db) {
     auto s = db.prepare(
-        "SELECT project, count(*), count(task_id), sum(deleted_in_huly != 0), sum(deleted_in_vibe != 0) "
+        "SELECT project, count(*), count(task_id), sum(CASE WHEN deleted_in_huly != 0 THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN deleted_in_vibe != 0 THEN 1 ELSE 0 END) "
         "FROM links GROUP BY project");
     if (!s) return s.error();
     std::map<std::string, link_counts> out;
@@ -266,7 +268,7 @@ int status_command(const core::config& cfg, const std::vector<std::string>& args
     }
     auto report = read_status(*db);
     if (!report) {
-        std::cerr << "huly-vibe-sync status: reading '" << cfg.db_path << "': " << report.error().message << "\n";
+        std::cerr << "huly-vibe-sync status: reading '" << store::describe_database(cfg) << "': " << report.error().message << "\n";
         return exit_failed;
     }
     if (report->schema_version > store::latest_schema_version()) {

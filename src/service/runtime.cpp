@@ -1,29 +1,9 @@
 #include "hvs/service/runtime.hpp"
 
 #include "hvs/letta/client.hpp"
-#include "hvs/store/migrations.hpp"
-
-#include <filesystem>
+#include "hvs/store/open.hpp"
 
 namespace hvs::service {
-namespace {
-
-
-result<store::database> open_database(const std::string& path) {
-    auto parent = std::filesystem::path(path).parent_path();
-    std::error_code ec;
-    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-        return make_error(error_kind::io, "database directory '" + parent.string() +
-                                              "' does not exist; create it or set DB_PATH");
-    }
-    auto db = store::database::open(path);
-    if (!db) return db.error();
-    auto migrated = store::migrate(*db);
-    if (!migrated) return migrated.error();
-    return db;
-}
-
-}  // namespace
 
 net::client_params client_params_for(std::string name, const core::upstream_limits& limits, const core::config& cfg) {
     net::client_params params;
@@ -83,7 +63,7 @@ result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::c
     rt->huly_ = std::make_unique<huly::client>(*rt->huly_http_);
     rt->vibe_ = std::make_unique<vibe::client>(*rt->vibe_http_);
 
-    auto db = open_database(cfg.db_path);
+    auto db = store::open_for_writing(cfg);
     if (!db) return db.error();
     rt->db_ = std::make_unique<store::db_worker>(std::move(*db));
     rt->blocking_ = std::make_unique<core::blocking_pool>();

@@ -131,17 +131,83 @@ result<instance_lock> instance_lock::acquire(const std::string& db_path, const s
     return lock;
 }
 
+namespace {
+
+// Beside the leases' own keys; one number for every huly-vibe-sync database on a server (the lock
+// is per database: pg_locks rows carry the database's oid).
+constexpr std::int64_t writers_lock_key = 48'173'500;
+
+result<bool> try_advisory_lock(database& session, bool shared) {
+    auto s = session.prepare(shared ? "SELECT pg_try_advisory_lock_shared(?1)" : "SELECT pg_try_advisory_lock(?1)");
+    if (!s) return s.error();
+    auto row = s->bind(1, writers_lock_key).step();
+    if (!row) return row.error();
+    return *row && s->text(0) == "t";
+}
+
+// Who holds the writers' lock: their application_name (what acquire_postgres set) and start.
+std::string postgres_holders(database& session) {
+    auto s = session.prepare(
+        "SELECT a.application_name, to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+        "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+        "AND l.classid = 0 AND l.objid = ?1 AND l.objsubid = 1 AND l.database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY a.backend_start");
+    if (!s) return "another process";
+    s->bind(1, writers_lock_key);
+    std::string holders;
+    for (;;) {
+        auto row = s->step();
+        if (!row || !*row) break;
+        if (!holders.empty()) holders += ", ";
+        holders += s->text(0) + " since " + s->text(1);
+    }
+    return holders.empty() ? "another process" : holders;
+}
+
+}  // namespace
+
+result<instance_lock> instance_lock::acquire_postgres(const std::string& url, const std::string& where,
+                                                      const std::string& command, bool shared,
+                                                      std::optional<std::chrono::seconds> wait) {
+    // application_name holds at most 63 bytes: the command, our pid and host, in that order.
+    std::string name = "huly-vibe-sync " + command + " pid " + std::to_string(::getpid()) + " on " + host_name();
+    name.resize(std::min<std::size_t>(name.size(), 63));
+    auto session = database::open_postgres(url);
+    if (!session) return session.error();
+    auto named = session->prepare("SELECT set_config('application_name', ?1, false)");
+    if (!named) return named.error();
+    if (auto done = named->bind(1, name).step(); !done) return done.error();
+    const auto deadline = std::chrono::steady_clock::now() + wait.value_or(std::chrono::seconds(0));
+    for (;;) {
+        auto locked = try_advisory_lock(*session, shared);
+        if (!locked) return locked.error();
+        if (*locked) return instance_lock(std::move(*session));
+        if (std::chrono::steady_clock::now() >= deadline) {
+            std::string message = "the database " + where + " is in use by " + postgres_holders(*session) +
+                                  (shared ? ": a maintenance command holds it alone"
+                                          : ": this command needs it alone, with no replica running");
+            message += wait ? "; waited " + std::to_string(wait->count()) + " s"
+                            : "; stop it, or wait for it with --wait[=SECONDS]";
+            return make_error(error_kind::io, std::move(message));
+        }
+        // The holder's release is not signalled to us: look again a few times per second.
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
 instance_lock& instance_lock::operator=(instance_lock&& other) noexcept {
     if (this != &other) {
         if (fd_ >= 0) ::close(fd_);
         fd_ = other.fd_;
         other.fd_ = -1;
+        session_ = std::move(other.session_);
     }
     return *this;
 }
 
 instance_lock::~instance_lock() {
     // Closing the descriptor releases the lock; the file stays (removing it would race a waiter).
+    // A PostgreSQL session's lock ends with its connection (session_'s destructor).
     if (fd_ >= 0) ::close(fd_);
 }
 

@@ -8,7 +8,7 @@ result<void> save_duplicates(store::database& db, const std::string& project,
         auto clear = tx.prepare("DELETE FROM duplicate_tasks WHERE project = ?1");
         if (!clear) return clear.error();
         if (auto done = clear->bind(1, project).run(); !done) return done.error();
-        auto insert = tx.prepare("INSERT OR IGNORE INTO duplicate_tasks (project, issue_id, task_id) VALUES (?1, ?2, ?3)");
+        auto insert = tx.prepare("INSERT INTO duplicate_tasks (project, issue_id, task_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
         if (!insert) return insert.error();
         for (const auto& repair : repairs) {
             for (const auto& task : repair.remove) {

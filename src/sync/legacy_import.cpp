@@ -114,9 +114,9 @@ result<import_report> import_legacy(store::database& db, const std::string& lega
             ++report.projects;
         }
         auto insert = tx.prepare(
-            "INSERT OR IGNORE INTO links (issue_id, project, task_id, base_title, base_description, base_status) "
+            "INSERT INTO links (issue_id, project, task_id, base_title, base_description, base_status) "
             "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM projects WHERE identifier = ?2) "
-            "AND NOT EXISTS (SELECT 1 FROM links WHERE task_id = ?3)");
+            "AND NOT EXISTS (SELECT 1 FROM links WHERE task_id = ?3) ON CONFLICT DO NOTHING");
         if (!insert) return insert.error();
         for (const auto& l : links) {
             insert->bind(1, l.issue_id).bind(2, l.project).bind(3, l.task_id).bind(4, l.base_title);
@@ -131,8 +131,8 @@ result<import_report> import_legacy(store::database& db, const std::string& lega
         // The original's project -> agent ids become bindings: the first cycle checks that each agent
         // still exists and carries its project tag before using it, and never creates a second one.
         auto bind = tx.prepare(
-            "INSERT OR IGNORE INTO agents (project, agent_id, agent_name) SELECT ?1, ?2, '' "
-            "WHERE EXISTS (SELECT 1 FROM projects WHERE identifier = ?1)");
+            "INSERT INTO agents (project, agent_id, agent_name) SELECT ?1, ?2, '' "
+            "WHERE EXISTS (SELECT 1 FROM projects WHERE identifier = ?1) ON CONFLICT DO NOTHING");
         if (!bind) return bind.error();
         for (const auto& [project, agent] : agent_bindings) {
             if (auto done = bind->bind(1, project).bind(2, agent).run(); !done) return done.error();

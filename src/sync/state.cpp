@@ -66,7 +66,7 @@ result<std::vector<Row>> read_all(store::statement& s, Read read) {
     return rows;
 }
 
-result<void> upsert_links(store::database& tx, const std::vector<link>& links) {
+result<void> upsert_links(store::database& tx, const std::vector<link>& links, const std::string& now) {
     auto upsert = tx.prepare(
         "INSERT INTO links (" + std::string(link_columns) +
         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
@@ -78,7 +78,7 @@ result<void> upsert_links(store::database& tx, const std::vector<link>& links) {
         "vibe_title = excluded.vibe_title, vibe_description = excluded.vibe_description, "
         "vibe_status = excluded.vibe_status, deleted_in_huly = excluded.deleted_in_huly, "
         "deleted_in_vibe = excluded.deleted_in_vibe, rejected_status = excluded.rejected_status, "
-        "status_before_cancel = excluded.status_before_cancel, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+        "status_before_cancel = excluded.status_before_cancel, updated_at = ?19");
     if (!upsert) return upsert.error();
     for (const auto& l : links) {
         upsert->bind(1, l.issue_id).bind(2, l.project).bind(3, l.task_id).bind(4, l.base_title);
@@ -86,7 +86,7 @@ result<void> upsert_links(store::database& tx, const std::vector<link>& links) {
         upsert->bind(8, l.huly_description).bind(9, l.huly_status).bind(10, l.huly_priority);
         upsert->bind(11, l.huly_modified_ms).bind(12, l.vibe_title).bind(13, l.vibe_description);
         upsert->bind(14, l.vibe_status).bind(15, l.deleted_in_huly).bind(16, l.deleted_in_vibe);
-        upsert->bind(17, l.rejected_status).bind(18, l.status_before_cancel);
+        upsert->bind(17, l.rejected_status).bind(18, l.status_before_cancel).bind(19, now);
         if (auto done = upsert->run(); !done) return done.error();
     }
     return {};
@@ -132,6 +132,7 @@ result<std::set<std::string>> load_learned_statuses(store::database& db) {
 
 result<void> save_project_step(store::database& db, const project_row& row, const std::vector<link>& links,
                                const std::set<std::string>& learned_statuses) {
+    const auto now = now_iso8601();
     return db.transaction([&](store::database& tx) -> result<void> {
         auto project = tx.prepare(
             "INSERT INTO projects (" + std::string(project_columns) +
@@ -140,16 +141,16 @@ result<void> save_project_step(store::database& db, const project_row& row, cons
             "repo_path = excluded.repo_path, description_hash = excluded.description_hash, "
             "issue_count = excluded.issue_count, watermark_ms = excluded.watermark_ms, "
             "cycles_since_full = excluded.cycles_since_full, last_success_at = excluded.last_success_at, "
-            "last_error = excluded.last_error, last_attempt_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+            "last_error = excluded.last_error, last_attempt_at = ?11");
         if (!project) return project.error();
         project->bind(1, row.identifier).bind(2, row.name).bind(3, row.vibe_id).bind(4, row.repo_path);
         project->bind(5, row.description_hash).bind(6, row.issue_count).bind(7, row.watermark_ms);
-        project->bind(8, row.cycles_since_full).bind(9, row.last_success_at).bind(10, row.last_error);
+        project->bind(8, row.cycles_since_full).bind(9, row.last_success_at).bind(10, row.last_error).bind(11, now);
         if (auto done = project->run(); !done) return done.error();
 
-        if (auto written = upsert_links(tx, links); !written) return written;
+        if (auto written = upsert_links(tx, links, now); !written) return written;
 
-        auto learned = tx.prepare("INSERT OR IGNORE INTO huly_statuses (name) VALUES (?1)");
+        auto learned = tx.prepare("INSERT INTO huly_statuses (name) VALUES (?1) ON CONFLICT DO NOTHING");
         if (!learned) return learned.error();
         for (const auto& name : learned_statuses) {
             if (auto done = learned->bind(1, name).run(); !done) return done.error();

@@ -2,7 +2,7 @@
 // What the agents module keeps in SQLite: the project -> agent binding (unique both ways), the
 // hash of each memory block Letta confirmed, and every Letta resource this service created.
 
-#include "hvs/store/sqlite.hpp"
+#include "hvs/store/database.hpp"
 
 #include <map>
 #include <optional>

@@ -4,7 +4,7 @@
 // Jobs are short and not cancellable; the result comes back on the caller's executor.
 
 #include "hvs/core/run_on.hpp"
-#include "hvs/store/sqlite.hpp"
+#include "hvs/store/database.hpp"
 
 #include <boost/asio/thread_pool.hpp>
 

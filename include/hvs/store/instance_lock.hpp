@@ -3,8 +3,15 @@
 // run of a command that writes (once, run, import-legacy, tools sync, letta cleanup --apply). The
 // kernel releases it when the holder exits, however it exits, so a crash leaves no stale lock; the
 // file itself only says who holds it (pid, host, since, command) for the one who is refused.
+//
+// PostgreSQL (shared by replicas): a session advisory lock on a connection of its own, released by
+// the server when the connection ends, however it ends. Cycles (once, run) hold it shared — replicas
+// run side by side and split the projects through leases — and the other writing commands hold it
+// exclusively: they wait for, or are refused by, every running replica, as with SQLite. The holder
+// is named by its connection's application_name.
 
 #include "hvs/core/error.hpp"
+#include "hvs/store/database.hpp"
 
 #include <chrono>
 #include <optional>
@@ -33,7 +40,14 @@ public:
     static result<instance_lock> acquire(const std::string& db_path, const std::string& command,
                                          std::optional<std::chrono::seconds> wait);
 
-    instance_lock(instance_lock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    // PostgreSQL: `shared` for cycles, exclusive otherwise; `where` names the server in messages.
+    static result<instance_lock> acquire_postgres(const std::string& url, const std::string& where,
+                                                  const std::string& command, bool shared,
+                                                  std::optional<std::chrono::seconds> wait);
+
+    instance_lock(instance_lock&& other) noexcept : fd_(other.fd_), session_(std::move(other.session_)) {
+        other.fd_ = -1;
+    }
     instance_lock& operator=(instance_lock&& other) noexcept;
     instance_lock(const instance_lock&) = delete;
     instance_lock& operator=(const instance_lock&) = delete;
@@ -41,7 +55,9 @@ public:
 
 private:
     explicit instance_lock(int fd) : fd_(fd) {}
+    explicit instance_lock(database session) : session_(std::move(session)) {}
     int fd_ = -1;
+    std::optional<database> session_;  // PostgreSQL: the connection that holds the advisory lock
 };
 
 // The lock file of the database at `db_path`.

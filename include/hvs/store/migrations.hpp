@@ -1,8 +1,9 @@
 #pragma once
 // Versioned schema migrations, applied at start in order, each in its own transaction, tracked by
-// PRAGMA user_version. A database newer than this binary is refused rather than misread.
+// PRAGMA user_version (SQLite) or the table hvs_schema_version (PostgreSQL, where replicas that start
+// together take turns). A database newer than this binary is refused rather than misread.
 
-#include "hvs/store/sqlite.hpp"
+#include "hvs/store/database.hpp"
 
 namespace hvs::store {
 

@@ -2,7 +2,7 @@
 // The duplicate tasks each project's last cycle found (duplicates.hpp), kept in the database so
 // that `status` can report them without reading Vibe.
 
-#include "hvs/store/sqlite.hpp"
+#include "hvs/store/database.hpp"
 #include "hvs/sync/duplicates.hpp"
 
 #include <map>

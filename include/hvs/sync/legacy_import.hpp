@@ -5,7 +5,7 @@
 // legacy code cannot have clobbered them (its partial upsert wrote title=identifier,
 // description='' and status='unknown'). Nothing in the legacy file is modified.
 
-#include "hvs/store/sqlite.hpp"
+#include "hvs/store/database.hpp"
 
 #include <string>
 

@@ -3,7 +3,7 @@
 // learned from refusals, and the history of cycles. Synchronous functions over a database; the
 // engine runs them on the database thread.
 
-#include "hvs/store/sqlite.hpp"
+#include "hvs/store/database.hpp"
 #include "hvs/sync/model.hpp"
 
 #include <cstdint>

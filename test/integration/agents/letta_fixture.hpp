@@ -6,7 +6,7 @@
 #include "hvs/letta/client.hpp"
 #include "hvs/sim/host.hpp"
 #include "hvs/sim/letta_simulator.hpp"
-#include "hvs/store/sqlite.hpp"
+#include "hvs/store/database.hpp"
 
 #include "support/run_async.hpp"
 

@@ -11,7 +11,7 @@
 #include "hvs/agents/repo_docs.hpp"
 #include "hvs/core/hash.hpp"
 #include "hvs/core/log.hpp"
-#include "hvs/store/sqlite.hpp"
+#include "hvs/store/database.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
