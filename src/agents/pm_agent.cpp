@@ -191,7 +191,7 @@ std::string pm_agent_name(std::string_view project_name) {
     return name;
 }
 
-net::task<result<control_agent>> ensure_control_agent(agent_context& ctx) {
+net::task<result<control_agent>> ensure_control_agent(agent_context& ctx, bool may_write) {
     control_agent control;
     auto load = [](store::database& db) { return load_control_agent_id(db); };
     auto stored = co_await ctx.db.run(std::move(load));
@@ -215,6 +215,11 @@ net::task<result<control_agent>> ensure_control_agent(agent_context& ctx) {
             co_return found.error();
         }
     }
+    if (control.id.empty() && !may_write) {
+        co_return make_error(error_kind::unavailable, "the control agent '" + ctx.settings.control_agent +
+                                                          "' is not in Letta yet; the replica holding the control "
+                                                          "lease creates it");
+    }
     if (control.id.empty()) {
         letta::agent_spec spec;
         spec.name = ctx.settings.control_agent;
@@ -235,7 +240,7 @@ net::task<result<control_agent>> ensure_control_agent(agent_context& ctx) {
         HVS_LOG(ctx.log, info) << "created the control agent " << created->id;
         control.id = created->id;
     }
-    if (!*stored || **stored != control.id) {
+    if (may_write && (!*stored || **stored != control.id)) {
         auto save = [id = control.id](store::database& db) { return save_control_agent_id(db, id); };
         if (auto saved = co_await ctx.db.run(std::move(save)); !saved) {
             co_return make_error(saved.error().kind, "storing the control agent's id: " + saved.error().message);

@@ -76,7 +76,9 @@ net::task<int> one_cycle(service::runtime& rt, bool dry_run, std::string vibe_ur
             std::cerr << service::progress_line(progress) << std::endl;
         };
     }
+    if (rt.leases()) rt.leases()->start();
     auto outcome = co_await service::run_cycle(rt.context(), std::move(options), rt.letta());
+    if (rt.leases()) co_await rt.leases()->finish();
     print_summary(outcome, dry_run);
     co_return outcome.ok ? exit_ok : exit_failed;
 }

@@ -22,6 +22,7 @@ std::string_view to_string(error_kind kind) noexcept {
     case error_kind::parse: return "parse";
     case error_kind::invalid: return "invalid";
     case error_kind::io: return "io";
+    case error_kind::lease_lost: return "lease_lost";
     }
     return "unknown";
 }

@@ -34,7 +34,17 @@ struct cycle_work {
     std::size_t projects_synced = 0;
     std::size_t agents_updated = 0;
     std::size_t agents_wanted = 0;
+    lease_keeper* leases = nullptr;                     // replicas on PostgreSQL: who writes what
+    std::map<std::string, store::write_fence> fences;   // by project, when leases are kept
 };
+
+// The database as a project's work sees it: fenced by the project's lease when replicas share it.
+store::fenced_db project_db(const store::fenced_db& db, const cycle_work& work, const std::string& project) {
+    if (!work.leases) return db;
+    auto fence = work.fences.find(project);
+    if (fence == work.fences.end()) return db;
+    return store::fenced_db(db.worker(), fence->second);
+}
 
 void report_sync_progress(cycle_work& work, const sync::project_outcome& outcome) {
     ++work.projects_synced;
@@ -59,7 +69,7 @@ net::task<void> sync_worker(sync::sync_context& ctx, cycle_work& work) {
         if (should_stop(work, cancelled) || work.next >= work.projects.size()) co_return;
         std::size_t index = work.next++;
         const auto& project = work.projects[index];
-        sync::sync_context project_ctx{ctx.huly, ctx.vibe, ctx.db, ctx.settings,
+        sync::sync_context project_ctx{ctx.huly, ctx.vibe, project_db(ctx.db, work, project.identifier), ctx.settings,
                                        ctx.log.with("project", project.identifier), ctx.plan_output};
         work.outcomes[index] = co_await sync::sync_project(project_ctx, project, work.mirrors[project.identifier]);
         report_sync_progress(work, *work.outcomes[index]);
@@ -82,13 +92,26 @@ net::task<void> agent_worker(cycle_work& work) {
         const auto& project = work.projects[index];
         agents::project_facts facts{project.identifier, project.name, project.description, outcome->vibe_id,
                                     "", outcome->repo_path};
-        agents::agent_context agent_ctx{work.letta->letta, work.letta->db, work.letta->blocking,
+        agents::agent_context agent_ctx{work.letta->letta, project_db(work.letta->db, work, project.identifier),
+                                        work.letta->blocking,
                                         work.letta->settings, work.letta->log.with("project", project.identifier)};
         auto& agent = work.agent_outcomes[project.identifier];
         agent = co_await agents::sync_pm_agent(agent_ctx, std::move(facts), outcome->links, outcome->previous_links,
                                                *work.control);
         report_agent_progress(work, *outcome, agent);
     }
+}
+
+// Replicas: this cycle's projects are those whose lease this replica holds now; the others are
+// another replica's (not failures here, and not written).
+net::task<result<void>> keep_leased_projects(cycle_work& work) {
+    std::vector<std::string> identifiers;
+    for (const auto& p : work.projects) identifiers.push_back(p.identifier);
+    auto claimed = co_await work.leases->claim_projects(std::move(identifiers));
+    if (!claimed) co_return claimed.error();
+    work.fences = std::move(*claimed);
+    std::erase_if(work.projects, [&](const huly::project& p) { return !work.fences.contains(p.identifier); });
+    co_return result<void>{};
 }
 
 net::task<result<void>> read_world(sync::sync_context& ctx, const cycle_options& options, cycle_work& work) {
@@ -120,6 +143,9 @@ net::task<result<void>> read_world(sync::sync_context& ctx, const cycle_options&
         if (options.only_project && p.identifier != *options.only_project) continue;
         work.projects.push_back(std::move(p));
     }
+    if (work.leases) {
+        if (auto claimed = co_await keep_leased_projects(work); !claimed) co_return claimed.error();
+    }
     work.mirrors = sync::plan_mirrors(work.projects, *stored, *vibe_projects);
     work.outcomes.resize(work.projects.size());
     co_return result<void>{};
@@ -138,8 +164,20 @@ net::task<void> run_projects(sync::sync_context& ctx, const cycle_options& optio
 // After every project's sync: Letta, however slow, never delays a Huly/Vibe write.
 net::task<void> run_agents(sync::sync_context& ctx, const cycle_options& options, cycle_work& work) {
     if (!work.letta || ctx.settings.dry_run) co_return;
-    // Once per cycle: every PM agent step shares it.
-    auto control = co_await agents::ensure_control_agent(*work.letta);
+    // Once per cycle: every PM agent step shares it. With replicas, only the control lease's holder
+    // may create the control agent or record its id; the others use what Letta and the store have.
+    agents::agent_context control_ctx = *work.letta;
+    bool may_write_control = true;
+    if (work.leases) {
+        auto fence = co_await work.leases->claim_control();
+        if (!fence) {
+            work.letta_error = fence.error().describe();
+            co_return;
+        }
+        may_write_control = fence->has_value();
+        if (*fence) control_ctx.db = store::fenced_db(work.letta->db.worker(), **fence);
+    }
+    auto control = co_await agents::ensure_control_agent(control_ctx, may_write_control);
     if (!control) {
         work.letta_error = control.error().describe();
         HVS_LOG(ctx.log, warning) << "Letta: " << work.letta_error << "; PM agents are not updated this cycle";
@@ -242,6 +280,7 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
     outcome.record.started_at = sync::now_iso8601();
     cycle_work work;
     work.stop_requested = options.stop_requested;
+    work.leases = options.leases;
     work.letta = letta;
     work.on_progress = &options.on_progress;
     boost::json::array errors;

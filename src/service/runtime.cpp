@@ -93,6 +93,11 @@ result<std::unique_ptr<runtime>> runtime::create(net::executor ex, const core::c
         rt->letta_context_ = std::make_unique<agents::agent_context>(
             agents::agent_context{*rt->letta_, *rt->db_, *rt->blocking_, settings, log::logger("agents")});
     }
+    if (store::uses_postgres(cfg) && !cfg.dry_run) {
+        auto id = cfg.replica_id.empty() ? default_replica_id() : cfg.replica_id;
+        rt->leases_ = std::make_unique<lease_keeper>(ex, *rt->db_, std::move(id), cfg.lease_ttl);
+        rt->cycle_.leases = rt->leases_.get();
+    }
     rt->cycle_.bounded_clients = {rt->huly_http_.get(), rt->vibe_http_.get()};
     if (rt->letta_http_) rt->cycle_.bounded_clients.push_back(rt->letta_http_.get());
     rt->context_ = std::make_unique<sync::sync_context>(

@@ -56,6 +56,7 @@ scheduler::scheduler(runtime& rt, std::chrono::milliseconds interval, std::chron
 net::task<int> scheduler::run() {
     log::logger lg("scheduler");
     int last = 0;
+    if (rt_.leases()) rt_.leases()->start();
     while (!status_.stopping) {
         cycle_options options = rt_.cycle_settings();
         options.stop_requested = &status_.stopping;
@@ -83,6 +84,7 @@ net::task<int> scheduler::run() {
         }
     }
     grace_timer_.cancel();
+    if (rt_.leases()) co_await rt_.leases()->finish();  // the other replicas take over at once
     co_return status_.stopping ? 0 : last;  // a requested stop is a clean exit
 }
 

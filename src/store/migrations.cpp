@@ -8,7 +8,7 @@ namespace hvs::store {
 namespace {
 
 // Never edit a released migration: append a new one.
-constexpr std::array<std::string_view, 7> migrations = {
+constexpr std::array<std::string_view, 8> migrations = {
     // 1: projects, issue <-> task links with per-field bases, learned Huly statuses, history.
     R"sql(
 CREATE TABLE projects (
@@ -137,12 +137,28 @@ UPDATE agent_blocks SET hash = 'fnv1a64:' || hash WHERE length(hash) = 16;
 UPDATE letta_files SET hash = 'fnv1a64:' || hash WHERE length(hash) = 16;
 UPDATE projects SET description_hash = 'fnv1a64:' || description_hash WHERE length(description_hash) = 16;
 )sql",
+    // 8: leases (PostgreSQL, where replicas share the store): who writes each project, and the
+    // control agent's work, until when; the fence grows each time a lease changes hands and every
+    // write of that project checks it. Replicas announce themselves until an expiry too. Times are
+    // milliseconds on the database server's clock. (SQLite, one process, has the tables unused.)
+    R"sql(
+CREATE TABLE leases (
+    name           TEXT PRIMARY KEY,             -- project:<IDENTIFIER> or control
+    holder         TEXT NOT NULL,                -- REPLICA_ID of the holder
+    fence          INTEGER NOT NULL,
+    expires_at_ms  INTEGER NOT NULL
+);
+CREATE TABLE replicas (
+    id             TEXT PRIMARY KEY,
+    expires_at_ms  INTEGER NOT NULL
+);
+)sql",
 };
 
 
 // The same migrations in PostgreSQL's dialect, one for one (64-bit integers, its own clock
 // expression); a new migration is appended to both lists.
-constexpr std::array<std::string_view, 7> postgres_migrations = {
+constexpr std::array<std::string_view, 8> postgres_migrations = {
     // 1: projects, issue <-> task links with per-field bases, learned Huly statuses, history.
     R"sql(
 CREATE TABLE hvs_schema_version (
@@ -275,9 +291,22 @@ UPDATE agent_blocks SET hash = 'fnv1a64:' || hash WHERE length(hash) = 16;
 UPDATE letta_files SET hash = 'fnv1a64:' || hash WHERE length(hash) = 16;
 UPDATE projects SET description_hash = 'fnv1a64:' || description_hash WHERE length(description_hash) = 16;
 )sql",
+    // 8: leases and replicas.
+    R"sql(
+CREATE TABLE leases (
+    name           TEXT PRIMARY KEY,             -- project:<IDENTIFIER> or control
+    holder         TEXT NOT NULL,                -- REPLICA_ID of the holder
+    fence          BIGINT NOT NULL,
+    expires_at_ms  BIGINT NOT NULL
+);
+CREATE TABLE replicas (
+    id             TEXT PRIMARY KEY,
+    expires_at_ms  BIGINT NOT NULL
+);
+)sql",
 };
 
-const std::array<std::string_view, 7>& migrations_for(engine kind) {
+const std::array<std::string_view, 8>& migrations_for(engine kind) {
     return kind == engine::postgres ? postgres_migrations : migrations;
 }
 

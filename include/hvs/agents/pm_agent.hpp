@@ -13,7 +13,7 @@
 #include "hvs/core/blocking_pool.hpp"
 #include "hvs/core/log.hpp"
 #include "hvs/letta/client.hpp"
-#include "hvs/store/db_worker.hpp"
+#include "hvs/store/fenced_db.hpp"
 
 #include <map>
 #include <memory>
@@ -54,7 +54,7 @@ struct control_agent {
 
 struct agent_context {
     letta::client& letta;
-    store::db_worker& db;
+    store::fenced_db db;
     core::blocking_pool& blocking;  // git runs and repository file reads (never the database thread)
     letta_settings settings;
     log::logger log;
@@ -65,8 +65,9 @@ struct agent_context {
 
 // Finds the control agent (the oldest of that name) or creates it with a persona and the tools
 // named in the settings; reads its tools and persona, and lists the tagged PM agents. Run once
-// per cycle, before any project task.
-net::task<result<control_agent>> ensure_control_agent(agent_context& ctx);
+// per cycle, before any project task. `may_write` false (another replica holds the control lease):
+// neither creates the control agent nor records its id; error_kind::unavailable while there is none.
+net::task<result<control_agent>> ensure_control_agent(agent_context& ctx, bool may_write = true);
 
 struct agent_outcome {
     bool ok = false;

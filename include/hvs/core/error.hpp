@@ -30,6 +30,8 @@ enum class error_kind {
     parse,         // a body that is not the JSON we expect
     invalid,       // a bad value from configuration or the command line
     io,            // local file or database failure
+    lease_lost,    // this replica no longer holds the project's lease (PostgreSQL): another replica
+                   // writes it now; nothing is written here until the lease is claimed again
 };
 
 [[nodiscard]] std::string_view to_string(error_kind kind) noexcept;

@@ -5,6 +5,7 @@
 // something in Letta (info) or failed (warning).
 
 #include "hvs/agents/pm_agent.hpp"
+#include "hvs/service/lease_keeper.hpp"
 #include "hvs/sync/project_sync.hpp"
 
 #include <chrono>
@@ -35,6 +36,9 @@ struct cycle_options {
     // it ends the request at once instead of outliving the cycle.
     std::vector<net::http_client*> bounded_clients;
     std::function<void(const project_progress&)> on_progress;  // none: no progress is reported
+    // Replicas sharing a PostgreSQL store: the cycle syncs only the projects whose lease it holds,
+    // and every write of a project carries the lease's fence. Null: every project (SQLite).
+    lease_keeper* leases = nullptr;
 };
 
 struct cycle_outcome {

@@ -26,6 +26,8 @@ public:
     net::http_client* letta_http() { return letta_http_.get(); }
     agents::agent_context* letta() { return letta_context_.get(); }
     [[nodiscard]] cycle_options cycle_settings() const { return cycle_; }
+    // Null unless replicas share a PostgreSQL store (DATABASE_URL, not a dry run).
+    lease_keeper* leases() { return leases_.get(); }
     [[nodiscard]] const net::executor& executor() const { return executor_; }
     void sweep_idle_connections();
 
@@ -46,6 +48,7 @@ private:
     std::unique_ptr<store::db_worker> db_;
     std::unique_ptr<core::blocking_pool> blocking_;  // git runs and repository file reads
     std::unique_ptr<sync::sync_context> context_;
+    std::unique_ptr<lease_keeper> leases_;
     cycle_options cycle_;
 };
 

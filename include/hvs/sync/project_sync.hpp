@@ -4,7 +4,7 @@
 
 #include "hvs/core/log.hpp"
 #include "hvs/huly/client.hpp"
-#include "hvs/store/db_worker.hpp"
+#include "hvs/store/fenced_db.hpp"
 #include "hvs/sync/deletion_guard.hpp"
 #include "hvs/sync/mirror.hpp"
 #include "hvs/sync/planner.hpp"
@@ -30,7 +30,7 @@ struct sync_settings {
 struct sync_context {
     huly::client& huly;
     vibe::client& vibe;
-    store::db_worker& db;
+    store::fenced_db db;
     sync_settings settings;
     log::logger log;
     std::ostream* plan_output = nullptr;  // dry run: where the plan is printed
