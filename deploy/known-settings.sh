@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced, not run: known_settings BINARY prints, one a line and sorted, every setting name
 # `BINARY --help` lists, and with --file-forms also the NAME_FILE form of each secret (the help
 # text says "or NAME_FILE naming a file that holds it"). Used by check-env-example.sh and
