@@ -12,7 +12,7 @@
 #     HEALTH_PORT.
 # Needs /usr/bin/python3 with PyYAML (Debian python3-yaml).
 #
-# Usage: deploy/check-kubernetes.sh BINARY
+# Usage: [HVS_TEST_DATABASE_URL=postgresql://…] deploy/check-kubernetes.sh BINARY
 # Exit status: 0 all good, 1 a check failed, 2 usage error.
 set -euo pipefail
 
@@ -52,23 +52,28 @@ source "$here/../scripts/simulators.sh"
 start_simulators "$binary" --seed "$here/demo-workspace.json"
 pid=""
 trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; stop_simulators' EXIT
-# The Secret as the pod sees it: one file per key. The Letta simulator's password; no PostgreSQL
-# here, so DATABASE_URL is empty (unset: SQLite in the work directory); the rest as the template has them.
+# The Secret as the pod sees it: one file per key. The Letta simulator's password; DATABASE_URL
+# the PostgreSQL of HVS_TEST_DATABASE_URL when given, else empty (unset: SQLite in the work
+# directory); the rest as the template has them.
 install -d -m 0700 "$work/secrets"
 while read -r key; do
   case $key in
     LETTA_PASSWORD) printf '%s' "$LETTA_PASSWORD" ;;
-    DATABASE_URL) ;;
+    DATABASE_URL) printf '%s' "${HVS_TEST_DATABASE_URL:-}" ;;
     *) printf 'REPLACE-ME' ;;
   esac >"$work/secrets/$key"
 done < <(inspect secret-keys "$base")
 mapfile -d '' environment < <(inspect env "$base" "$work/secrets")
 ((${#environment[@]} > 0)) || fail "the Deployment gives the container no environment"
 port=$(free_port)
+# The pod has no writable /data (DB_PATH): on PostgreSQL the run must not need one, so DB_PATH is
+# then a path whose directory does not exist.
+db_path=$DB_PATH
+[[ -n ${HVS_TEST_DATABASE_URL:-} ]] && db_path=$work/absent/sync-state.db
 # Only the manifests' environment, then what points at this machine instead of a cluster.
 env -i PATH="$PATH" HOME="$work" "${environment[@]}" \
   HULY_API_URL="$HULY_API_URL" VIBE_API_URL="$VIBE_API_URL" LETTA_BASE_URL="$LETTA_BASE_URL" \
-  STACKS_DIR="$STACKS_DIR" DB_PATH="$DB_PATH" HEALTH_PORT="$port" \
+  STACKS_DIR="$STACKS_DIR" DB_PATH="$db_path" HEALTH_PORT="$port" \
   "$binary" run >"$work/run.log" 2>&1 &
 pid=$!
 wait_first_cycle "$port" || fail "no first cycle within 60 s with the manifests' settings"
