@@ -11,7 +11,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 binary=${1:?usage: check-env-example.sh BINARY [ENV_EXAMPLE]}
 example=${2:-$here/.env.example}
 
-known=$("$binary" --help | sed -n '/^Settings/,$p' | grep -oE '^  [A-Z][A-Z_0-9]+  --' | awk '{print $1}' | sort -u)
+# shellcheck source=known-settings.sh
+source "$here/known-settings.sh"
+known=$(known_settings "$binary")
 [[ -n $known ]] || { echo "no settings in '$binary --help'" >&2; exit 2; }
 listed=$(grep -oE '^(# )?[A-Z][A-Z_0-9]+=' "$example" | sed -E 's/^# //; s/=$//' | sort -u)
 
