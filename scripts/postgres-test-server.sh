@@ -77,12 +77,11 @@ check_dir_is_ours() {
   fi
 }
 
+# fail_start MESSAGE [LOG]: MESSAGE and the tail of LOG (default: the server's log) on stderr; exit 1.
 fail_start() {
+  local log=${2:-$dir/server.log}
   echo "postgres-test-server: $1" >&2
-  local log
-  for log in "$dir/initdb.log" "$dir/server.log"; do
-    [[ -s $log ]] && { echo "--- tail of $log:" >&2; tail -n 30 "$log" >&2; }
-  done
+  [[ -s $log ]] && { echo "--- tail of $log:" >&2; tail -n 30 "$log" >&2; }
   exit 1
 }
 
@@ -110,7 +109,7 @@ start() {
   cd "$dir"  # the server user may not be allowed into the caller's working directory
 
   as_server_user "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C --no-sync \
-    >"$dir/initdb.log" 2>&1 || fail_start "initdb failed"
+    >"$dir/initdb.log" 2>&1 || fail_start "initdb failed" "$dir/initdb.log"
   # Autovacuum is off: the tests create hundreds of small databases the server would otherwise visit
   # in turn on a busy 2-core machine; nothing in a test's lifetime needs it.
   cat >>"$dir/data/postgresql.conf" <<EOF

@@ -20,9 +20,9 @@ if [[ -z ${HVS_TEST_POSTGRES_URL:-} ]]; then
 fi
 
 fresh_postgres_url() {
-  local name
+  local name  # FILE_COPY: cheaper than the default WAL_LOG (test/support/postgres.cpp)
   name="hvs_test_sh_$$_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-  psql "$HVS_TEST_POSTGRES_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $name" >&2 || return 1
+  psql "$HVS_TEST_POSTGRES_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $name STRATEGY FILE_COPY" >&2 || return 1
   # The admin URL naming the new database: scheme and authority, /name, then its parameters.
   [[ $HVS_TEST_POSTGRES_URL =~ ^(postgres(ql)?://[^/?]*)(/[^?]*)?(\?.*)?$ ]] || {
     echo "fresh_postgres_url: not a postgresql:// URL: HVS_TEST_POSTGRES_URL" >&2

@@ -104,7 +104,9 @@ std::string fresh_postgres_database() { return fresh_postgres_database(postgres_
 
 std::string fresh_postgres_database(const std::string& admin_url) {
     const std::string name = unique_database_name();
-    postgres_query(admin_url, "CREATE DATABASE " + name);
+    // FILE_COPY copies template1's files instead of writing them through the WAL (PostgreSQL 15's
+    // default): on this 2-core machine 200 databases, 8 at a time, took 14 s instead of 24 s.
+    postgres_query(admin_url, "CREATE DATABASE " + name + " STRATEGY FILE_COPY");
     return postgres_url_with_database(admin_url, name);
 }
 
