@@ -53,8 +53,10 @@ lease_plan plan_leases(const std::string& self, const std::vector<std::string>& 
             mine.insert(project);
         }
     }
+    // Only what now belongs to another replica is handed back: a project outside this cycle (a
+    // cycle for one project, a project gone from Huly) stays this replica's.
     for (const auto& project : held) {
-        if (!mine.contains(project)) plan.release.push_back(project);
+        if (!mine.contains(project) && owner_of(project, replicas) != self) plan.release.push_back(project);
     }
     return plan;
 }

@@ -148,4 +148,11 @@ std::vector<std::vector<std::string>> postgres_query(const std::string& url, con
     return rows;
 }
 
+bool tests_use_postgres_store() {
+    const char* store = std::getenv("HVS_TEST_STORE");
+    if (!store || !*store || std::string_view(store) == "sqlite") return false;
+    if (std::string_view(store) == "postgres") return true;
+    throw std::invalid_argument(std::string("HVS_TEST_STORE: unknown '") + store + "' (sqlite or postgres)");
+}
+
 }  // namespace hvs::test

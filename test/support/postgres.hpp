@@ -27,6 +27,10 @@ std::string fresh_postgres_database(const std::string& admin_url);
 // parameters kept. Throws std::invalid_argument when `url` has no scheme.
 std::string postgres_url_with_database(std::string_view url, std::string_view database);
 
+// HVS_TEST_STORE=postgres (ctest's postgres: re-run of the engine suite): the state of a test's
+// service lives in a fresh PostgreSQL database instead of a SQLite file. Throws on another value.
+bool tests_use_postgres_store();
+
 // Runs one SQL statement on a new connection to `url` and returns the rows it produced, each
 // value as text (NULL as ""). Throws std::runtime_error carrying the server's message when the
 // connection or the statement fails.

@@ -14,7 +14,7 @@ namespace hvs::service {
 
 struct lease_plan {
     std::vector<std::string> claim;    // projects this replica should hold for this cycle
-    std::vector<std::string> release;  // projects it holds that now belong to another (or are gone)
+    std::vector<std::string> release;  // projects it holds that now belong to another replica
 };
 
 // `held`: projects whose lease `self` holds now; `projects`: this cycle's projects.

@@ -3,6 +3,8 @@
 #include "hvs/agents/state.hpp"
 #include "hvs/store/migrations.hpp"
 
+#include "support/postgres.hpp"
+
 #include <random>
 
 namespace hvs::test {
@@ -10,7 +12,8 @@ namespace hvs::test {
 void LettaFixture::SetUp() {
     dir_ = std::filesystem::temp_directory_path() / ("hvs-letta-" + std::to_string(std::random_device{}()));
     std::filesystem::create_directories(dir_);
-    auto db = store::database::open((dir_ / "state.db").string());
+    auto db = tests_use_postgres_store() ? store::database::open_postgres(fresh_postgres_database())
+                                         : store::database::open((dir_ / "state.db").string());
     ASSERT_TRUE(db) << db.error().message;
     ASSERT_TRUE(store::migrate(*db));
     db_.emplace(std::move(*db));
@@ -53,7 +56,7 @@ std::optional<std::string> LettaFixture::folder_id(const std::string& name) cons
 }
 
 void LettaFixture::bind(const std::string& project, const std::string& agent_id, const std::string& agent_name) {
-    auto row = db_->prepare("INSERT OR IGNORE INTO projects (identifier, name) VALUES (?1, ?1)");
+    auto row = db_->prepare("INSERT INTO projects (identifier, name) VALUES (?1, ?1) ON CONFLICT DO NOTHING");
     ASSERT_TRUE(row);
     ASSERT_TRUE(row->bind(1, project).run());
     ASSERT_TRUE(agents::bind_agent(*db_, project, {agent_id, agent_name}));

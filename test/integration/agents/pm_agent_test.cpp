@@ -79,7 +79,7 @@ protected:
     void rebind(const std::string& project, const std::string& agent_id, const std::string& agent_name) {
         rt_.reset();
         {
-            auto db = store::database::open(cfg_.db_path);
+            auto db = open_state();
             ASSERT_TRUE(db);
             ASSERT_TRUE(agents::bind_agent(*db, project, {agent_id, agent_name}));
         }
@@ -284,7 +284,7 @@ TEST_P(PmAgents, OneWorkerAndSixteenGiveTheSameAgents) {
     }
     auto run_with = [&](unsigned workers) {
         rt_.reset();
-        std::filesystem::remove(cfg_.db_path);
+        lose_state();
         letta_.seed(letta_seed_);
         vibe_.seed(json::object{});
         cfg_.max_workers = workers;
@@ -306,7 +306,7 @@ TEST_P(PmAgents, OneWorkerAndSixteenGiveTheSameAgents) {
 
 TEST_P(PmAgents, TheControlAgentsIdIsStoredAndReplacedWhenTheAgentIsGone) {
     auto stored_control = [&] {  // read beside the running service, as `status` does
-        auto db = store::database::open_read_only(cfg_.db_path);
+        auto db = read_state();
         auto id = db ? agents::load_control_agent_id(*db) : result<std::optional<std::string>>(db.error());
         return id && *id ? **id : std::string();
     };
@@ -343,7 +343,7 @@ TEST_P(PmAgents, ADeletedAgentIsFoundGoneAndCreatedAgainOnce) {
 TEST_P(PmAgents, ALostDatabaseFindsTheAgentAgainInsteadOfDuplicatingIt) {
     ASSERT_TRUE(cycle().ok);
     rt_.reset();
-    std::filesystem::remove(cfg_.db_path);
+    lose_state();
     start_service();
     auto outcome = cycle();
     ASSERT_TRUE(outcome.agents["WEB"].ok) << outcome.agents["WEB"].error;
@@ -464,7 +464,7 @@ TEST_P(PmAgents, ABlockDeletedInLettaIsRestoredByTheNextCycleWithOneBlockWrite) 
     EXPECT_EQ(block_value(agent, "hotspots"), hotspots);
     {
         // The new block's hash is stored under the agent (read beside the running service).
-        auto db = store::database::open_read_only(cfg_.db_path);
+        auto db = read_state();
         ASSERT_TRUE(db);
         auto stored = agents::load_block_hashes(*db, id);
         ASSERT_TRUE(stored);

@@ -178,7 +178,7 @@ protected:
     }
 
     std::int64_t resources_of_kind(const std::string& kind) {
-        auto db = store::database::open_read_only(cfg_.db_path);
+        auto db = read_state();
         EXPECT_TRUE(db);
         auto s = db->prepare("SELECT COUNT(*) FROM letta_resources WHERE kind = ?1");
         EXPECT_TRUE(s);
@@ -425,7 +425,7 @@ TEST_P(ProjectFiles, HashesStoredBeforeSha256WriteNothingAndChangesAreStillFound
     }
     ASSERT_FALSE(block_values.empty());
     auto stored_hashes = [&](const std::string& sql) {
-        auto db = store::database::open_read_only(cfg_.db_path);
+        auto db = read_state();
         EXPECT_TRUE(db);
         std::map<std::string, std::string> out;
         auto s = db->prepare(sql);
@@ -439,7 +439,7 @@ TEST_P(ProjectFiles, HashesStoredBeforeSha256WriteNothingAndChangesAreStillFound
     const char* file_hashes = "SELECT file_name, hash FROM letta_files";
     const char* block_hashes = "SELECT label, hash FROM agent_blocks";
     {
-        auto db = store::database::open(cfg_.db_path);
+        auto db = open_state();
         ASSERT_TRUE(db);
         for (const auto& [name, content] : files) {
             auto s = db->prepare("UPDATE letta_files SET hash = ?1 WHERE file_name = ?2");
@@ -537,7 +537,7 @@ TEST_P(RepoDocs, APathOutsideTheAllowedRootsIsNeitherReadNorWritten) {
     // Even when the stored repository path names it (an imported legacy row).
     rt_.reset();
     {
-        auto db = store::database::open(cfg_.db_path);
+        auto db = open_state();
         ASSERT_TRUE(db);
         auto s = db->prepare("UPDATE projects SET repo_path = ?1 WHERE identifier = 'WEB'");
         ASSERT_TRUE(s);

@@ -166,6 +166,7 @@ protected:
             {"HULY_RATE", "0"},                  {"VIBE_RATE", "0"},
             {"LOG_LEVEL", "info"},
         };
+        if (!cfg_.database_url.empty()) env["DATABASE_URL"] = cfg_.database_url;
         if (use_letta_) {
             env["LETTA_BASE_URL"] = cfg_.letta_base_url;
             env["LETTA_PASSWORD"] = cfg_.letta_password;

@@ -2,7 +2,10 @@
 
 #include "hvs/sync/text.hpp"
 
+#include "support/postgres.hpp"
 #include "support/vibe_target.hpp"
+
+#include "hvs/store/open.hpp"
 
 #include <cstdlib>
 #include <random>
@@ -57,6 +60,7 @@ void EngineTest::SetUp() {
         cfg_.letta_password = letta_password;
     }
     cfg_.db_path = (dir_ / "state.db").string();
+    if (tests_use_postgres_store()) cfg_.database_url = fresh_postgres_database();
     cfg_.stacks_dir = (dir_ / "stacks").string();
     cfg_.http_attempts = 2;
     cfg_.retry_base = std::chrono::milliseconds{1};
@@ -74,6 +78,18 @@ void EngineTest::SetUp() {
     observer_http_ = std::move(*http);
     observer_ = std::make_unique<vibe::client>(*observer_http_);
     start_service();
+}
+
+result<store::database> EngineTest::open_state() { return store::open_for_writing(cfg_); }
+
+result<store::database> EngineTest::read_state() { return store::open_for_reading(cfg_); }
+
+void EngineTest::lose_state() {
+    if (tests_use_postgres_store()) {
+        cfg_.database_url = fresh_postgres_database();
+    } else {
+        std::filesystem::remove(cfg_.db_path);
+    }
 }
 
 void EngineTest::TearDown() {

@@ -50,6 +50,15 @@ protected:
     std::uint64_t reads_from(const sim::host& host) const;
     void reset_counts();
 
+    // The service's state database as the service opens it (SQLite file or PostgreSQL, by
+    // HVS_TEST_STORE), for reading and writing behind the service's back.
+    result<store::database> open_state();
+    // The same, read-only where the engine allows it (beside a running service, as `status` reads).
+    result<store::database> read_state();
+    // The state is lost (the file deleted; on PostgreSQL a fresh, empty database): the next
+    // start_service() begins from nothing.
+    void lose_state();
+
     bool use_real_vibe_ = false;  // set by a subclass: Vibe is the real 0.0.71 server (skipped if unavailable)
     // Set by a subclass: the local API the simulated Vibe speaks.
     sim::vibe_generation vibe_generation_ = sim::vibe_generation::v0_0_71;

@@ -195,7 +195,7 @@ TEST_P(FirstSync, ACreateThatTimedOutAfterTheServerAppliedItIsNotDuplicated) {
 TEST_P(FirstSync, ALostDatabaseRelinksInsteadOfDuplicating) {
     ASSERT_TRUE(cycle().ok);
     rt_.reset();
-    std::filesystem::remove(cfg_.db_path);
+    lose_state();
     start_service();
     auto again = cycle();
     ASSERT_TRUE(again.ok) << again.error;
@@ -222,7 +222,7 @@ TEST_P(FirstSync, OneWorkerAndSixteenEndInTheSameState) {
     huly_.seed(boost::json::object{});
     vibe_.seed(boost::json::object{});
     rt_.reset();
-    std::filesystem::remove(cfg_.db_path);
+    lose_state();
     huly_.add_project("WEB", "Web", "Path: /nowhere/web");
     huly_.add_project("OPS", "Ops", "");
     huly_.add_issue("WEB", "Checkout bug", "Seen on iOS.", "Todo", "High");
