@@ -123,4 +123,30 @@ DATABASE_URL="$DATABASE_URL&password=pw-never-shown" "$bin" migrate-store --from
 grep -q "already holds a state" "$work/again.out" || fail "the refusal: $(cat "$work/again.out")"
 if grep -q "pw-never-shown" "$work/again.out"; then fail "the password in the output"; fi
 [[ $(psql "$DATABASE_URL" -X -q -t -A -c "SELECT count(*) FROM links") == 12 ]] || fail "the refused copy wrote links"
+# A replica running on the target: refused at once, naming it (the writers' lock, held exclusively).
+# Its Huly is unreachable, so its cycles write nothing anywhere.
+DATABASE_URL=$(fresh_postgres_url)
+HULY_API_URL=http://127.0.0.1:1/api HEALTH_HOST=127.0.0.1 HEALTH_PORT=$(free_port) REPLICA_ID=busy \
+  LETTA_BASE_URL='' "$bin" run >"$work/replica.log" 2>&1 &
+replica_pid=$!
+stop_replica() { kill "$replica_pid" 2>/dev/null && wait "$replica_pid" 2>/dev/null; return 0; }
+eval "trap_before=($(trap -p EXIT))"  # trap -- 'COMMAND' EXIT: keep it (the simulators, a private PostgreSQL)
+trap "stop_replica; ${trap_before[2]}" EXIT
+python3 - "$DATABASE_URL" <<'PY' || fail "the replica never took the writers' lock: $(cat "$work/replica.log")"
+import subprocess, sys, time
+deadline = time.monotonic() + 60  # by the clock: a busy machine may start it slowly
+query = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+         "(SELECT oid FROM pg_database WHERE datname = current_database())")
+while time.monotonic() < deadline:
+    out = subprocess.run(["psql", sys.argv[1], "-X", "-q", "-t", "-A", "-c", query], capture_output=True, text=True)
+    if out.returncode == 0 and out.stdout.strip() not in ("", "0"):
+        sys.exit(0)
+    time.sleep(0.1)
+sys.exit(1)
+PY
+status=0
+"$bin" migrate-store --from "$sqlite_db" >"$work/busy.out" 2>&1 || status=$?
+[[ $status == 1 ]] || fail "migrate-store next to a replica exited $status: $(cat "$work/busy.out")"
+grep -q "in use by huly-vibe-sync run pid $replica_pid" "$work/busy.out" || fail "the holder: $(cat "$work/busy.out")"
+[[ $(psql "$DATABASE_URL" -X -q -t -A -c "SELECT count(*) FROM links") == 0 ]] || fail "copied next to a replica"
 echo "migrate-store: ok"
