@@ -134,6 +134,27 @@ TEST_F(HostTest, StallDelaysTheAnswer) {
     EXPECT_GE(std::chrono::steady_clock::now() - started, 300ms);
 }
 
+TEST_F(HostTest, AStalledRequestWhoseClientGaveUpIsInProgressUntilItIsApplied) {
+    start();
+    host_->inject({.route = "POST /count", .kind = fault_kind::stall, .count = 1, .stall = 300ms});
+    net::client_params params;
+    params.name = "impatient";
+    params.retry.max_attempts = 1;
+    params.timeout = 50ms;
+    auto impatient = net::http_client::create(ioc_.get_executor(),
+                                              *net::parse_base_url("http://127.0.0.1:" + std::to_string(host_->port())),
+                                              params, limiter_);
+    ASSERT_TRUE(impatient);
+    auto gave_up = hvs::test::run_async(ioc_, (*impatient)->send(net::http_request{http::verb::post, "/count", 11}));
+    ASSERT_FALSE(gave_up);
+    EXPECT_EQ(host_->requests_in_progress(), 1u);
+    EXPECT_EQ(sim_.state().at("value").as_int64(), 0);  // not applied yet
+    ASSERT_TRUE(hvs::test::run_until(ioc_, [&] { return host_->requests_in_progress() == 0; }));
+    EXPECT_EQ(sim_.state().at("value").as_int64(), 1);  // applied although nobody read the answer
+    ASSERT_TRUE(send(http::verb::get, "/count"));
+    EXPECT_EQ(host_->requests_in_progress(), 0u);
+}
+
 TEST_F(HostTest, AdminApiSeedsReadsCountsAndInjects) {
     start();
     ASSERT_TRUE(send(http::verb::post, "/__admin/seed", R"({"value":41})"));
