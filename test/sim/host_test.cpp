@@ -41,15 +41,20 @@ protected:
         host_ = std::make_unique<host>(ioc_.get_executor(), sim_, options);
         auto port = host_->listen(0);
         ASSERT_TRUE(port);
+        client_ = client_with_timeout(2s);
+    }
+
+    // A client of the host that tries once and waits `timeout` for each answer.
+    std::unique_ptr<net::http_client> client_with_timeout(std::chrono::milliseconds timeout) {
         net::client_params params;
         params.name = "counter";
         params.retry.max_attempts = 1;
-        params.timeout = 2s;
+        params.timeout = timeout;
         auto created = net::http_client::create(ioc_.get_executor(),
-                                                *net::parse_base_url("http://127.0.0.1:" + std::to_string(*port)),
+                                                *net::parse_base_url("http://127.0.0.1:" + std::to_string(host_->port())),
                                                 params, limiter_);
-        ASSERT_TRUE(created);
-        client_ = std::move(*created);
+        EXPECT_TRUE(created);
+        return created ? std::move(*created) : nullptr;
     }
 
     result<net::http_response> send(http::verb verb, std::string target, std::string body = "") {
@@ -137,15 +142,9 @@ TEST_F(HostTest, StallDelaysTheAnswer) {
 TEST_F(HostTest, AStalledRequestWhoseClientGaveUpIsInProgressUntilItIsApplied) {
     start();
     host_->inject({.route = "POST /count", .kind = fault_kind::stall, .count = 1, .stall = 300ms});
-    net::client_params params;
-    params.name = "impatient";
-    params.retry.max_attempts = 1;
-    params.timeout = 50ms;
-    auto impatient = net::http_client::create(ioc_.get_executor(),
-                                              *net::parse_base_url("http://127.0.0.1:" + std::to_string(host_->port())),
-                                              params, limiter_);
+    auto impatient = client_with_timeout(50ms);
     ASSERT_TRUE(impatient);
-    auto gave_up = hvs::test::run_async(ioc_, (*impatient)->send(net::http_request{http::verb::post, "/count", 11}));
+    auto gave_up = hvs::test::run_async(ioc_, impatient->send(net::http_request{http::verb::post, "/count", 11}));
     ASSERT_FALSE(gave_up);
     EXPECT_EQ(host_->requests_in_progress(), 1u);
     EXPECT_EQ(sim_.state().at("value").as_int64(), 0);  // not applied yet

@@ -17,11 +17,16 @@ const time_point t0{std::chrono::seconds(1000)};
 
 double ms(limiter_state::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
+// `count` callers arrive at `at` and each goes at once.
+void expect_immediate_tokens(limiter_state& limiter, int count, time_point at) {
+    limiter_ticket ticket;
+    for (int i = 0; i < count; ++i) ASSERT_EQ(limiter.arrive(at, std::nullopt, ticket).what, action::go) << i;
+}
+
 TEST(LimiterState, TheBurstGoesAtOnceThenCallersWaitInArrivalOrderAtTheRate) {
     limiter_state limiter(10, 2, t0);  // one token per 100 ms
+    expect_immediate_tokens(limiter, 2, t0);
     limiter_ticket ticket;
-    EXPECT_EQ(limiter.arrive(t0, std::nullopt, ticket).what, action::go);
-    EXPECT_EQ(limiter.arrive(t0, std::nullopt, ticket).what, action::go);
     std::vector<double> waits;
     for (int i = 0; i < 3; ++i) {
         auto next = limiter.arrive(t0, std::nullopt, ticket);
@@ -54,11 +59,11 @@ TEST(LimiterState, AWaiterThatWakesWithNoPauseInBetweenGoes) {
 
 TEST(LimiterState, TheBucketRefillsWithTimeUpToTheBurst) {
     limiter_state limiter(10, 3, t0);
-    limiter_ticket ticket;
-    for (int i = 0; i < 3; ++i) ASSERT_EQ(limiter.arrive(t0, std::nullopt, ticket).what, action::go);
+    expect_immediate_tokens(limiter, 3, t0);
     EXPECT_NEAR(limiter.stats(t0 + 150ms).tokens, 1.5, 1e-9);
     EXPECT_NEAR(limiter.stats(t0 + 1h).tokens, 3, 1e-9);  // capped at the burst
-    for (int i = 0; i < 3; ++i) EXPECT_EQ(limiter.arrive(t0 + 1h, std::nullopt, ticket).what, action::go);
+    expect_immediate_tokens(limiter, 3, t0 + 1h);
+    limiter_ticket ticket;
     EXPECT_EQ(limiter.arrive(t0 + 1h, std::nullopt, ticket).what, action::wait);
 }
 
@@ -135,9 +140,9 @@ TEST(LimiterState, AnAbandonedWaitGivesItsTokenBackToTheNextCaller) {
 
 TEST(LimiterState, NoRateMeansNoWaitButAPauseStillHolds) {
     limiter_state limiter(0, 1, t0);
-    limiter_ticket ticket;
-    for (int i = 0; i < 100; ++i) ASSERT_EQ(limiter.arrive(t0, std::nullopt, ticket).what, action::go);
+    expect_immediate_tokens(limiter, 100, t0);
     limiter.pause_for(t0, 3s);
+    limiter_ticket ticket;
     auto next = limiter.arrive(t0 + 1s, std::nullopt, ticket);
     ASSERT_EQ(next.what, action::wait);
     EXPECT_NEAR(ms(next.wait), 2000, 0.01);
