@@ -6,9 +6,14 @@
 
 #include "support/run_async.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/json/parse.hpp>
 
 #include <gtest/gtest.h>
+
+#include <optional>
 
 namespace hvs::sim {
 namespace {
@@ -41,20 +46,15 @@ protected:
         host_ = std::make_unique<host>(ioc_.get_executor(), sim_, options);
         auto port = host_->listen(0);
         ASSERT_TRUE(port);
-        client_ = client_with_timeout(2s);
-    }
-
-    // A client of the host that tries once and waits `timeout` for each answer.
-    std::unique_ptr<net::http_client> client_with_timeout(std::chrono::milliseconds timeout) {
         net::client_params params;
         params.name = "counter";
         params.retry.max_attempts = 1;
-        params.timeout = timeout;
+        params.timeout = 2s;
         auto created = net::http_client::create(ioc_.get_executor(),
-                                                *net::parse_base_url("http://127.0.0.1:" + std::to_string(host_->port())),
+                                                *net::parse_base_url("http://127.0.0.1:" + std::to_string(*port)),
                                                 params, limiter_);
-        EXPECT_TRUE(created);
-        return created ? std::move(*created) : nullptr;
+        ASSERT_TRUE(created);
+        client_ = std::move(*created);
     }
 
     result<net::http_response> send(http::verb verb, std::string target, std::string body = "") {
@@ -142,12 +142,17 @@ TEST_F(HostTest, StallDelaysTheAnswer) {
 TEST_F(HostTest, AStalledRequestWhoseClientGaveUpIsInProgressUntilItIsApplied) {
     start();
     host_->inject({.route = "POST /count", .kind = fault_kind::stall, .count = 1, .stall = 300ms});
-    auto impatient = client_with_timeout(50ms);
-    ASSERT_TRUE(impatient);
-    auto gave_up = hvs::test::run_async(ioc_, impatient->send(net::http_request{http::verb::post, "/count", 11}));
-    ASSERT_FALSE(gave_up);
-    EXPECT_EQ(host_->requests_in_progress(), 1u);
+    boost::asio::cancellation_signal give_up;
+    std::optional<result<net::http_response>> outcome;
+    boost::asio::co_spawn(ioc_, client_->send(net::http_request{http::verb::post, "/count", 11}),
+                          boost::asio::bind_cancellation_slot(give_up.slot(), [&](std::exception_ptr, result<net::http_response> r) {
+                              outcome = std::move(r);
+                          }));
+    ASSERT_TRUE(hvs::test::run_until(ioc_, [&] { return host_->requests_in_progress() == 1; }));
     EXPECT_EQ(sim_.state().at("value").as_int64(), 0);  // not applied yet
+    give_up.emit(boost::asio::cancellation_type::terminal);
+    ASSERT_TRUE(hvs::test::run_until(ioc_, [&] { return outcome.has_value(); }));
+    ASSERT_FALSE(*outcome);
     ASSERT_TRUE(hvs::test::run_until(ioc_, [&] { return host_->requests_in_progress() == 0; }));
     EXPECT_EQ(sim_.state().at("value").as_int64(), 1);  // applied although nobody read the answer
     ASSERT_TRUE(send(http::verb::get, "/count"));
