@@ -9,7 +9,6 @@
 
 #include <sys/socket.h>
 
-
 namespace hvs::net {
 
 namespace ssl = boost::asio::ssl;
