@@ -2,7 +2,7 @@
 # Checks that the runtime stage of deploy/Dockerfile installs exactly the Debian packages a built
 # huly-vibe-sync needs: every shared library `ldd` resolves is mapped to its package with
 # `dpkg -S`, and each package must appear in the runtime stage's `apt-get install` line, except
-# those the base image already has. Packages on that line that the binary does not need are
+# those the base image already has and those a listed package depends on (apt installs them). Packages on that line that the binary does not need are
 # reported too, except the allowed extras (ca-certificates; the healthcheck needs nothing: it
 # uses bash, which every Debian image has).
 #
@@ -95,6 +95,23 @@ runtime_install_packages() {
 mapfile -t installed < <(runtime_install_packages)
 ((${#installed[@]} > 0)) || die "no 'apt-get install' found in the last stage of $dockerfile"
 
+# What apt brings along with those packages: their Depends and Pre-Depends, recursively, as this
+# machine's dpkg records them (libpq5 brings Kerberos and LDAP, whose libraries the binary loads).
+pulled_in=()
+queue=("${installed[@]}")
+while ((${#queue[@]} > 0)); do
+  pkg=${queue[0]}
+  queue=("${queue[@]:1}")
+  deps=$(dpkg-query -W -f='${Depends}, ${Pre-Depends}' "$pkg" 2>/dev/null) || continue
+  while IFS= read -r dep; do
+    dep=${dep%%[ (:]*}
+    [[ -z $dep ]] && continue
+    contains "$dep" "${pulled_in[@]+"${pulled_in[@]}"}" "${installed[@]}" && continue
+    pulled_in+=("$dep")
+    queue+=("$dep")
+  done < <(tr ',|' '\n\n' <<<"$deps" | sed 's/^ *//')
+done
+
 ldd_out=$(ldd "$binary" 2>&1) || die "ldd failed on '$binary': $ldd_out"
 
 needed=()
@@ -121,6 +138,8 @@ while IFS= read -r line; do
     state="base image"
   elif contains "$pkg" "${installed[@]}"; then
     state="installed"
+  elif contains "$pkg" "${pulled_in[@]+"${pulled_in[@]}"}"; then
+    state="dependency"
   else
     state="MISSING"
     contains "$pkg" "${missing[@]+"${missing[@]}"}" || missing+=("$pkg")

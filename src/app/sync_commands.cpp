@@ -138,6 +138,7 @@ int run_command(const core::config& cfg, const std::vector<std::string>& given) 
     }
     ioc.restart();
     service::service_status status;
+    if ((*rt)->leases()) status.replica_id = (*rt)->leases()->replica_id();
     service::scheduler loop(**rt, cfg.sync_interval, cfg.shutdown_grace, status);
     service::ops_server ops(**rt, loop, status, cfg);
     auto port = ops.listen(cfg.health_host, cfg.health_port);

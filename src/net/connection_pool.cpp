@@ -9,8 +9,6 @@
 
 #include <sys/socket.h>
 
-#include <algorithm>
-
 namespace hvs::net {
 
 namespace ssl = boost::asio::ssl;
@@ -84,88 +82,66 @@ connection_pool::connection_pool(executor ex, origin where, pool_params params, 
       origin_(std::move(where)),
       params_(params),
       tls_(std::move(tls)),
-      verify_host_(verify_host) {
-    params_.max_connections = std::max(1u, params_.max_connections);
+      verify_host_(verify_host),
+      state_(params_.max_connections, params_.idle_timeout) {
     if (!params_.resolve) params_.resolve = system_resolve();
 }
 
 connection_pool::~connection_pool() { close_idle(); }
 
-std::unique_ptr<connection> connection_pool::take_idle() {
-    auto now = steady_clock::now();
-    while (!idle_.empty()) {
-        auto conn = std::move(idle_.back());
-        idle_.pop_back();
-        if (now - conn->idle_since < params_.idle_timeout && conn->looks_alive()) return conn;
-        conn->close();
-        --open_;
-        ++totals_.discarded;
-    }
-    return nullptr;
-}
+namespace {
+
+bool pooled_looks_alive(const std::unique_ptr<connection>& conn) { return conn->looks_alive(); }
+void close_pooled(std::unique_ptr<connection> conn) { conn->close(); }
+
+}  // namespace
 
 task<result<pooled_connection>> connection_pool::acquire(steady_clock::time_point deadline) {
-    if (auto conn = take_idle()) {
-        ++totals_.reused;
-        co_return pooled_connection(this, std::move(conn), true);
+    if (auto conn = state_.take_idle(steady_clock::now(), pooled_looks_alive, close_pooled)) {
+        co_return pooled_connection(this, std::move(*conn), true);
     }
-    if (open_ < params_.max_connections && waiters_.empty()) {
-        ++open_;
-        auto opened = co_await open(deadline);
-        if (!opened) {
-            release(nullptr, true);
-            co_return opened.error();
-        }
-        co_return pooled_connection(this, std::move(*opened), false);
-    }
+    if (state_.reserve_slot()) co_return co_await open_in_slot(deadline);
 
     waiter me(executor_);
     me.timer.expires_at(deadline);
-    waiters_.push_back(&me);
+    state_.enqueue(&me);
     auto [ec] = co_await me.timer.async_wait(use_nothrow);
-    if (me.handed) {
-        ++totals_.reused;
-        co_return pooled_connection(this, std::move(me.handed), true);
-    }
-    if (me.slot) {
-        auto opened = co_await open(deadline);
-        if (!opened) {
-            release(nullptr, true);
-            co_return opened.error();
-        }
-        co_return pooled_connection(this, std::move(*opened), false);
-    }
-    std::erase(waiters_, &me);
+    if (me.handed) co_return pooled_connection(this, std::move(me.handed), true);
+    if (me.slot) co_return co_await open_in_slot(deadline);
+    state_.withdraw(&me);
     if (ec == boost::asio::error::operation_aborted) {
         co_return make_error(error_kind::cancelled, "cancelled while waiting for a connection to " + origin_.to_string());
     }
     co_return make_error(error_kind::timeout, "timed out waiting for a free connection to " + origin_.to_string());
 }
 
+task<result<pooled_connection>> connection_pool::open_in_slot(steady_clock::time_point deadline) {
+    auto opened = co_await open(deadline);
+    if (!opened) {
+        carry_out(state_.open_failed());
+        co_return opened.error();
+    }
+    state_.opened();
+    co_return pooled_connection(this, std::move(*opened), false);
+}
+
 void connection_pool::release(std::unique_ptr<connection> conn, bool broken) {
-    if (conn && !broken && conn->tcp().socket().is_open()) {
-        if (!waiters_.empty()) {
-            waiter* next = waiters_.front();
-            waiters_.pop_front();
-            next->handed = std::move(conn);
-            next->timer.cancel();
-            return;
-        }
-        conn->idle_since = steady_clock::now();
-        idle_.push_back(std::move(conn));
+    const bool healthy = !broken && conn->tcp().socket().is_open();
+    carry_out(state_.release(std::move(conn), healthy, steady_clock::now()));
+}
+
+void connection_pool::carry_out(state::release_decision decision) {
+    using action = state::release_decision::action;
+    if (decision.what == action::hand_to_waiter) {
+        (*decision.waiter)->handed = std::move(*decision.conn);
+        (*decision.waiter)->timer.cancel();
         return;
     }
-    if (conn) {
-        conn->close();
-        ++totals_.discarded;
-    }
-    --open_;
-    if (!waiters_.empty()) {
-        waiter* next = waiters_.front();
-        waiters_.pop_front();
-        ++open_;
-        next->slot = true;
-        next->timer.cancel();
+    if (decision.what == action::keep_idle) return;
+    if (decision.conn) close_pooled(std::move(*decision.conn));
+    if (decision.waiter) {
+        (*decision.waiter)->slot = true;
+        (*decision.waiter)->timer.cancel();
     }
 }
 
@@ -208,35 +184,13 @@ task<result<std::unique_ptr<connection>>> connection_pool::open(steady_clock::ti
         }
     }
     stream.expires_never();
-    ++totals_.created;
     co_return std::move(conn);
 }
 
-void connection_pool::sweep() {
-    auto now = steady_clock::now();
-    std::erase_if(idle_, [&](std::unique_ptr<connection>& conn) {
-        if (now - conn->idle_since < params_.idle_timeout && conn->looks_alive()) return false;
-        conn->close();
-        --open_;
-        ++totals_.discarded;
-        return true;
-    });
-}
+void connection_pool::sweep() { state_.sweep(steady_clock::now(), pooled_looks_alive, close_pooled); }
 
-void connection_pool::close_idle() {
-    for (auto& conn : idle_) {
-        conn->close();
-        --open_;
-    }
-    idle_.clear();
-}
+void connection_pool::close_idle() { state_.close_idle(close_pooled); }
 
-pool_stats connection_pool::stats() const {
-    pool_stats s = totals_;
-    s.open = open_;
-    s.idle = idle_.size();
-    s.waiting = waiters_.size();
-    return s;
-}
+pool_stats connection_pool::stats() const { return state_.stats(); }
 
 }  // namespace hvs::net

@@ -5,7 +5,7 @@
 
 namespace hvs::net {
 
-rate_limiter::rate_limiter(double rate, double burst) : bucket_(rate, burst, steady_clock::now()) {}
+rate_limiter::rate_limiter(double rate, double burst) : state_(rate, burst, steady_clock::now()) {}
 
 namespace {
 
@@ -16,57 +16,26 @@ error token_after_deadline() {
 }  // namespace
 
 task<result<void>> rate_limiter::acquire(std::optional<steady_clock::time_point> until) {
-    auto start = steady_clock::now();
-    auto wait = bucket_.reserve(start);
-    if (until && start + wait > *until) {
-        bucket_.refund(start);
-        co_return token_after_deadline();
-    }
-    if (wait > steady_clock::duration::zero()) {
-        ++stats_.waits;
-        ++stats_.waiting;
-        asio::steady_timer timer(co_await asio::this_coro::executor, wait);
-        auto epoch = pause_epoch_;
-        auto [ec] = co_await timer.async_wait(use_nothrow);
-        // A Retry-After that arrived while we waited: our slot was computed before it, and every
-        // waiter going at once when it ends would bring on the next 429. Queue again behind it,
-        // in the order we woke (the original order), so the rate is kept after the pause.
-        bool past_deadline = false;
-        while (!ec && epoch != pause_epoch_) {
-            epoch = pause_epoch_;
-            const auto now = steady_clock::now();
-            const auto requeued = bucket_.reserve(now);
-            if (until && now + requeued > *until) {
-                past_deadline = true;
-                break;
+    limiter_ticket ticket;
+    auto next = state_.arrive(steady_clock::now(), until, ticket);
+    if (next.what == limiter_decision::action::wait) {
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        while (next.what == limiter_decision::action::wait) {
+            timer.expires_after(next.wait);
+            auto [ec] = co_await timer.async_wait(use_nothrow);
+            if (ec) {
+                state_.abandoned(steady_clock::now(), ticket);
+                co_return make_error(error_kind::cancelled, "cancelled while waiting for the rate limiter");
             }
-            timer.expires_after(requeued);
-            std::tie(ec) = co_await timer.async_wait(use_nothrow);
-        }
-        --stats_.waiting;
-        stats_.wait_seconds += std::chrono::duration<double>(steady_clock::now() - start).count();
-        if (ec || past_deadline) {
-            bucket_.refund(steady_clock::now());
-            if (past_deadline) co_return token_after_deadline();
-            co_return make_error(error_kind::cancelled, "cancelled while waiting for the rate limiter");
+            next = state_.woke(steady_clock::now(), until, ticket);
         }
     }
-    ++stats_.acquired;
+    if (next.what == limiter_decision::action::past_deadline) co_return token_after_deadline();
     co_return result<void>{};
 }
 
-void rate_limiter::pause_for(milliseconds delay) {
-    auto now = steady_clock::now();
-    if (delay <= milliseconds{0}) return;
-    ++stats_.pauses;
-    ++pause_epoch_;
-    bucket_.pause_until(now + delay, now);
-}
+void rate_limiter::pause_for(milliseconds delay) { state_.pause_for(steady_clock::now(), delay); }
 
-limiter_stats rate_limiter::stats() const {
-    limiter_stats s = stats_;
-    s.tokens = bucket_.available(steady_clock::now());
-    return s;
-}
+limiter_stats rate_limiter::stats() const { return state_.stats(steady_clock::now()); }
 
 }  // namespace hvs::net

@@ -312,6 +312,7 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
         outcome.agents = std::move(work.agent_outcomes);
         record_missing_agents(work, outcome);
     }
+    if (work.leases && world_read) outcome.leases = work.leases->last_share();
     outcome.upstream_problems = std::move(work.upstream_problems);
     if (auto problem = letta_problem(outcome); !problem.empty()) outcome.upstream_problems["letta"] = problem;
 

@@ -167,6 +167,12 @@ std::string render_metrics(const service_status& s, const std::vector<upstream_v
         sample(count.metric, std::string(count.label),
                total == s.agent_work.end() ? 0.0 : static_cast<double>(total->second));
     }
+    if (!s.replica_id.empty()) {
+        metric("hvs_replicas_live", "gauge", "Replicas sharing the PostgreSQL store, as this one last saw them");
+        sample("hvs_replicas_live", "", s.leases ? static_cast<double>(s.leases->live_replicas) : 0.0);
+        metric("hvs_projects_leased", "gauge", "Projects whose lease this replica held in its last cycle");
+        sample("hvs_projects_leased", "", s.leases ? static_cast<double>(s.leases->claimed) : 0.0);
+    }
     metric("hvs_duplicate_tasks", "gauge",
            "Vibe tasks carrying the marker of an issue another task carries too (repair duplicates removes them)");
     double duplicates = 0;
@@ -327,6 +333,16 @@ net::server_response ops_server::health() const {
     totals["issues_updated"] = status_.issues_updated;
     totals["conflicts"] = status_.conflicts;
     body["totals"] = std::move(totals);
+    if (!status_.replica_id.empty()) {
+        json::object replica{{"id", status_.replica_id}};
+        if (status_.leases) {
+            replica["live_replicas"] = status_.leases->live_replicas;
+            replica["projects"] = status_.leases->projects;
+            replica["projects_claimed"] = status_.leases->claimed;
+            replica["projects_held_elsewhere"] = status_.leases->held_elsewhere;
+        }
+        body["replica"] = std::move(replica);
+    }
     json::object failing;
     for (const auto& [project, reason] : status_.failing_projects) failing[project] = log::redacted(reason);
     body["failing_projects"] = std::move(failing);

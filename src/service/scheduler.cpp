@@ -12,6 +12,7 @@ namespace asio = boost::asio;
 
 void service_status::record(const cycle_outcome& outcome, double seconds) {
     last_cycle = outcome.record;
+    if (outcome.leases) leases = outcome.leases;
     last_cycle_seconds = seconds;
     ++cycles_by_outcome[outcome.record.outcome];
     durations.observe(seconds);

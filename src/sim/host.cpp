@@ -82,8 +82,25 @@ std::optional<fault> host::take_fault(const std::string& route) {
     return std::nullopt;
 }
 
+namespace {
+
+// Counts a request in progress for as long as its handler's frame lives (answered, closed or dropped).
+class in_progress_guard {
+public:
+    explicit in_progress_guard(std::uint64_t& count) : count_(count) { ++count_; }
+    in_progress_guard(const in_progress_guard&) = delete;
+    in_progress_guard& operator=(const in_progress_guard&) = delete;
+    ~in_progress_guard() { --count_; }
+
+private:
+    std::uint64_t& count_;
+};
+
+}  // namespace
+
 net::task<std::optional<response>> host::serve(request req) {
     if (req.target().starts_with(admin_prefix)) co_return admin(req);
+    in_progress_guard answering(in_progress_);
 
     const std::string route = sim_.route_of(req);
     ++counts_.total;

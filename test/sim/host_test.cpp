@@ -6,9 +6,14 @@
 
 #include "support/run_async.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/json/parse.hpp>
 
 #include <gtest/gtest.h>
+
+#include <optional>
 
 namespace hvs::sim {
 namespace {
@@ -132,6 +137,26 @@ TEST_F(HostTest, StallDelaysTheAnswer) {
     auto started = std::chrono::steady_clock::now();
     EXPECT_TRUE(send(http::verb::get, "/count"));
     EXPECT_GE(std::chrono::steady_clock::now() - started, 300ms);
+}
+
+TEST_F(HostTest, AStalledRequestWhoseClientGaveUpIsInProgressUntilItIsApplied) {
+    start();
+    host_->inject({.route = "POST /count", .kind = fault_kind::stall, .count = 1, .stall = 300ms});
+    boost::asio::cancellation_signal give_up;
+    std::optional<result<net::http_response>> outcome;
+    boost::asio::co_spawn(ioc_, client_->send(net::http_request{http::verb::post, "/count", 11}),
+                          boost::asio::bind_cancellation_slot(give_up.slot(), [&](std::exception_ptr, result<net::http_response> r) {
+                              outcome = std::move(r);
+                          }));
+    ASSERT_TRUE(hvs::test::run_until(ioc_, [&] { return host_->requests_in_progress() == 1; }));
+    EXPECT_EQ(sim_.state().at("value").as_int64(), 0);  // not applied yet
+    give_up.emit(boost::asio::cancellation_type::terminal);
+    ASSERT_TRUE(hvs::test::run_until(ioc_, [&] { return outcome.has_value(); }));
+    ASSERT_FALSE(*outcome);
+    ASSERT_TRUE(hvs::test::run_until(ioc_, [&] { return host_->requests_in_progress() == 0; }));
+    EXPECT_EQ(sim_.state().at("value").as_int64(), 1);  // applied although nobody read the answer
+    ASSERT_TRUE(send(http::verb::get, "/count"));
+    EXPECT_EQ(host_->requests_in_progress(), 0u);
 }
 
 TEST_F(HostTest, AdminApiSeedsReadsCountsAndInjects) {

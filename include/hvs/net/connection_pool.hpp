@@ -1,8 +1,10 @@
 #pragma once
 // Keep-alive connections to one origin: at most `max_connections` open, FIFO waiters when all are
-// busy, idle connections expire, and a connection marked broken is closed, never reused.
+// busy, idle connections expire, and a connection marked broken is closed, never reused. The
+// decisions are pool_state's; this class opens, probes and closes the sockets.
 
 #include "hvs/net/async.hpp"
+#include "hvs/net/pool_state.hpp"
 #include "hvs/net/resolve.hpp"
 #include "hvs/net/url.hpp"
 
@@ -13,10 +15,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
-#include <vector>
 
 namespace hvs::net {
 
@@ -26,15 +26,6 @@ struct pool_params {
     unsigned max_connections = 8;
     milliseconds idle_timeout{30'000};
     resolve_step resolve;          // empty: the system resolver; bounded by each connect's deadline
-};
-
-struct pool_stats {
-    std::uint64_t open = 0;        // connections open now (idle + in use + connecting)
-    std::uint64_t idle = 0;        // open and waiting for a request
-    std::uint64_t waiting = 0;     // callers waiting for a connection
-    std::uint64_t created = 0;     // connections opened since start
-    std::uint64_t reused = 0;      // acquisitions served by an idle connection
-    std::uint64_t discarded = 0;   // connections closed as broken, expired or dead
 };
 
 // One connection: a TCP stream, optionally wrapped in TLS, and its read buffer.
@@ -51,8 +42,6 @@ public:
     // True when the peer has not closed or sent anything while the connection sat idle.
     [[nodiscard]] bool looks_alive();
     void close();
-
-    steady_clock::time_point idle_since{};
 
 private:
     std::optional<beast::tcp_stream> plain_;
@@ -116,19 +105,21 @@ private:
     friend class pooled_connection;
     struct waiter;
 
+    using state = pool_state<std::unique_ptr<connection>, waiter*>;
+
     void release(std::unique_ptr<connection> conn, bool broken);
-    std::unique_ptr<connection> take_idle();
+    // Carries out what the state decided about a connection given back or a failed open.
+    void carry_out(state::release_decision decision);
     task<result<std::unique_ptr<connection>>> open(steady_clock::time_point deadline);
+    // Opens a connection in a slot already reserved; a failure passes the slot on.
+    task<result<pooled_connection>> open_in_slot(steady_clock::time_point deadline);
 
     executor executor_;
     origin origin_;
     pool_params params_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
     bool verify_host_;
-    std::vector<std::unique_ptr<connection>> idle_;  // most recently used last
-    std::deque<waiter*> waiters_;
-    std::uint64_t open_ = 0;
-    pool_stats totals_;
+    state state_;
 };
 
 }  // namespace hvs::net

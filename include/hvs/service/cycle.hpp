@@ -51,6 +51,7 @@ struct cycle_outcome {
     std::string letta_error;            // the control agent could not be had: every PM agent step failed
     std::map<std::string, std::string> upstream_problems;  // upstream -> why it refused or failed this cycle
     sync::cycle_record record;
+    std::optional<lease_share> leases;  // replicas: this replica's share of the projects this cycle
 };
 
 // `letta` is null when Letta is not configured; otherwise, once every project's issues and tasks

@@ -41,6 +41,8 @@ public:
 
     result<std::uint16_t> listen(const std::string& host, std::uint16_t port);
     void stop() { server_.stop(); }
+    // The HTTP server's counts (connections_open falls to zero once every session has ended).
+    [[nodiscard]] net::server_stats server_stats() const { return server_.stats(); }
 
 private:
     net::task<std::optional<net::server_response>> handle(net::server_request req, std::string client);

@@ -37,6 +37,8 @@ struct service_status {
     std::map<std::string, std::string> upstream_problems;  // upstream -> why it refused or failed the last cycle
     std::uint64_t agent_failures = 0;  // projects whose PM agent work failed, summed over cycles
     std::map<std::string, std::uint64_t, std::less<>> agent_work;  // agents::agent_counts name -> sum over cycles
+    std::string replica_id;                 // replicas on PostgreSQL: this one's REPLICA_ID (else empty)
+    std::optional<lease_share> leases;      // its share of the projects in the last cycle that read them
 
     void record(const cycle_outcome& outcome, double seconds);
 };

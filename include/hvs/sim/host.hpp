@@ -59,6 +59,11 @@ public:
     void clear_faults();
     [[nodiscard]] request_counts counts() const { return counts_; }
     void reset_counts() { counts_ = {}; }
+    // Requests being answered now (admin requests aside), stalled ones included: a test waits for
+    // zero to know that requests its client gave up on have reached the simulator. (An observation
+    // for tests, not an upstream behaviour: a real upstream also applies a request whose client
+    // left, which is what the stall fault reproduces.)
+    [[nodiscard]] std::uint64_t requests_in_progress() const { return in_progress_; }
     void set_latency(std::chrono::milliseconds latency) { options_.latency = latency; }
     void set_rate(double rate, unsigned burst);
 
@@ -75,6 +80,7 @@ private:
     net::token_bucket admission_;
     std::deque<fault> faults_;
     request_counts counts_;
+    std::uint64_t in_progress_ = 0;
     net::http_server server_;
 };
 

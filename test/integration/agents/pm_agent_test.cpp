@@ -7,6 +7,8 @@
 #include "hvs/agents/memory_blocks.hpp"
 #include "hvs/agents/state.hpp"
 
+#include "support/hosts_answered.hpp"
+
 #include <boost/json.hpp>
 
 #include <regex>
@@ -379,8 +381,7 @@ TEST_P(PmAgents, ColdStartOf42ProjectsWithTimedOutCreatesMakesExactlyOneAgentEac
     // Issues and tasks are synced regardless; the timed-out creates make the cycle partial.
     EXPECT_EQ(first.record.projects_failed, 0);
     EXPECT_EQ(first.record.outcome, "partial");
-    ioc_.run_for(std::chrono::milliseconds(400));  // the stalled creates land meanwhile
-    ioc_.restart();
+    ASSERT_TRUE(hvs::test::run_until_answered(ioc_, {letta_host_.get()}));  // the stalled creates land
     auto second = cycle();
     for (const auto& [project, agent] : second.agents) EXPECT_TRUE(agent.ok) << project << ": " << agent.error;
     auto managed = [](const json::object& a) {

@@ -7,6 +7,8 @@
 #include "integration/faults/cli_runner.hpp"
 #include "integration/faults/fault_fixture.hpp"
 
+#include "support/hosts_answered.hpp"
+
 #include <fstream>
 
 namespace hvs::test {
@@ -104,8 +106,7 @@ TEST_F(SecretsUnderFailure, NoSecretInLogsHealthMetricsHistoryOrAnyErrorWhatever
     // The ops surface, after those cycles, with refused requests on the way.
     vibe_host_->clear_faults();
     huly_host_->clear_faults();
-    ioc_.run_for(700ms);  // stalled requests land
-    ioc_.restart();
+    ASSERT_TRUE(hvs::test::run_until_answered(ioc_, {huly_host_.get(), vibe_host_.get(), letta_host_.get()}));  // stalled requests land
     start_ops();
     for (const std::string& bearer : {std::string("not-") + api_token, std::string(api_token) + "x", std::string(letta_password)}) {
         auto refused = post_sync("/api/sync", bearer);

@@ -5,6 +5,8 @@
 
 #include "integration/faults/fault_fixture.hpp"
 
+#include "support/hosts_answered.hpp"
+
 namespace hvs::test {
 namespace {
 
@@ -51,8 +53,8 @@ protected:
     void clear() {
         host_of(GetParam().where)->clear_faults();
         if (GetParam().kind == sim::fault_kind::stall) {
-            ioc_.run_for(stall);  // stalled requests land meanwhile (a stalled PUT is applied late)
-            ioc_.restart();
+            // Stalled requests land (a stalled PUT is applied late).
+            ASSERT_TRUE(hvs::test::run_until_answered(ioc_, {host_of(GetParam().where).get()}));
         }
     }
 };

@@ -51,9 +51,13 @@ protected:
                 pump_until([&] { return loop_result_.has_value(); }, std::chrono::seconds(10));
             }
         }
-        if (ops_) ops_->stop();
+        if (ops_) {
+            ops_->stop();
+            // Closed sessions finish (a handler still running uses the ops server) before it goes.
+            EXPECT_TRUE(pump_until([&] { return ops_->server_stats().connections_open == 0; }, std::chrono::seconds(10)));
+        }
         ioc_.restart();
-        ioc_.run_for(std::chrono::milliseconds(20));  // let closed sessions and cancelled timers finish
+        ioc_.poll();  // cancelled timers' handlers run
         ops_.reset();
         loop_.reset();
         EngineTest::TearDown();

@@ -5,6 +5,8 @@
 
 #include "hvs/sync/text.hpp"
 
+#include "support/hosts_answered.hpp"
+
 namespace hvs::test {
 namespace {
 
@@ -184,8 +186,7 @@ TEST_P(FirstSync, ACreateThatTimedOutAfterTheServerAppliedItIsNotDuplicated) {
     vibe_host_->inject({.route = "POST /api/tasks", .kind = sim::fault_kind::stall, .count = 1, .stall = 600ms});
     auto first = cycle();
     EXPECT_FALSE(first.ok);
-    ioc_.run_for(400ms);  // the stalled create lands meanwhile
-    ioc_.restart();
+    ASSERT_TRUE(hvs::test::run_until_answered(ioc_, {vibe_host_.get()}));  // the stalled create lands
     ASSERT_TRUE(cycle().ok);
     ASSERT_TRUE(cycle().ok);
     EXPECT_EQ(tasks_of("Web").size(), 3u);

@@ -97,11 +97,10 @@ TEST(RateLimiter, ATokenThatWouldComeAfterTheDeadlineIsRefusedAtOnceAndGivenBack
     asio::io_context ioc;
     rate_limiter limiter(1, 1);  // one token a second
     ASSERT_TRUE(hvs::test::run_async(ioc, limiter.acquire()));
-    const auto started = steady_clock::now();
-    auto refused = hvs::test::run_async(ioc, limiter.acquire(started + 100ms));
+    auto refused = hvs::test::run_async(ioc, limiter.acquire(steady_clock::now() + 100ms));
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().kind, error_kind::deadline);
-    EXPECT_LT(steady_clock::now() - started, 500ms);  // not waited for
+    EXPECT_EQ(limiter.stats().waits, 0u);  // not waited for
     EXPECT_EQ(limiter.stats().acquired, 1u);
     EXPECT_GT(limiter.stats().tokens, -0.5);  // the reservation was given back
 }
