@@ -74,6 +74,12 @@ const command commands[] = {
      "  --db FILE    the original service's sync-state.db (read only, never modified)\n"
      "  --wait[=SECONDS]  when another process holds DB_PATH, wait for it (default 86400) instead of exiting 1\n",
      import_command},
+    {"migrate-store", "Copy the SQLite state at --from (default DB_PATH, never written) into the empty PostgreSQL "
+                      "store DATABASE_URL names, in one transaction; exit 1 if it already holds a state",
+     "  --from PATH  the SQLite state file to copy (default DB_PATH)\n"
+     "  (--dry-run prints the row counts it would copy and writes nothing)\n"
+     "  --wait[=SECONDS]  when a replica or another command holds DATABASE_URL, wait for it (default 86400) instead of exiting 1\n",
+     migrate_store_command},
     {"check", "Validate the configuration, the database directory, STACKS_DIR, the local HTTP stack, and each "
               "configured upstream with an authenticated request on its base path; exit 1 on any finding",
      "  --json    one JSON document {\"ok\", \"checks\": [{\"name\", \"ok\", \"detail\"}, ...]} instead of lines\n",

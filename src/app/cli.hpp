@@ -21,6 +21,7 @@ int simulate_command(const core::config& cfg, const std::vector<std::string>& ar
 int once_command(const core::config& cfg, const std::vector<std::string>& args);
 int run_command(const core::config& cfg, const std::vector<std::string>& args);
 int import_command(const core::config& cfg, const std::vector<std::string>& args);
+int migrate_store_command(const core::config& cfg, const std::vector<std::string>& args);
 int tools_command(const core::config& cfg, const std::vector<std::string>& args);
 int status_command(const core::config& cfg, const std::vector<std::string>& args);
 int letta_command(const core::config& cfg, const std::vector<std::string>& args);

@@ -306,6 +306,52 @@ CREATE TABLE replicas (
 )sql",
 };
 
+// The state at latest_schema_version(), column by column (see state_tables() in migrations.hpp).
+constexpr column_type text_column = column_type::text;
+constexpr column_type integer_column = column_type::integer;
+constexpr state_column project_columns[] = {
+    {"identifier", text_column},      {"name", text_column},         {"vibe_id", text_column},          {"repo_path", text_column},
+    {"description_hash", text_column}, {"issue_count", integer_column}, {"watermark_ms", integer_column}, {"cycles_since_full", integer_column},
+    {"last_success_at", text_column}, {"last_attempt_at", text_column}, {"last_error", text_column},
+};
+constexpr state_column link_columns[] = {
+    {"issue_id", text_column},         {"project", text_column},          {"task_id", text_column},          {"base_title", text_column},
+    {"base_description", text_column}, {"base_status", text_column},      {"huly_title", text_column},       {"huly_description", text_column},
+    {"huly_status", text_column},      {"huly_priority", text_column},    {"huly_modified_ms", integer_column}, {"vibe_title", text_column},
+    {"vibe_description", text_column}, {"vibe_status", text_column},      {"deleted_in_huly", integer_column}, {"deleted_in_vibe", integer_column},
+    {"rejected_status", text_column},  {"updated_at", text_column},       {"status_before_cancel", text_column},
+};
+constexpr state_column huly_status_columns[] = {{"name", text_column}, {"learned_at", text_column}};
+constexpr state_column history_columns[] = {
+    {"started_at", text_column},        {"finished_at", text_column},       {"outcome", text_column},        {"projects_ok", integer_column},
+    {"projects_failed", integer_column}, {"tasks_created", integer_column}, {"tasks_updated", integer_column}, {"issues_updated", integer_column},
+    {"conflicts", integer_column},      {"errors", text_column},            {"agent_work", text_column},
+};
+constexpr state_column meta_columns[] = {{"key", text_column}, {"value", text_column}};
+constexpr state_column agent_columns[] = {
+    {"project", text_column}, {"agent_id", text_column}, {"agent_name", text_column}, {"bound_at", text_column}};
+constexpr state_column agent_block_columns[] = {
+    {"agent_id", text_column}, {"label", text_column}, {"block_id", text_column}, {"hash", text_column}};
+constexpr state_column letta_resource_columns[] = {
+    {"id", text_column}, {"kind", text_column}, {"name", text_column}, {"project", text_column}, {"created_at", text_column}};
+constexpr state_column letta_file_columns[] = {
+    {"folder_id", text_column}, {"file_name", text_column}, {"hash", text_column}, {"file_id", text_column}};
+constexpr state_column duplicate_task_columns[] = {{"project", text_column}, {"issue_id", text_column}, {"task_id", text_column}};
+
+constexpr state_table tables_of_state[] = {
+    {"projects", project_columns, "identifier"},
+    {"links", link_columns, "issue_id"},
+    {"huly_statuses", huly_status_columns, "name"},
+    {"sync_history", history_columns, "id"},
+    {"meta", meta_columns, "key"},
+    {"agents", agent_columns, "project"},
+    {"agent_blocks", agent_block_columns, "agent_id, label"},
+    {"letta_resources", letta_resource_columns, "id"},
+    {"letta_files", letta_file_columns, "folder_id, file_name"},
+    {"duplicate_tasks", duplicate_task_columns, "project, task_id"},
+};
+constexpr std::string_view tables_of_coordination[] = {"leases", "replicas"};
+
 const std::array<std::string_view, 8>& migrations_for(engine kind) {
     return kind == engine::postgres ? postgres_migrations : migrations;
 }
@@ -331,6 +377,10 @@ result<std::int64_t> single_integer(database& db, std::string_view sql) {
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(migrations.size()); }
+
+std::span<const state_table> state_tables() { return tables_of_state; }
+
+std::span<const std::string_view> coordination_tables() { return tables_of_coordination; }
 
 result<int> schema_version(database& db) {
     if (db.kind() == engine::sqlite) {

@@ -28,6 +28,8 @@ expect() {  # expect WANTED WORDS...
 }
 expect once huly-vibe-sync on
 expect completion huly-vibe-sync comp
+expect migrate-store huly-vibe-sync migr
+expect --from huly-vibe-sync migrate-store --fr
 expect --force huly-vibe-sync tools --fo
 expect sync huly-vibe-sync tools sy
 expect --what huly-vibe-sync letta cleanup --wh
