@@ -1,7 +1,8 @@
-// `huly-vibe-sync status [--json]`: what the database at DB_PATH knows — projects with their
-// watermark, last success, last error and link counts, the PM agents bound to them, and the last
-// cycles — as aligned tables or one JSON document. Opens the file read-only, so it is safe next to
-// a running service and never creates or migrates a database.
+// `huly-vibe-sync status [--json]`: what the state database knows — projects with their
+// watermark, last success, last error and link counts, the PM agents bound to them, the last
+// cycles and (PostgreSQL) which replica holds how many projects — as aligned tables or one JSON
+// document. Only reads (SQLite: the file read-only), so it is safe next to a running service and
+// never creates or migrates a database.
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
@@ -9,6 +10,7 @@
 #include "app/table.hpp"
 
 #include "hvs/core/json.hpp"
+#include "hvs/store/leases.hpp"
 #include "hvs/store/migrations.hpp"
 #include "hvs/sync/duplicate_state.hpp"
 #include "hvs/sync/state.hpp"
@@ -53,6 +55,7 @@ struct agent_status {
 struct status_report {
     std::string database;
     int schema_version = 0;
+    std::optional<std::vector<store::lease_row>> leases;  // PostgreSQL: who writes which project
     std::vector<project_status> projects;
     std::vector<agent_status> agents;
     std::vector<sync::cycle_record> cycles;  // newest first
@@ -126,6 +129,11 @@ result<status_report> read_status(store::database& db) {
     auto cycles = sync::load_cycles(db, shown_cycles);
     if (!cycles) return cycles.error();
     report.cycles = std::move(*cycles);
+    if (db.kind() == store::engine::postgres && *version >= 8) {  // leases arrived with schema 8
+        auto leases = store::list_leases(db);
+        if (!leases) return leases.error();
+        report.leases = std::move(*leases);
+    }
     return report;
 }
 
@@ -182,11 +190,19 @@ json::value to_json(const status_report& r) {
                                       {"conflicts", c.conflicts},
                                       {"errors", cycle_errors(c)}});
     }
-    return json::object{{"database", r.database},
-                        {"schema_version", r.schema_version},
-                        {"projects", std::move(projects)},
-                        {"agents", std::move(agents)},
-                        {"cycles", std::move(cycles)}};
+    json::object out{{"database", r.database},
+                     {"schema_version", r.schema_version},
+                     {"projects", std::move(projects)},
+                     {"agents", std::move(agents)},
+                     {"cycles", std::move(cycles)}};
+    if (r.leases) {
+        json::array leases;
+        for (const auto& l : *r.leases) {
+            leases.push_back(json::object{{"name", l.name}, {"holder", l.holder}, {"fence", l.fence}, {"valid", l.valid}});
+        }
+        out["leases"] = std::move(leases);
+    }
+    return out;
 }
 
 std::string or_dash(const std::optional<std::string>& v) { return v && !v->empty() ? *v : "-"; }
@@ -218,6 +234,27 @@ void print_report(std::ostream& out, const status_report& r) {
             rows.push_back({a.project, a.agent_id, a.agent_name, std::to_string(a.blocks), a.bound_at});
         }
         print_table(out, {"PROJECT", "AGENT ID", "AGENT NAME", "BLOCKS", "BOUND AT"}, rows);
+    }
+
+    if (r.leases) {
+        // Per replica: the projects it holds now (valid leases) and whether it holds the control lease.
+        std::map<std::string, std::pair<std::size_t, bool>> by_holder;
+        std::size_t lapsed = 0;
+        for (const auto& l : *r.leases) {
+            if (!l.valid) {
+                ++lapsed;
+                continue;
+            }
+            auto& [projects, control] = by_holder[l.holder];
+            if (l.name == store::control_lease) control = true;
+            else ++projects;
+        }
+        out << "\nReplicas (" << by_holder.size() << " holding leases; " << lapsed << " leases lapsed or released)\n";
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& [holder, held] : by_holder) {
+            rows.push_back({holder, std::to_string(held.first), held.second ? "yes" : "-"});
+        }
+        if (!rows.empty()) print_table(out, {"REPLICA", "PROJECTS", "CONTROL"}, rows);
     }
 
     out << "\nLast cycles (" << r.cycles.size() << ", newest first)\n";

@@ -172,6 +172,11 @@ print(f"replicas: 60 projects, {len(issues())} issues each with one task, {len(h
 PY
 status=$?
 set -e
+if ((status == 0)); then
+  # `status` on the shared store names the one replica left holding every project.
+  "$bin" status >"$work/status" 2>&1 || { cat "$work/status"; exit 1; }
+  grep -Eq '^r3 +60 +yes' "$work/status" || { echo "status does not show r3 holding 60 projects and control:"; cat "$work/status"; exit 1; }
+fi
 if ((status != 0)); then
   for r in 1 2 3; do echo "== r$r (last lines)"; grep -v "level=debug" "$work/r$r.log" | tail -15; done
 fi
