@@ -42,7 +42,7 @@ std::string default_replica_id() {
 lease_keeper::lease_keeper(net::executor ex, store::db_worker& db, std::string replica_id,
                            std::chrono::milliseconds ttl)
     : executor_(ex), db_(db), id_(std::move(replica_id)), ttl_(ttl), log_(log::logger("leases").with("replica", id_)),
-      timer_(ex) {}
+      timer_(ex), loop_ended_(ex) {}
 
 net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim_projects(
     std::vector<std::string> projects) {
@@ -98,6 +98,7 @@ void lease_keeper::start() {
     if (running_) return;
     running_ = true;
     loop_done_ = false;
+    loop_ended_.expires_at(std::chrono::steady_clock::time_point::max());
     asio::co_spawn(executor_, net::cancellation_as_values(keep_alive()), asio::detached);
 }
 
@@ -125,6 +126,7 @@ net::task<void> lease_keeper::keep_alive() {
         held_ = std::move(still);
     }
     loop_done_ = true;
+    loop_ended_.cancel();
 }
 
 net::task<void> lease_keeper::finish() {
@@ -140,11 +142,9 @@ net::task<void> lease_keeper::finish() {
         HVS_LOG(log_, info) << "released every lease";
     }
     held_.clear();
-    // The renewal loop ends at its next step: wait for it so nothing of this keeper outlives it.
-    while (!loop_done_) {
-        timer_.cancel();
-        co_await net::sleep_for(std::chrono::milliseconds(1));
-    }
+    // The renewal loop ends at its next step (a renewal in flight finishes first): wait for it, so
+    // nothing of this keeper outlives the call.
+    if (!loop_done_) co_await loop_ended_.async_wait(net::use_nothrow);
 }
 
 }  // namespace hvs::service

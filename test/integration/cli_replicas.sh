@@ -35,7 +35,8 @@ for r in 1 2 3; do
   ports+=("$port")
 done
 stop_replicas() { for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; }
-trap 'stop_replicas; stop_simulators' EXIT
+eval "earlier_exit_trap=($(trap -p EXIT))"  # simulators' and (run by hand) the private PostgreSQL's
+trap "stop_replicas; ${earlier_exit_trap[2]:-}" EXIT
 
 set +e
 python3 - "$HULY_API_URL" "$VIBE_API_URL" "$LETTA_BASE_URL" "$DATABASE_URL" "${pids[@]}" <<'PY'

@@ -54,6 +54,7 @@ private:
     std::chrono::milliseconds ttl_;
     log::logger log_;
     boost::asio::steady_timer timer_;
+    boost::asio::steady_timer loop_ended_;  // never expires: cancelled when the renewal loop ends
     bool running_ = false;
     bool loop_done_ = true;
     std::vector<std::string> held_;  // projects whose lease this replica holds

@@ -48,7 +48,9 @@ TEST(LeasePlan, AReplicaLeavingMovesOnlyItsOwnProjects) {
     for (const auto& p : all) {
         auto before = owner_of(p, {"r1", "r2", "r3"});
         auto after = owner_of(p, {"r1", "r3"});
-        if (before != "r2") EXPECT_EQ(before, after) << p << " moved though its owner stayed";
+        if (before != "r2") {
+            EXPECT_EQ(before, after) << p << " moved though its owner stayed";
+        }
     }
 }
 
