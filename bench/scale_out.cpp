@@ -30,6 +30,8 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -124,7 +126,9 @@ void note_cycles(const std::vector<replica*>& replicas, const std::vector<timed_
     for (std::size_t i = 0; i < cycles.size(); ++i) {
         const auto& outcome = cycles[i].outcome;
         f.errors += static_cast<std::uint64_t>(outcome.record.projects_failed);
-        if (!outcome.error.empty()) f.wrong.push_back(std::string(phase) + ": " + replicas[i]->id() + "'s cycle failed: " + outcome.error);
+        if (!outcome.error.empty()) {
+            f.wrong.push_back(std::string(phase) + ": " + replicas[i]->id() + "'s cycle failed: " + outcome.error);
+        }
     }
 }
 
@@ -134,227 +138,290 @@ void check_state(workspace& w, const std::map<std::string, expectation>& expecte
     for (auto& problem : check.wrong) f.wrong.push_back(std::string(phase) + ": " + problem);
 }
 
-}  // namespace
+// The shares have settled when every replica sees all of them live, none waits for a project of its
+// share that another still holds, and together they hold every project.
+bool shares_settled(const std::vector<service::lease_share>& shares, std::size_t replicas, std::size_t projects) {
+    std::size_t claimed = 0;
+    for (const auto& share : shares) {
+        if (share.held_elsewhere != 0 || share.live_replicas != replicas) return false;
+        claimed += share.claimed;
+    }
+    return claimed == projects;
+}
 
-figures scale_out(const run_settings& run) {
-    const unsigned projects = run.scaled(1000);
-    const unsigned issues = run.scaled(20);
-    const upstream_setup upstream{5, 0, 1};  // L 5 ms as in S2, no rate cap
-    workspace w(upstream, upstream, {});
-    seed_linked_projects(w, scale_out_prefix, projects, issues);
+// The largest share's distance from an even split, as a fraction of it.
+double share_spread(const std::vector<std::size_t>& claimed, std::size_t projects) {
+    const double even = static_cast<double>(projects) / static_cast<double>(claimed.size());
+    double spread = 0;
+    for (auto n : claimed) spread = std::max(spread, std::abs(static_cast<double>(n) - even) / even);
+    return spread;
+}
+
+// One run of S7: the workspace, the replicas, and what the phases found so far.
+class scale_out_run {
+public:
+    explicit scale_out_run(const run_settings& run);
+    figures measure();
+
+private:
+    void first_sync();
+    void idle_cycle();
+    void burst_cycle();
+    void crash_and_take_over();
+    void one_replica_alone();
+    // Each entrance's requests in the phase just ended, added to the run's.
+    std::vector<tally> count_phase();
+    // Each replica's requests and cycle time (`counted` and `cycles` in the replicas' order) under `phase`.
+    void report_cycles(const char* phase, const std::vector<tally>& counted, const std::vector<timed_cycle>& cycles);
+
+    unsigned projects_, issues_;
+    upstream_setup upstream_{5, 0, 1};  // L 5 ms as in S2, no rate cap
+    workspace w_{upstream_, upstream_, {}};
+    std::vector<core::config> configs_;  // the replicas', then that of the lone replica of phase (e)
+    std::optional<store::database> leases_db_;
+    std::vector<std::unique_ptr<replica>> owned_;
+    std::vector<replica*> replicas_;
+    figures f_;
+    json::array per_replica_;
+    std::map<std::string, expectation> expected_;  // where every pair must end
+    std::uint64_t requests_ = 0;
+    std::uint64_t idle_requests_ = 0;
+};
+
+scale_out_run::scale_out_run(const run_settings& run) : projects_(run.scaled(1000)), issues_(run.scaled(20)) {
+    seed_linked_projects(w_, scale_out_prefix, projects_, issues_);
+    expected_ = unchanged(scale_out_prefix, projects_, issues_);
     const std::string database = fresh_scale_out_database(run);
-    std::vector<core::config> configs;  // the replicas', then that of the lone replica of phase (e)
     for (unsigned i = 0; i <= scale_out_replicas; ++i) {
-        core::config cfg = w.add_entrance();
+        core::config cfg = w_.add_entrance();
         cfg.database_url = database;
         cfg.replica_id = i < scale_out_replicas ? "r" + std::to_string(i + 1) : "alone";
         cfg.lease_ttl = scale_out_lease_ttl;
-        configs.push_back(std::move(cfg));
+        configs_.push_back(std::move(cfg));
     }
-    w.start_simulators();
-    auto leases_db = store::database::open_postgres(database);
-    if (!leases_db) throw std::runtime_error("S7: cannot open the database: " + leases_db.error().describe());
+    w_.start_simulators();
+    auto db = store::database::open_postgres(database);
+    if (!db) throw std::runtime_error("S7: cannot open the database: " + db.error().describe());
+    leases_db_.emplace(std::move(*db));
+    f_.scenario = "S7 scale-out";
+    f_.parameters = {{"replicas", scale_out_replicas}, {"projects", projects_}, {"issues_per_project", issues_},
+                     {"lease_ttl_ms", scale_out_lease_ttl.count()}, {"survivors_interval_ms", survivors_interval.count()},
+                     {"latency_ms", upstream_.latency_ms}, {"workers", w_.cfg.max_workers},
+                     {"connections", w_.cfg.vibe.connections}, {"store", "postgresql"}};
+}
 
-    figures f;
-    f.scenario = "S7 scale-out";
-    f.parameters = {{"replicas", scale_out_replicas}, {"projects", projects}, {"issues_per_project", issues},
-                    {"lease_ttl_ms", scale_out_lease_ttl.count()}, {"survivors_interval_ms", survivors_interval.count()},
-                    {"latency_ms", upstream.latency_ms}, {"workers", w.cfg.max_workers},
-                    {"connections", w.cfg.vibe.connections}, {"store", "postgresql"}};
+figures scale_out_run::measure() {
     const stopwatch watch;
-    std::vector<std::unique_ptr<replica>> owned;
-    std::vector<replica*> replicas;
     for (unsigned i = 0; i < scale_out_replicas; ++i) {
-        owned.push_back(std::make_unique<replica>(configs[i]));
-        replicas.push_back(owned.back().get());
+        owned_.push_back(std::make_unique<replica>(configs_[i]));
+        replicas_.push_back(owned_.back().get());
+        per_replica_.push_back(json::object{{"id", replicas_.back()->id()}});
     }
-    json::array per_replica;
-    for (auto* r : replicas) per_replica.push_back(json::object{{"id", r->id()}});
+    first_sync();
+    idle_cycle();
+    burst_cycle();
+    crash_and_take_over();
+    one_replica_alone();
+    watch.record(f_);
+    f_.checked = true;
+    f_.requests = requests_;
+    f_.extra["replica_stats"] = std::move(per_replica_);
+    return std::move(f_);
+}
 
-    // (a) First sync: rounds until the shares have settled.
-    const auto first_started = steady::now();
-    unsigned first_rounds = 0;
+std::vector<tally> scale_out_run::count_phase() {
+    auto all = tallies(w_, configs_.size());
+    requests_ += sum_of(all).requests();
+    return all;
+}
+
+void scale_out_run::report_cycles(const char* phase, const std::vector<tally>& counted,
+                                  const std::vector<timed_cycle>& cycles) {
+    for (std::size_t i = 0; i < cycles.size(); ++i) {
+        auto stats = counted[i].to_json();
+        stats["seconds"] = cycles[i].seconds;
+        per_replica_[i].as_object()[phase] = std::move(stats);
+    }
+}
+
+// (a) Rounds of one cycle of every replica until the shares have settled.
+void scale_out_run::first_sync() {
+    const auto started = steady::now();
+    unsigned rounds = 0;
     bool settled = false;
     int tasks_created = 0;
-    while (!settled && first_rounds < max_settling_rounds) {
-        auto round = cycle_together(replicas);
-        ++first_rounds;
-        note_cycles(replicas, round, "first sync", f);
-        std::size_t claimed = 0;
-        settled = true;
-        for (std::size_t i = 0; i < replicas.size(); ++i) {
-            const auto share = replicas[i]->share();
-            claimed += share.claimed;
-            settled = settled && share.held_elsewhere == 0 && share.live_replicas == scale_out_replicas;
+    while (!settled && rounds < max_settling_rounds) {
+        auto round = cycle_together(replicas_);
+        ++rounds;
+        note_cycles(replicas_, round, "first sync", f_);
+        std::vector<service::lease_share> shares;
+        for (std::size_t i = 0; i < replicas_.size(); ++i) {
+            shares.push_back(replicas_[i]->share());
             tasks_created += round[i].outcome.record.tasks_created;
         }
-        settled = settled && claimed == projects;
+        settled = shares_settled(shares, scale_out_replicas, projects_);
     }
-    const double first_sync_seconds = seconds_between(first_started, steady::now());
-    if (!settled) f.wrong.push_back("the shares had not settled after " + std::to_string(first_rounds) + " rounds");
-    if (tasks_created != 0) f.wrong.push_back("the first sync created " + std::to_string(tasks_created) + " tasks");
-    check_state(w, unchanged(scale_out_prefix, projects, issues), "first sync", f);
-    std::uint64_t requests = sum_of(tallies(w, scale_out_replicas)).requests();
-    f.extra["first_sync"] = json::object{{"seconds", first_sync_seconds}, {"rounds", first_rounds}};
+    const double seconds = seconds_between(started, steady::now());
+    if (!settled) f_.wrong.push_back("the shares had not settled after " + std::to_string(rounds) + " rounds");
+    if (tasks_created != 0) f_.wrong.push_back("the first sync created " + std::to_string(tasks_created) + " tasks");
+    check_state(w_, expected_, "first sync", f_);
+    (void)count_phase();
+    std::vector<std::size_t> claimed;
+    for (std::size_t i = 0; i < replicas_.size(); ++i) {
+        claimed.push_back(replicas_[i]->share().claimed);
+        per_replica_[i].as_object()["share"] = claimed.back();
+    }
+    f_.extra["first_sync"] = json::object{{"seconds", seconds}, {"rounds", rounds}};
+    f_.extra["share_spread"] = share_spread(claimed, projects_);
+}
 
-    // (b) One idle cycle of every replica at once.
-    std::vector<std::size_t> shares;
-    for (std::size_t i = 0; i < replicas.size(); ++i) {
-        shares.push_back(replicas[i]->share().claimed);
-        per_replica[i].as_object()["share"] = shares.back();
-    }
-    w.reset_counts();
-    const auto idle_started = steady::now();
-    auto idle = cycle_together(replicas);
-    const double idle_seconds = seconds_between(idle_started, steady::now());
-    note_cycles(replicas, idle, "idle", f);
-    const auto idle_tallies = tallies(w, scale_out_replicas);
-    const tally idle_total = sum_of(idle_tallies);
-    requests += idle_total.requests();
-    for (std::size_t i = 0; i < replicas.size(); ++i) {
-        auto stats = idle_tallies[i].to_json();
-        stats["seconds"] = idle[i].seconds;
-        per_replica[i].as_object()["idle"] = std::move(stats);
-    }
-    if (idle_total.writes() != 0) f.wrong.push_back(std::to_string(idle_total.writes()) + " writes in the idle cycles");
-    const double mean_share = static_cast<double>(projects) / scale_out_replicas;
-    double spread = 0;
-    for (auto share : shares) spread = std::max(spread, std::abs(static_cast<double>(share) - mean_share) / mean_share);
+// (b) One idle cycle of every replica at once.
+void scale_out_run::idle_cycle() {
+    w_.reset_counts();
+    const auto started = steady::now();
+    auto idle = cycle_together(replicas_);
+    const double seconds = seconds_between(started, steady::now());
+    note_cycles(replicas_, idle, "idle", f_);
+    const auto counted = count_phase();
+    report_cycles("idle", counted, idle);
+    const tally total = sum_of(counted);
+    if (total.writes() != 0) f_.wrong.push_back(std::to_string(total.writes()) + " writes in the idle cycles");
+    idle_requests_ = total.requests();
+    f_.extra["idle"] = json::object{{"seconds", seconds}, {"requests", total.requests()}, {"writes", total.writes()}};
+}
 
-    // (c) A change burst on both sides, one cycle of every replica at once.
+// (c) A change burst on both sides, one cycle of every replica at once: exactly the necessary writes.
+void scale_out_run::burst_cycle() {
     burst edits;
-    w.on_simulators([&] { edits = apply_burst(w, scale_out_prefix, projects, issues); });
-    w.reset_counts();
-    const auto burst_started = steady::now();
-    auto burst_round = cycle_together(replicas);
-    const double burst_seconds = seconds_between(burst_started, steady::now());
-    note_cycles(replicas, burst_round, "burst", f);
-    const auto burst_tallies = tallies(w, scale_out_replicas);
-    const tally burst_total = sum_of(burst_tallies);
-    requests += burst_total.requests();
+    w_.on_simulators([&] { edits = apply_burst(w_, scale_out_prefix, projects_, issues_); });
+    expected_ = edits.expected;
+    w_.reset_counts();
+    const auto started = steady::now();
+    auto round = cycle_together(replicas_);
+    const double seconds = seconds_between(started, steady::now());
+    note_cycles(replicas_, round, "burst", f_);
+    const auto counted = count_phase();
+    report_cycles("burst", counted, round);
+    const tally total = sum_of(counted);
     int conflicts = 0;
-    for (std::size_t i = 0; i < replicas.size(); ++i) {
-        auto stats = burst_tallies[i].to_json();
-        stats["seconds"] = burst_round[i].seconds;
-        per_replica[i].as_object()["burst"] = std::move(stats);
-        conflicts += burst_round[i].outcome.record.conflicts;
+    for (const auto& cycle : round) conflicts += cycle.outcome.record.conflicts;
+    if (total.vibe_writes != edits.total.vibe_puts) {
+        f_.wrong.push_back("burst: " + std::to_string(total.vibe_writes) + " Vibe writes, necessary " +
+                           std::to_string(edits.total.vibe_puts));
     }
-    if (burst_total.vibe_writes != edits.total.vibe_puts) {
-        f.wrong.push_back("burst: " + std::to_string(burst_total.vibe_writes) + " Vibe writes, necessary " +
-                          std::to_string(edits.total.vibe_puts));
-    }
-    if (burst_total.huly_writes != edits.huly_patches_needed) {
-        f.wrong.push_back("burst: " + std::to_string(burst_total.huly_writes) + " Huly writes, necessary " +
-                          std::to_string(edits.huly_patches_needed));
+    if (total.huly_writes != edits.huly_patches_needed) {
+        f_.wrong.push_back("burst: " + std::to_string(total.huly_writes) + " Huly writes, necessary " +
+                           std::to_string(edits.huly_patches_needed));
     }
     if (conflicts != static_cast<int>(edits.total.conflicts)) {
-        f.wrong.push_back("burst: " + std::to_string(conflicts) + " conflicts counted, expected " +
-                          std::to_string(edits.total.conflicts));
+        f_.wrong.push_back("burst: " + std::to_string(conflicts) + " conflicts counted, expected " +
+                           std::to_string(edits.total.conflicts));
     }
-    check_state(w, edits.expected, "burst", f);
+    check_state(w_, expected_, "burst", f_);
+    f_.extra["burst"] = json::object{
+        {"seconds", seconds},
+        {"requests", total.requests()},
+        {"writes", json::object{{"huly", total.huly_writes}, {"vibe", total.vibe_writes}}},
+        {"necessary_writes",
+         json::object{{"vibe_task_puts", edits.total.vibe_puts}, {"huly_issue_patches", edits.huly_patches_needed}}},
+        {"conflicts", conflicts}};
+}
 
-    // (d) r1 crashes; its projects change in Huly; the survivors take them over.
-    replica& victim = *replicas.front();
-    const std::vector<replica*> survivors(replicas.begin() + 1, replicas.end());
+// (d) r1 crashes; an issue of each of its projects changes in Huly; the survivors, cycling every
+// survivors_interval, take its projects over once its leases have expired.
+void scale_out_run::crash_and_take_over() {
+    replica& victim = *replicas_.front();
+    const std::vector<replica*> survivors(replicas_.begin() + 1, replicas_.end());
     std::set<std::string> orphaned;
-    for (const auto& [project, holder] : project_holders(*leases_db)) {
+    for (const auto& [project, holder] : project_holders(*leases_db_)) {
         if (holder == victim.id()) orphaned.insert(project);
     }
-    if (orphaned.empty()) f.wrong.push_back("takeover: " + victim.id() + " held no lease before its crash");
-    w.reset_counts();
+    if (orphaned.empty()) f_.wrong.push_back("takeover: " + victim.id() + " held no lease before its crash");
+    w_.reset_counts();
     const auto crashed_at = steady::now();
     victim.crash();
-    auto expected = edits.expected;
-    w.on_simulators([&] {
+    w_.on_simulators([&] {
         for (const auto& project : orphaned) {
             const std::string issue = project + "-1";
-            expected.at(issue).title = "Issue 1 (edited after " + victim.id() + " crashed)";
-            w.huly.edit_issue(issue, "title", json::value(expected.at(issue).title));
+            expected_.at(issue).title = "Issue 1 (edited after " + victim.id() + " crashed)";
+            w_.huly.edit_issue(issue, "title", json::value(expected_.at(issue).title));
         }
     });
     std::set<std::string> pending = orphaned;
-    unsigned takeover_rounds = 0;
-    double takeover_seconds = 0, takeover_cycle_seconds = 0;
+    unsigned rounds = 0;
+    double seconds = 0, last_cycle_seconds = 0;
     const auto give_up_at = crashed_at + scale_out_lease_ttl + std::chrono::seconds(120);
     while (!pending.empty() && steady::now() < give_up_at) {
         const auto round_started = steady::now();
         auto round = cycle_together(survivors);
-        ++takeover_rounds;
-        note_cycles(survivors, round, "takeover", f);
-        takeover_cycle_seconds = 0;
+        ++rounds;
+        note_cycles(survivors, round, "takeover", f_);
+        last_cycle_seconds = 0;
         for (const auto& cycle : round) {
-            takeover_cycle_seconds = std::max(takeover_cycle_seconds, cycle.seconds);
+            last_cycle_seconds = std::max(last_cycle_seconds, cycle.seconds);
             for (const auto& project : cycle.outcome.projects) {
                 if (project.ok) pending.erase(project.project);
             }
         }
-        takeover_seconds = seconds_between(crashed_at, steady::now());
-        if (!pending.empty()) std::this_thread::sleep_until(round_started + survivors_interval);
+        seconds = seconds_between(crashed_at, steady::now());
+        if (!pending.empty()) std::this_thread::sleep_until(round_started + survivors_interval);  // the schedule
     }
     if (!pending.empty()) {
-        f.wrong.push_back("takeover: " + std::to_string(pending.size()) + " of " + victim.id() +
-                          "'s projects not synced by a survivor after " + std::to_string(takeover_seconds) + " s");
+        f_.wrong.push_back("takeover: " + std::to_string(pending.size()) + " of " + victim.id() +
+                           "'s projects not synced by a survivor after " + std::to_string(seconds) + " s");
     }
-    const auto holders = project_holders(*leases_db);
+    const auto holders = project_holders(*leases_db_);
+    auto is_survivor = [&](const std::string& id) {
+        return std::any_of(survivors.begin(), survivors.end(), [&](const replica* r) { return r->id() == id; });
+    };
     for (const auto& project : orphaned) {
         auto holder = holders.find(project);
-        const bool survivor = holder != holders.end() &&
-                              std::any_of(survivors.begin(), survivors.end(), [&](const replica* r) { return r->id() == holder->second; });
-        if (!survivor) f.wrong.push_back("takeover: " + project + "'s lease is not held by a survivor");
+        if (holder == holders.end() || !is_survivor(holder->second)) {
+            f_.wrong.push_back("takeover: " + project + "'s lease is not held by a survivor");
+        }
     }
-    const auto takeover_tallies = tallies(w, scale_out_replicas);
-    requests += sum_of(takeover_tallies).requests();
-    for (std::size_t i = 1; i < replicas.size(); ++i) {
-        auto stats = takeover_tallies[i].to_json();
-        stats["share"] = replicas[i]->share().claimed;
-        per_replica[i].as_object()["after_takeover"] = std::move(stats);
+    const auto counted = count_phase();
+    for (std::size_t i = 1; i < replicas_.size(); ++i) {
+        auto stats = counted[i].to_json();
+        stats["share"] = replicas_[i]->share().claimed;
+        per_replica_[i].as_object()["after_takeover"] = std::move(stats);
     }
-    check_state(w, expected, "takeover", f);
+    check_state(w_, expected_, "takeover", f_);
     // The bound: the lease expires within LEASE_TTL, a survivor's next cycle starts within the
     // interval, and that cycle syncs the projects.
-    const double takeover_bound = std::chrono::duration<double>(scale_out_lease_ttl + survivors_interval).count() +
-                                  takeover_cycle_seconds;
+    const double bound =
+        std::chrono::duration<double>(scale_out_lease_ttl + survivors_interval).count() + last_cycle_seconds;
+    f_.extra["takeover"] = json::object{{"crashed", victim.id()},  {"projects", orphaned.size()},
+                                        {"seconds", seconds},      {"rounds", rounds},
+                                        {"bound_seconds", bound},  {"within_bound", seconds <= bound}};
+}
 
-    // (e) The same idle cycle by one replica alone, for comparison.
-    for (auto* r : survivors) r->stop();
-    replica alone(configs.back());
-    w.reset_counts();
-    const auto alone_cycle = cycle_together({&alone});
-    note_cycles({&alone}, alone_cycle, "one replica alone", f);
-    const tally alone_tally = tallies(w, scale_out_replicas + 1).back();
-    requests += alone_tally.requests();
-    if (alone.share().claimed != projects) {
-        f.wrong.push_back("one replica alone claimed " + std::to_string(alone.share().claimed) + " of " +
-                          std::to_string(projects) + " projects");
+// (e) The same idle cycle by one replica alone, after the survivors' graceful stop, for comparison.
+void scale_out_run::one_replica_alone() {
+    for (auto it = replicas_.begin() + 1; it != replicas_.end(); ++it) (*it)->stop();
+    replica alone(configs_.back());
+    w_.reset_counts();
+    const auto cycle = cycle_together({&alone});
+    note_cycles({&alone}, cycle, "one replica alone", f_);
+    const tally total = sum_of(count_phase());
+    if (alone.share().claimed != projects_) {
+        f_.wrong.push_back("one replica alone claimed " + std::to_string(alone.share().claimed) + " of " +
+                           std::to_string(projects_) + " projects");
     }
-    if (alone_tally.writes() != 0) f.wrong.push_back(std::to_string(alone_tally.writes()) + " writes by the lone replica");
+    if (total.writes() != 0) f_.wrong.push_back(std::to_string(total.writes()) + " writes by the lone replica");
     alone.stop();
-    watch.record(f);
-    f.checked = true;
+    auto& idle = f_.extra["idle"].as_object();
+    idle["one_replica_requests"] = total.requests();
+    idle["one_replica_seconds"] = cycle.front().seconds;
+    idle["over_one_replica"] =
+        static_cast<double>(idle_requests_) / static_cast<double>(std::max<std::uint64_t>(1, total.requests()));
+}
 
-    f.requests = requests;
-    f.extra["replica_stats"] = std::move(per_replica);
-    f.extra["share_spread"] = spread;  // the largest share's distance from an even split, as a fraction of it
-    f.extra["idle"] = json::object{{"seconds", idle_seconds},
-                                   {"requests", idle_total.requests()},
-                                   {"writes", idle_total.writes()},
-                                   {"one_replica_requests", alone_tally.requests()},
-                                   {"one_replica_seconds", alone_cycle.front().seconds},
-                                   {"over_one_replica", static_cast<double>(idle_total.requests()) /
-                                                            static_cast<double>(std::max<std::uint64_t>(1, alone_tally.requests()))}};
-    f.extra["burst"] = json::object{{"seconds", burst_seconds},
-                                    {"requests", burst_total.requests()},
-                                    {"writes", json::object{{"huly", burst_total.huly_writes}, {"vibe", burst_total.vibe_writes}}},
-                                    {"necessary_writes", json::object{{"vibe_task_puts", edits.total.vibe_puts},
-                                                                      {"huly_issue_patches", edits.huly_patches_needed}}},
-                                    {"conflicts", conflicts}};
-    f.extra["takeover"] = json::object{{"crashed", victim.id()},
-                                       {"projects", orphaned.size()},
-                                       {"seconds", takeover_seconds},
-                                       {"rounds", takeover_rounds},
-                                       {"bound_seconds", takeover_bound},
-                                       {"within_bound", takeover_seconds <= takeover_bound}};
-    return f;
+}  // namespace
+
+figures scale_out(const run_settings& run) {
+    scale_out_run s7(run);
+    return s7.measure();
 }
 
 }  // namespace hvs::bench
