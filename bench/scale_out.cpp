@@ -171,8 +171,14 @@ private:
     void one_replica_alone();
     // Each entrance's requests in the phase just ended, added to the run's.
     std::vector<tally> count_phase();
-    // Each replica's requests and cycle time (`counted` and `cycles` in the replicas' order) under `phase`.
-    void report_cycles(const char* phase, const std::vector<tally>& counted, const std::vector<timed_cycle>& cycles);
+    // One cycle of every replica at once, counted from zero: its cycles (each replica's requests
+    // and cycle time also reported under `phase`), its wall time and the requests of all.
+    struct round_figures {
+        std::vector<timed_cycle> cycles;
+        double seconds = 0;
+        tally total;
+    };
+    round_figures measured_round(const char* phase);
 
     unsigned projects_, issues_;
     upstream_setup upstream_{5, 0, 1};  // L 5 ms as in S2, no rate cap
@@ -235,13 +241,21 @@ std::vector<tally> scale_out_run::count_phase() {
     return all;
 }
 
-void scale_out_run::report_cycles(const char* phase, const std::vector<tally>& counted,
-                                  const std::vector<timed_cycle>& cycles) {
-    for (std::size_t i = 0; i < cycles.size(); ++i) {
+scale_out_run::round_figures scale_out_run::measured_round(const char* phase) {
+    w_.reset_counts();
+    const auto started = steady::now();
+    round_figures out;
+    out.cycles = cycle_together(replicas_);
+    out.seconds = seconds_between(started, steady::now());
+    note_cycles(replicas_, out.cycles, phase, f_);
+    const auto counted = count_phase();
+    for (std::size_t i = 0; i < out.cycles.size(); ++i) {
         auto stats = counted[i].to_json();
-        stats["seconds"] = cycles[i].seconds;
+        stats["seconds"] = out.cycles[i].seconds;
         per_replica_[i].as_object()[phase] = std::move(stats);
     }
+    out.total = sum_of(counted);
+    return out;
 }
 
 // (a) Rounds of one cycle of every replica until the shares have settled.
@@ -277,14 +291,7 @@ void scale_out_run::first_sync() {
 
 // (b) One idle cycle of every replica at once.
 void scale_out_run::idle_cycle() {
-    w_.reset_counts();
-    const auto started = steady::now();
-    auto idle = cycle_together(replicas_);
-    const double seconds = seconds_between(started, steady::now());
-    note_cycles(replicas_, idle, "idle", f_);
-    const auto counted = count_phase();
-    report_cycles("idle", counted, idle);
-    const tally total = sum_of(counted);
+    const auto [idle, seconds, total] = measured_round("idle");
     if (total.writes() != 0) f_.wrong.push_back(std::to_string(total.writes()) + " writes in the idle cycles");
     idle_requests_ = total.requests();
     f_.extra["idle"] = json::object{{"seconds", seconds}, {"requests", total.requests()}, {"writes", total.writes()}};
@@ -295,14 +302,7 @@ void scale_out_run::burst_cycle() {
     burst edits;
     w_.on_simulators([&] { edits = apply_burst(w_, scale_out_prefix, projects_, issues_); });
     expected_ = edits.expected;
-    w_.reset_counts();
-    const auto started = steady::now();
-    auto round = cycle_together(replicas_);
-    const double seconds = seconds_between(started, steady::now());
-    note_cycles(replicas_, round, "burst", f_);
-    const auto counted = count_phase();
-    report_cycles("burst", counted, round);
-    const tally total = sum_of(counted);
+    const auto [round, seconds, total] = measured_round("burst");
     int conflicts = 0;
     for (const auto& cycle : round) conflicts += cycle.outcome.record.conflicts;
     if (total.vibe_writes != edits.total.vibe_puts) {
