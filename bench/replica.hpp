@@ -41,6 +41,8 @@ public:
     // Graceful stop: every lease released (lease_keeper::finish), then the thread ends.
     void stop();
     // SIGKILL's equivalent: no release, no further renewal; the leases expire after LEASE_TTL.
+    // Between cycles only (no start_cycle() future pending): a cycle's coroutine must not outlive
+    // the runtime it works on.
     void crash();
 
     [[nodiscard]] const std::string& id() const { return id_; }
