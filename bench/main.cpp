@@ -36,6 +36,7 @@ const std::vector<scenario_def>& scenarios() {
         {"s4", false, health_under_load},  // measures the ops server, not the pacing
         {"s5", true, cold_start},
         {"s6", true, agent_cold_start},
+        {"s7", false, scale_out},  // 3 replicas on one PostgreSQL: shares, idle, burst, takeover
     };
     return all;
 }
@@ -98,12 +99,14 @@ int main(int argc, char** argv) {
         std::optional<figures> service_run;
         if (options->service_paced.contains(def.name)) {
             figures f;
-            all_ok = run_one(def, {options->scale, false}, nullptr, f) && all_ok;
+            const run_settings service_run_settings{options->scale, false, options->database_url};
+            all_ok = run_one(def, service_run_settings, nullptr, f) && all_ok;
             service_run = std::move(f);
         }
         if (options->legacy.contains(def.name)) {
             figures f;
-            all_ok = run_one(def, {options->scale, true}, service_run ? &*service_run : nullptr, f) && all_ok;
+            const run_settings legacy_run{options->scale, true, options->database_url};
+            all_ok = run_one(def, legacy_run, service_run ? &*service_run : nullptr, f) && all_ok;
         }
     }
     return all_ok ? 0 : 1;

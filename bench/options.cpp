@@ -24,7 +24,8 @@ std::optional<double> positive_number(const std::string& text) {
 }  // namespace
 
 std::string usage(const std::vector<std::string>& known, const std::vector<std::string>& defaults) {
-    return "usage: hvs-bench [--scenario NAME[,NAME...]]... [NAME...] [--scale F] [--legacy-equivalent] [--help]\n"
+    return "usage: hvs-bench [--scenario NAME[,NAME...]]... [NAME...] [--scale F] [--legacy-equivalent]\n"
+           "                 [--database-url URL] [--help]\n"
            "Runs the scenarios of docs/performance.md against the in-process simulators over loopback and\n"
            "prints one JSON object per scenario run. Exit status: 0 when every final state was right and no\n"
            "run had errors, 1 otherwise, 2 for bad arguments.\n"
@@ -35,6 +36,9 @@ std::string usage(const std::vector<std::string>& known, const std::vector<std::
            "                       at least 1 of each; e.g. 0.05 for a quick smoke run\n"
            "  --legacy-equivalent  for each scenario with an upstream rate, also run it with the original\n"
            "                       service's pacing (one worker, 5 requests/s, burst 1), printed after it\n"
+           "  --database-url URL   the PostgreSQL server S7 creates its fresh database on (a URL whose user may\n"
+           "                       CREATE DATABASE). Default: HVS_TEST_POSTGRES_URL, else a private server\n"
+           "                       started with scripts/postgres-test-server.sh for this run\n"
            "  --help               this text\n";
 }
 
@@ -78,6 +82,10 @@ result<bench_options> parse_options(const std::vector<std::string>& args, const 
                 return make_error(error_kind::invalid, "--scale needs a number greater than 0, got '" + text.value_or("") + "'");
             }
             out.scale = *value;
+        } else if (arg == "--database-url" || arg.starts_with("--database-url=")) {
+            auto url = value_of("--database-url");
+            if (!url || url->empty()) return make_error(error_kind::invalid, "--database-url needs a postgresql:// URL");
+            out.database_url = *url;
         } else if (arg.starts_with("-")) {
             return make_error(error_kind::invalid, "unknown option '" + arg + "' (see --help)");
         } else if (auto ok = take_names(arg); !ok) {

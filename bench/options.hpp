@@ -13,6 +13,7 @@ struct bench_options {
     std::set<std::string> service_paced;  // scenarios to run with the service's own pacing
     std::set<std::string> legacy;         // scenarios to run (also) with the original's pacing
     double scale = 1;
+    std::string database_url;  // the PostgreSQL server for S7 (an admin URL); empty: the tests' server
     bool help = false;
 };
 

@@ -61,6 +61,7 @@ private:
 struct run_settings {
     double scale = 1;
     bool legacy = false;
+    std::string database_url;  // S7's PostgreSQL server (--database-url); empty: the tests' server
 
     [[nodiscard]] unsigned scaled(unsigned n) const {
         return static_cast<unsigned>(std::max(1.0, std::round(n * scale)));
@@ -84,5 +85,6 @@ figures idle_cycle(unsigned projects, const run_settings& run);
 figures change_burst(const run_settings& run);
 figures cold_start(const run_settings& run);
 figures agent_cold_start(const run_settings& run);
+figures scale_out(const run_settings& run);
 
 }  // namespace hvs::bench

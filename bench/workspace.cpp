@@ -25,6 +25,20 @@ sim::host_options host_options_of(const upstream_setup& s) {
     return {std::chrono::milliseconds(s.latency_ms), s.rate, s.burst};
 }
 
+// Many connections: a replica (or several) keeps a pool per upstream.
+net::server_params simulator_server_params() {
+    net::server_params server;
+    server.max_connections = 4096;
+    return server;
+}
+
+// Serves `h` on a free loopback port; its base URL.
+std::string listen_locally(sim::host& h) {
+    auto port = h.listen(0);
+    if (!port) throw std::runtime_error("simulator cannot listen: " + port.error().describe());
+    return "http://127.0.0.1:" + std::to_string(*port);
+}
+
 }  // namespace
 
 json::array projects_of(const sim::simulator& sim) {
@@ -41,19 +55,13 @@ workspace::workspace(upstream_setup huly_setup, upstream_setup vibe_setup, upstr
       letta_setup_(letta_setup),
       dir_(std::filesystem::temp_directory_path() / ("hvs-bench-" + std::to_string(std::random_device{}()))) {
     std::filesystem::create_directories(dir_ / "stacks");
-    net::server_params server;
-    server.max_connections = 4096;
+    const auto server = simulator_server_params();
     huly_host_ = std::make_unique<sim::host>(sim_ioc_.get_executor(), huly, host_options_of(huly_setup), server);
     vibe_host_ = std::make_unique<sim::host>(sim_ioc_.get_executor(), vibe, host_options_of(vibe_setup), server);
     letta_host_ = std::make_unique<sim::host>(sim_ioc_.get_executor(), letta, host_options_of(letta_setup), server);
-    auto listen = [](sim::host& h) {
-        auto port = h.listen(0);
-        if (!port) throw std::runtime_error("simulator cannot listen: " + port.error().describe());
-        return "http://127.0.0.1:" + std::to_string(*port);
-    };
-    cfg.huly_api_url = listen(*huly_host_) + "/api";
-    cfg.vibe_api_url = listen(*vibe_host_) + "/api";
-    letta_url_ = listen(*letta_host_) + "/v1";
+    cfg.huly_api_url = listen_locally(*huly_host_) + "/api";
+    cfg.vibe_api_url = listen_locally(*vibe_host_) + "/api";
+    letta_url_ = listen_locally(*letta_host_) + "/v1";
     cfg.db_path = (dir_ / "state.db").string();
     cfg.stacks_dir = (dir_ / "stacks").string();
     cfg.max_workers = 16;
@@ -77,6 +85,10 @@ void workspace::stop_simulators() {
         huly_host_->stop();
         vibe_host_->stop();
         letta_host_->stop();
+        for (auto& e : entrances_) {
+            e.huly->stop();
+            e.vibe->stop();
+        }
         sim_work_.reset();
     });
     sim_thread_.join();
@@ -87,6 +99,10 @@ void workspace::reset_counts() {
         huly_host_->reset_counts();
         vibe_host_->reset_counts();
         letta_host_->reset_counts();
+        for (auto& e : entrances_) {
+            e.huly->reset_counts();
+            e.vibe->reset_counts();
+        }
     });
 }
 
@@ -148,13 +164,27 @@ std::map<std::string, std::uint64_t> admitted_by_route(const sim::request_counts
     return out;
 }
 
-std::uint64_t workspace::writes(std::string_view upstream) const {
+std::uint64_t admitted_writes(const sim::request_counts& counts) {
     std::uint64_t n = 0;
-    for (const auto& [route, count] : admitted_by_route(host(upstream).counts())) {
+    for (const auto& [route, count] : admitted_by_route(counts)) {
         if (is_write_route(route)) n += count;
     }
     return n;
 }
+
+json::object upstream_figures(const sim::request_counts& counts) {
+    json::object routes, rejected;
+    for (const auto& [route, count] : admitted_by_route(counts)) routes[route] = count;
+    for (const auto& [route, count] : counts.rejected_by_route) rejected[route] = count;
+    json::object out{{"requests", counts.total - counts.rejected},
+                     {"writes", admitted_writes(counts)},
+                     {"rejected_429", counts.rejected},
+                     {"by_route", std::move(routes)}};
+    if (!rejected.empty()) out["rejected_by_route"] = std::move(rejected);
+    return out;
+}
+
+std::uint64_t workspace::writes(std::string_view upstream) const { return admitted_writes(host(upstream).counts()); }
 
 void workspace::report_requests(figures& f) const {
     json::object upstreams;
@@ -166,14 +196,7 @@ void workspace::report_requests(figures& f) const {
         const auto counts = host(name).counts();
         if (counts.total == 0) continue;
         const std::uint64_t admitted = counts.total - counts.rejected;
-        json::object routes, rejected;
-        for (const auto& [route, count] : admitted_by_route(counts)) routes[route] = count;
-        for (const auto& [route, count] : counts.rejected_by_route) rejected[route] = count;
-        upstreams[name] = json::object{{"requests", admitted},
-                                       {"writes", writes(name)},
-                                       {"rejected_429", counts.rejected},
-                                       {"by_route", std::move(routes)}};
-        if (!rejected.empty()) upstreams[name].as_object()["rejected_by_route"] = std::move(rejected);
+        upstreams[name] = upstream_figures(counts);
         f.requests += admitted;
         f.rejected_429 += counts.rejected;
         if (setup->rate > 0) bound = std::max(bound, static_cast<double>(admitted) / setup->rate);
@@ -183,6 +206,22 @@ void workspace::report_requests(figures& f) const {
         f.bound_seconds = bound;
         f.bound_basis = "max over upstreams of N/R";
     }
+}
+
+core::config workspace::add_entrance() {
+    const auto server = simulator_server_params();
+    entrance e{std::make_unique<sim::host>(sim_ioc_.get_executor(), huly, host_options_of(huly_setup_), server),
+               std::make_unique<sim::host>(sim_ioc_.get_executor(), vibe, host_options_of(vibe_setup_), server)};
+    core::config out = cfg;
+    out.huly_api_url = listen_locally(*e.huly) + "/api";
+    out.vibe_api_url = listen_locally(*e.vibe) + "/api";
+    entrances_.push_back(std::move(e));
+    return out;
+}
+
+json::object workspace::entrance_requests(std::size_t index) const {
+    const auto& e = entrances_.at(index);
+    return json::object{{"huly", upstream_figures(e.huly->counts())}, {"vibe", upstream_figures(e.vibe->counts())}};
 }
 
 void seed_linked_projects(workspace& w, const std::string& prefix, unsigned projects, unsigned issues) {

@@ -91,12 +91,25 @@ public:
     [[nodiscard]] std::uint64_t writes(std::string_view upstream) const;
     [[nodiscard]] const sim::host& host(std::string_view upstream) const;
 
+    // Another Huly and Vibe host serving the same simulators with the same latency and rate, but
+    // counting apart: returns `cfg` pointing at them, for one of several replicas whose requests are
+    // reported each on its own. Before start_simulators(); they stop and reset with the others.
+    [[nodiscard]] core::config add_entrance();
+    // Requests entrance `index` (in the order added) admitted, per upstream, as report_requests
+    // gives them. Reads the counters: on the simulators' thread, or after stop_simulators().
+    [[nodiscard]] boost::json::object entrance_requests(std::size_t index) const;
+
 private:
+    struct entrance {
+        std::unique_ptr<sim::host> huly, vibe;
+    };
+
     boost::asio::io_context sim_ioc_;
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> sim_work_;
     std::thread sim_thread_;
     upstream_setup huly_setup_, vibe_setup_, letta_setup_;
     std::unique_ptr<sim::host> huly_host_, vibe_host_, letta_host_;
+    std::vector<entrance> entrances_;
     std::string letta_url_;
     std::filesystem::path dir_;
 };
@@ -109,6 +122,11 @@ private:
 
 // A route counts as a write unless it is a GET or HEAD.
 [[nodiscard]] bool is_write_route(std::string_view route);
+
+// One upstream's figures from its counters: requests and writes admitted, 429s, admitted requests
+// by route (and the rejected ones by route, when there were any).
+[[nodiscard]] boost::json::object upstream_figures(const sim::request_counts& counts);
+[[nodiscard]] std::uint64_t admitted_writes(const sim::request_counts& counts);
 
 // Seeds Huly with `projects` projects <prefix><p> of `issues` issues each ("Issue <n>", description
 // "d", Todo) and Vibe with the same, each task carrying its issue's marker: both sides agree, and
