@@ -210,6 +210,15 @@ net::task<void> write_and_commit(sync_context& ctx, std::string vibe_id, project
             co_return;
         }
     }
+    if (ctx.db.fence()) {
+        // Replicas: Huly and Vibe cannot check a fence, so the writes to them go out only once the
+        // store confirms that this replica still holds the project's lease.
+        auto confirm = [](store::database&) { return result<void>{}; };
+        if (auto held = co_await ctx.db.run(std::move(confirm)); !held) {
+            outcome.error = "before writing: " + held.error().describe();
+            co_return;
+        }
+    }
     auto results = co_await carry_out(ctx, vibe_id, std::move(plan));
     outcome.tasks_created = results.created;
     outcome.tasks_updated = results.tasks_updated;
