@@ -1,5 +1,4 @@
 #include "hvs/core/config.hpp"
-#include "hvs/core/flags.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -354,6 +353,13 @@ const setting* find_by_flag(std::string_view flag) {
     return nullptr;
 }
 
+const setting* find_by_env(std::string_view env) {
+    for (const auto& s : table()) {
+        if (s.info.env == env) return &s;
+    }
+    return nullptr;
+}
+
 error invalid_value(const setting& s, std::string_view value, std::string_view allowed) {
     std::string shown = s.info.secret ? std::string("(hidden)")
                         : s.is_url    ? "'" + without_credentials(value) + "'"
@@ -407,8 +413,7 @@ env_lookup process_environment() {
     };
 }
 
-result<loaded_config> load_config(const env_lookup& env, const std::vector<std::string>& args,
-                                  const std::vector<std::string_view>& command_flags) {
+result<loaded_config> load_config(const env_lookup& env, const setting_overrides& overrides) {
     loaded_config out;
     for (const auto& s : table()) {
         std::optional<std::string> value = env(s.info.env);
@@ -427,22 +432,10 @@ result<loaded_config> load_config(const env_lookup& env, const std::vector<std::
         if (env(name)) out.notices.push_back(std::string(name) + " is ignored: " + std::string(why));
     }
 
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        const std::string_view flag = flag_name(arg);
-        const bool the_commands_own = std::find(command_flags.begin(), command_flags.end(), flag) != command_flags.end();
-        const setting* s = arg.rfind("--", 0) == 0 && !the_commands_own ? find_by_flag(flag) : nullptr;
-        if (!s) {
-            out.remaining_args.push_back(arg);
-            continue;
-        }
+    for (const auto& [name, value] : overrides) {
+        const setting* s = find_by_env(name);
+        if (!s) return make_error(error_kind::invalid, "unknown setting " + name);
         if (s->info.secret) return secret_flag_refused(*s);
-        std::string value = "true";
-        if (!s->is_bool || flag.size() < arg.size()) {
-            auto given = take_flag_value(args, i, " (" + s->info.env + "): expected " + s->info.allowed);
-            if (!given) return given.error();
-            value = std::move(*given);
-        }
         if (auto allowed = s->apply(out.values, value)) return invalid_value(*s, value, *allowed);
     }
 
