@@ -35,7 +35,7 @@ bool is_secret_flag(const std::string& flag) {
                        [&](const core::setting_info& s) { return s.secret && s.flag == flag; });
 }
 
-// The long flags of `app` and of its verbs, secrets' excluded, each once; `--help` too.
+// The long flags of `app`, secrets' excluded, each once; `--help` too.
 void add_long_flags(const CLI::App& app, std::vector<std::string>& flags) {
     for (const CLI::Option* option : app.get_options()) {
         for (const auto& name : option->get_lnames()) {
@@ -43,7 +43,6 @@ void add_long_flags(const CLI::App& app, std::vector<std::string>& flags) {
             if (!is_secret_flag(flag) && std::find(flags.begin(), flags.end(), flag) == flags.end()) flags.push_back(flag);
         }
     }
-    for (const CLI::App* verb : app.get_subcommands({})) add_long_flags(*verb, flags);
 }
 
 std::vector<std::string> subcommand_names(const CLI::App& app) {
@@ -78,6 +77,7 @@ std::string bash_completion(const CLI::App& root) {
     for (const CLI::App* sub : root.get_subcommands({})) {
         std::vector<std::string> words = subcommand_names(*sub);
         add_long_flags(*sub, words);
+        for (const CLI::App* verb : sub->get_subcommands({})) add_long_flags(*verb, words);
         add_long_flags(root, words);  // the settings, which every command accepts
         out << "        " << sub->get_name() << ") words='" << words_of(words) << "' ;;\n";
     }
