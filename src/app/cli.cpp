@@ -11,17 +11,16 @@
 namespace hvs::app {
 namespace {
 
-// A mistyped secret flag (--letta-pasword=…) is not a setting, and CLI11 would echo it whole as an
-// unexpected argument: named here, its value never shown.
-std::optional<std::string> mistyped_secret_flag(const std::vector<std::string>& args) {
-    auto is_secret_flag = [](const std::string& arg) {
-        return std::any_of(core::settings().begin(), core::settings().end(),
-                           [&](const core::setting_info& s) { return s.secret && s.flag == arg; });
-    };
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (is_secret_flag(args[i])) ++i;  // its value follows, whatever it looks like
-        if (i >= args.size() || args[i].rfind("--", 0) != 0) continue;
-        const std::string name = args[i].substr(0, args[i].find('='));
+// A secret given as a flag (`--letta-password=…`, or its value apart, whatever it looks like) or a
+// mistyped one (`--letta-pasword=…`, not a setting: CLI11 would echo it whole as unexpected) is
+// refused before CLI11 sees it, its value never shown.
+std::optional<std::string> secret_flag_in(const std::vector<std::string>& args) {
+    for (const auto& arg : args) {
+        if (arg.rfind("--", 0) != 0) continue;
+        const std::string name = arg.substr(0, arg.find('='));
+        for (const auto& s : core::settings()) {
+            if (s.secret && s.flag == name) return core::secret_flag_refused(s).message;
+        }
         if (auto resembled = core::secret_flag_resembled(name)) {
             return "unknown flag " + name + " (looks like " + *resembled + "; its value is not shown)";
         }
@@ -88,8 +87,8 @@ int run_cli(int argc, char** argv) {
         std::cerr << "huly-vibe-sync: unknown command '" << args[0] << "' (see huly-vibe-sync --help)\n";
         return exit_usage;
     }
-    if (auto mistyped = mistyped_secret_flag(args)) {
-        std::cerr << "huly-vibe-sync: " << *mistyped << "\n";
+    if (auto refused = secret_flag_in(args)) {
+        std::cerr << "huly-vibe-sync: " << *refused << "\n";
         return exit_usage;
     }
     try {

@@ -28,15 +28,15 @@ CLI::App* add_verb(CLI::App& command, const std::string& verb, const std::string
     return sub;
 }
 
-const CLI::Option* missing_value_in(const CLI::App& root, const std::function<bool(const CLI::Option&)>& skip) {
+const CLI::Option* missing_value_in(const CLI::App& root) {
     for (const CLI::Option* option : root.get_options()) {
-        if (option->get_items_expected_max() == 0 || skip(*option)) continue;  // a switch takes none
+        if (option->get_items_expected_max() == 0) continue;  // a switch takes none
         for (const auto& value : option->results()) {
             if (value.empty()) return option;
         }
     }
     for (const CLI::App* sub : root.get_subcommands()) {
-        if (const CLI::Option* missing = missing_value_in(*sub, skip)) return missing;
+        if (const CLI::Option* missing = missing_value_in(*sub)) return missing;
     }
     return nullptr;
 }

@@ -6,7 +6,6 @@
 #include <CLI/App.hpp>
 
 #include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -49,8 +48,7 @@ void add_json_flag(CLI::App& app, bool& json, const std::string& what = "one JSO
 CLI::App* add_verb(CLI::App& command, const std::string& verb, const std::string& description);
 
 // The first option of the parsed command line (`root` and the subcommands used) that wants a
-// value and was given none; nullptr when there is none. Options `skip` accepts are left out.
-[[nodiscard]] const CLI::Option* missing_value_in(const CLI::App& root,
-                                                  const std::function<bool(const CLI::Option&)>& skip);
+// value and was given none; nullptr when there is none.
+[[nodiscard]] const CLI::Option* missing_value_in(const CLI::App& root);
 
 }  // namespace hvs::app

@@ -71,10 +71,7 @@ core::setting_overrides setting_flags::given() const {
 }
 
 std::optional<std::string> setting_flags::missing_value(const CLI::App& root) const {
-    const CLI::Option* missing = missing_value_in(root, [this](const CLI::Option& option) {
-        const core::setting_info* s = setting_of(&option);
-        return s && s->secret;  // refused whatever follows it, its value never shown
-    });
+    const CLI::Option* missing = missing_value_in(root);
     if (!missing) return std::nullopt;
     std::string message = "missing value for " + missing->get_name();
     if (const core::setting_info* s = setting_of(missing)) message += " (" + s->env + "): expected " + s->allowed;

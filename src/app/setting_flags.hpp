@@ -2,8 +2,8 @@
 // Every setting of the settings table (core::settings(): environment name, default, what is
 // allowed, secret) as a flag of the command line's root, which every command accepts too:
 // `--max-workers 3`, `--dry-run` alone (or `--dry-run=false`) for a true/false one. A flag wins over
-// its environment variable; core::load_config validates both. A secret's flag is declared so that
-// its value is taken apart and never echoed, and refused (`ps` would show it).
+// its environment variable; core::load_config validates both. A secret's flag is declared for the
+// help only: the command line refuses it before parsing (`ps` would show its value).
 
 #include "hvs/core/config.hpp"
 
@@ -22,8 +22,7 @@ class setting_flags {
 public:
     explicit setting_flags(CLI::App& root);
 
-    // The settings given as flags, in the table's order (the last of a repeated flag wins). A
-    // secret's is included: load_config refuses it, pointing to <NAME>_FILE.
+    // The settings given as flags, in the table's order (the last of a repeated flag wins).
     [[nodiscard]] core::setting_overrides given() const;
 
     // "missing value for --name ..." for the first flag of the parsed command line that wants a

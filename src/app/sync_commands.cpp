@@ -148,24 +148,29 @@ int run_command(const core::config& cfg, lock_wait wait) {
     return code;
 }
 
+// `once` and `run`: their one flag is --wait (--dry-run is the DRY_RUN setting).
+command cycle_command(CLI::App& root, const std::string& name, const std::string& description,
+                      int (*run)(const core::config&, lock_wait)) {
+    CLI::App* app = root.add_subcommand(name, description);
+    auto wait = std::make_shared<lock_wait>();
+    add_wait_flag(*app, *wait);
+    return {app, [wait, run](const core::config& cfg) { return run(cfg, *wait); }};
+}
+
 }  // namespace
 
 command add_once_command(CLI::App& root) {
-    CLI::App* app = root.add_subcommand(
-        "once", "Run one sync cycle and exit: 0 when every project and PM agent succeeded, 1 otherwise "
-                "(--dry-run prints the plan and writes nothing)");
-    auto wait = std::make_shared<lock_wait>();
-    add_wait_flag(*app, *wait);
-    return {app, [wait](const core::config& cfg) { return once_command(cfg, *wait); }};
+    return cycle_command(root, "once",
+                         "Run one sync cycle and exit: 0 when every project and PM agent succeeded, 1 otherwise "
+                         "(--dry-run prints the plan and writes nothing)",
+                         once_command);
 }
 
 command add_run_command(CLI::App& root) {
-    CLI::App* app = root.add_subcommand(
-        "run", "Run the service: a sync cycle, then another SYNC_INTERVAL ms after each ends, until SIGTERM "
-               "(--dry-run prints plans and writes nothing)");
-    auto wait = std::make_shared<lock_wait>();
-    add_wait_flag(*app, *wait);
-    return {app, [wait](const core::config& cfg) { return run_command(cfg, *wait); }};
+    return cycle_command(root, "run",
+                         "Run the service: a sync cycle, then another SYNC_INTERVAL ms after each ends, until SIGTERM "
+                         "(--dry-run prints plans and writes nothing)",
+                         run_command);
 }
 
 }  // namespace hvs::app

@@ -368,14 +368,6 @@ error invalid_value(const setting& s, std::string_view value, std::string_view a
                       "invalid " + s.info.env + "=" + shown + ": expected " + std::string(allowed));
 }
 
-// A secret given as a flag is visible to every local user (`ps`, /proc/PID/cmdline) and in shell
-// history: refused, its value never repeated, with the way that keeps it private.
-error secret_flag_refused(const setting& s) {
-    return make_error(error_kind::invalid, s.info.flag + " is refused: a flag's value is visible to every user in ps; "
-                                           "put the secret in a file named by " + s.info.env + "_FILE (or set " +
-                                           s.info.env + ")");
-}
-
 result<std::string> read_secret_file(const std::string& env, const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return make_error(error_kind::invalid, "invalid " + env + "_FILE='" + path + "': cannot read the file");
@@ -435,7 +427,7 @@ result<loaded_config> load_config(const env_lookup& env, const setting_overrides
     for (const auto& [name, value] : overrides) {
         const setting* s = find_by_env(name);
         if (!s) return make_error(error_kind::invalid, "unknown setting " + name);
-        if (s->info.secret) return secret_flag_refused(*s);
+        if (s->info.secret) return secret_flag_refused(s->info);
         if (auto allowed = s->apply(out.values, value)) return invalid_value(*s, value, *allowed);
     }
 
@@ -451,6 +443,14 @@ result<loaded_config> load_config(const env_lookup& env, const setting_overrides
     }
     if (!c.tls_verify) out.notices.push_back("TLS_VERIFY=false: HTTPS peers and host names are NOT verified");
     return out;
+}
+
+// A secret given as a flag is visible to every local user (`ps`, /proc/PID/cmdline) and in shell
+// history: refused, its value never repeated, with the way that keeps it private.
+error secret_flag_refused(const setting_info& secret) {
+    return make_error(error_kind::invalid, secret.flag + " is refused: a flag's value is visible to every user in ps; "
+                                           "put the secret in a file named by " + secret.env + "_FILE (or set " +
+                                           secret.env + ")");
 }
 
 std::vector<std::pair<std::string, std::string>> effective_settings(const config& cfg) {

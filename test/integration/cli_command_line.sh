@@ -68,6 +68,12 @@ usage_error "missing value for --seed" simulate --seed --latency-ms 5
 usage_error "missing value for --max-workers (MAX_WORKERS)" tools sync --max-workers
 "$bin" once --db-path=--odd.db --help >/dev/null || fail "a value written --flag=--VALUE was refused"
 
+# A secret given as a flag is refused whatever its value looks like, and never repeated.
+usage_error "--letta-password is refused" once --letta-password --s3cret-looking-like-a-flag
+grep -q "s3cret" "$work/err" && fail "the secret was repeated: $(cat "$work/err")"
+usage_error "put the secret in a file named by DATABASE_URL_FILE" status --database-url=postgresql://u:s3cret@db/hvs
+grep -q "s3cret" "$work/err" && fail "the secret was repeated: $(cat "$work/err")"
+
 # Unknown commands, flags and arguments.
 usage_error "unknown command 'synchronise'" synchronise
 usage_error "not expected: --bogus" once --bogus

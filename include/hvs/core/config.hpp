@@ -131,6 +131,10 @@ using setting_overrides = std::vector<std::pair<std::string, std::string>>;
 // The effective configuration as (env name, value) pairs; secrets show as "(set)" or "(unset)".
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> effective_settings(const config& cfg);
 
+// The refusal of a secret setting given as a flag (`ps` shows every argument): it names
+// <NAME>_FILE, never the value.
+[[nodiscard]] error secret_flag_refused(const setting_info& secret);
+
 // For a flag that is not a setting: the secret setting's flag it resembles (a typo such as
 // --letta-pasword, or a name holding "password", "token" or "secret"), whose value must then not
 // be repeated anywhere; nullopt when it resembles none.
