@@ -47,9 +47,10 @@ private:
     const setting_flags& settings_;
 };
 
-}  // namespace
-
+// A true/false setting is a flag alone (`--dry-run`), or `--dry-run=false`: its value never follows apart.
 bool is_switch(const core::setting_info& s) { return s.allowed == "true or false"; }
+
+}  // namespace
 
 setting_flags::setting_flags(CLI::App& root) {
     for (const auto& s : core::settings()) {

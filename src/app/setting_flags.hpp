@@ -41,7 +41,4 @@ private:
 // reads these lines).
 [[nodiscard]] std::shared_ptr<CLI::Formatter> help_formatter(const setting_flags& settings);
 
-// A true/false setting is a flag alone (`--dry-run`), or `--dry-run=false`: its value never follows apart.
-[[nodiscard]] bool is_switch(const core::setting_info& s);
-
 }  // namespace hvs::app
