@@ -96,7 +96,12 @@ int run_cli(int argc, char** argv) {
     } catch (const CLI::Success& e) {  // --help, --version
         return root.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << "huly-vibe-sync: " << e.what() << " (see huly-vibe-sync" << used_command(root) << " --help)\n";
+        // Before any command, CLI11 reports the command missing rather than what it could not place.
+        const auto left = root.remaining();
+        const std::string why = root.get_subcommands().empty() && !left.empty()
+                                    ? "The following argument was not expected: " + left.front()
+                                    : std::string(e.what());
+        std::cerr << "huly-vibe-sync: " << why << " (see huly-vibe-sync" << used_command(root) << " --help)\n";
         return exit_usage;
     }
     if (auto missing = settings.missing_value(root)) {

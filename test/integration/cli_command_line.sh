@@ -77,6 +77,7 @@ grep -q "s3cret" "$work/err" && fail "the secret was repeated: $(cat "$work/err"
 # Unknown commands, flags and arguments.
 usage_error "unknown command 'synchronise'" synchronise
 usage_error "not expected: --bogus" once --bogus
+usage_error "not expected: --bogus" --bogus once
 usage_error "not expected: extra" status extra
 usage_error "not expected: --force" agents list --force  # tools sync's flag, not agents list's
 usage_error "A subcommand is required" tools
