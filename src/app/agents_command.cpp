@@ -3,6 +3,7 @@
 // one JSON document. Exits 0, or 1 when the database or an agent could not be read.
 
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 #include "app/command_io.hpp"
 #include "hvs/store/open.hpp"
 #include "app/table.hpp"
@@ -13,6 +14,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <iostream>
+#include <memory>
 
 namespace hvs::app {
 namespace {
@@ -69,21 +71,7 @@ net::task<int> list(letta::client& letta, std::string control_agent, std::map<st
     co_return listing->any_unreadable() ? exit_failed : exit_ok;
 }
 
-}  // namespace
-
-int agents_command(const core::config& cfg, const std::vector<std::string>& args) {
-    if (args.empty() || args[0] != "list") {
-        std::cerr << "huly-vibe-sync agents: expected 'agents list' (see huly-vibe-sync agents --help)\n";
-        return exit_usage;
-    }
-    bool as_json = false;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        if (args[i] != "--json") {
-            std::cerr << "huly-vibe-sync agents list: unknown argument '" << args[i] << "'\n";
-            return exit_usage;
-        }
-        as_json = true;
-    }
+int agents_command(const core::config& cfg, bool as_json) {
     auto bindings = read_bindings(cfg);
     if (!bindings) {
         std::cerr << "huly-vibe-sync agents list: " << bindings.error().message << "\n";
@@ -102,6 +90,17 @@ int agents_command(const core::config& cfg, const std::vector<std::string>& args
     }
     return run_to_completion(ioc, list(*(*letta)->client, cfg.letta_control_agent, std::move(*bindings),
                                        std::move(*hashes), as_json));
+}
+
+}  // namespace
+
+command add_agents_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand(
+        "agents", "agents list: each bound PM agent, its tool drift against the control agent and its missing blocks");
+    CLI::App* list = add_verb(*app, "list", "Each bound PM agent, its tool drift and its missing blocks");
+    auto as_json = std::make_shared<bool>(false);
+    add_json_flag(*list, *as_json);
+    return {app, [as_json](const core::config& cfg) { return agents_command(cfg, *as_json); }};
 }
 
 }  // namespace hvs::app

@@ -6,6 +6,7 @@
 
 #include "app/check_report.hpp"
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 
 #include "hvs/huly/client.hpp"
 #include "hvs/letta/client.hpp"
@@ -23,6 +24,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <unistd.h>
 
 namespace hvs::app {
@@ -258,17 +260,7 @@ net::task<int> run_checks(core::config cfg, bool json) {
     co_return all_ok(out.entries) ? exit_ok : exit_failed;
 }
 
-}  // namespace
-
-int check_command(const core::config& cfg, const std::vector<std::string>& args) {
-    bool json = false;
-    for (const auto& arg : args) {
-        if (arg != "--json") {
-            std::cerr << "huly-vibe-sync check: unknown argument '" << arg << "'\n";
-            return exit_usage;
-        }
-        json = true;
-    }
+int check_command(const core::config& cfg, bool json) {
     boost::asio::io_context ioc;
     int status = exit_failed;
     boost::asio::co_spawn(ioc, run_checks(cfg, json), [&](std::exception_ptr e, int result) {
@@ -283,6 +275,17 @@ int check_command(const core::config& cfg, const std::vector<std::string>& args)
     });
     ioc.run();
     return status;
+}
+
+}  // namespace
+
+command add_check_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand(
+        "check", "Validate the configuration, the database directory, STACKS_DIR, the local HTTP stack, and each "
+                 "configured upstream with an authenticated request on its base path; exit 1 on any finding");
+    auto json = std::make_shared<bool>(false);
+    add_json_flag(*app, *json, R"(one JSON document {"ok", "checks": [{"name", "ok", "detail"}, ...]} instead of lines)");
+    return {app, [json](const core::config& cfg) { return check_command(cfg, *json); }};
 }
 
 }  // namespace hvs::app

@@ -7,8 +7,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 
-#include <cerrno>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -29,29 +27,6 @@ result<std::map<std::string, agents::binding>> read_bindings(const core::config&
 }
 
 result<store::database> open_database_for_writing(const core::config& cfg) { return store::open_for_writing(cfg); }
-
-result<std::optional<std::chrono::seconds>> take_wait_flag(std::vector<std::string>& args) {
-    std::optional<std::chrono::seconds> wait;
-    for (auto it = args.begin(); it != args.end();) {
-        if (*it == "--wait") {
-            wait = std::chrono::hours(24);
-        } else if (it->rfind("--wait=", 0) == 0) {
-            const std::string value = it->substr(7);
-            char* end = nullptr;
-            errno = 0;
-            long seconds = std::strtol(value.c_str(), &end, 10);
-            if (value.empty() || *end != '\0' || errno != 0 || seconds < 0 || seconds > 86'400) {
-                return make_error(error_kind::invalid, "--wait='" + value + "': expected whole seconds, 0 to 86400");
-            }
-            wait = std::chrono::seconds(seconds);
-        } else {
-            ++it;
-            continue;
-        }
-        it = args.erase(it);
-    }
-    return wait;
-}
 
 result<store::instance_lock> hold_database(const core::config& cfg, const std::string& command,
                                            std::optional<std::chrono::seconds> wait) {

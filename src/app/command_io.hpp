@@ -35,10 +35,6 @@ result<std::map<std::string, agents::binding>> read_bindings(const core::config&
 // The database at DB_PATH for writing, migrated to this binary's schema; its directory must exist.
 result<store::database> open_database_for_writing(const core::config& cfg);
 
-// Removes `--wait` / `--wait=SECONDS` from a writing command's arguments: how long to wait for
-// the database's lock (nullopt: not at all; `--wait` alone: a day). error_kind::invalid on a bad value.
-result<std::optional<std::chrono::seconds>> take_wait_flag(std::vector<std::string>& args);
-
 // The database's single-writer lock for `command`, held until the returned object is destroyed.
 // Its directory must exist (the error says so, as open_database_for_writing's does).
 result<store::instance_lock> hold_database(const core::config& cfg, const std::string& command,

@@ -2,42 +2,27 @@
 // first cycle links instead of duplicating.
 
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 #include "app/command_io.hpp"
 #include "hvs/store/open.hpp"
 
-#include "hvs/core/flags.hpp"
 #include "hvs/sync/legacy_import.hpp"
 
 #include <iostream>
+#include <memory>
 
 namespace hvs::app {
 
-int import_command(const core::config& cfg, const std::vector<std::string>& given) {
-    auto args = given;
-    auto wait = take_wait_flag(args);
-    if (!wait) {
-        std::cerr << "huly-vibe-sync import-legacy: " << wait.error().message << "\n";
-        return exit_usage;
-    }
-    std::string legacy;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (core::is_flag_named(args[i], "--db")) {
-            auto db = core::take_flag_value(args, i);
-            if (!db) {
-                std::cerr << "huly-vibe-sync import-legacy: " << db.error().message << "\n";
-                return exit_usage;
-            }
-            legacy = *db;
-        } else {
-            std::cerr << "huly-vibe-sync import-legacy: unknown argument '" << args[i] << "'\n";
-            return exit_usage;
-        }
-    }
-    if (legacy.empty()) {
-        std::cerr << "huly-vibe-sync import-legacy: --db FILE (the original service's sync-state.db) is required\n";
-        return exit_usage;
-    }
-    auto lock = hold_database(cfg, "import-legacy", *wait);
+namespace {
+
+struct import_flags {
+    std::string legacy_db;  // --db, required
+    lock_wait wait;
+};
+
+int import_command(const core::config& cfg, const import_flags& flags) {
+    const std::string& legacy = flags.legacy_db;
+    auto lock = hold_database(cfg, "import-legacy", flags.wait);
     if (!lock) {
         std::cerr << "huly-vibe-sync: " << lock.error().message << "\n";
         return exit_failed;
@@ -57,6 +42,18 @@ int import_command(const core::config& cfg, const std::vector<std::string>& give
               << store::describe_database(cfg) << "; " << report->skipped_links << " issues had no task; " << report->kept_existing
               << " entries were already known and left unchanged\n";
     return exit_ok;
+}
+
+}  // namespace
+
+command add_import_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand(
+        "import-legacy", "Import the original service's sync-state.db (projects, issue-task links) into DB_PATH");
+    auto flags = std::make_shared<import_flags>();
+    add_value_option(*app, "--db", flags->legacy_db, "the original service's sync-state.db (read only, never modified)")
+        ->required();
+    add_wait_flag(*app, flags->wait);
+    return {app, [flags](const core::config& cfg) { return import_command(cfg, *flags); }};
 }
 
 }  // namespace hvs::app

@@ -6,14 +6,15 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "app/command_line.hpp"
 #include "hvs/store/open.hpp"
 #include "app/table.hpp"
 
 #include "hvs/agents/letta_cleanup.hpp"
-#include "hvs/core/flags.hpp"
 
 #include <iostream>
 #include <map>
+#include <memory>
 
 namespace hvs::app {
 namespace {
@@ -21,33 +22,10 @@ namespace {
 namespace asio = boost::asio;
 
 struct cleanup_flags {
-    agents::cleanup_scope scope = agents::cleanup_scope::all;
+    std::string what = "all";  // checked by agents::parse_cleanup_scope
     bool apply = false;
+    lock_wait wait;
 };
-
-result<cleanup_flags> parse_cleanup_flags(const std::vector<std::string>& args) {
-    if (args.empty() || args[0] != "cleanup") {
-        return make_error(error_kind::invalid, "expected 'letta cleanup' (see huly-vibe-sync letta --help)");
-    }
-    cleanup_flags flags;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        std::string what;
-        if (args[i] == "--apply") {
-            flags.apply = true;
-            continue;
-        }
-        if (!core::is_flag_named(args[i], "--what")) {
-            return make_error(error_kind::invalid, "unknown argument '" + args[i] + "'");
-        }
-        auto given = core::take_flag_value(args, i);
-        if (!given) return given.error();
-        what = *given;
-        auto scope = agents::parse_cleanup_scope(what);
-        if (!scope) return make_error(error_kind::invalid, "--what '" + what + "': expected folders, agents or all");
-        flags.scope = *scope;
-    }
-    return flags;
-}
 
 std::string label(const agents::planned_delete& item) {
     return std::string(agents::to_string(item.kind)) + " " + item.name + " (" + item.id + ")";
@@ -149,25 +127,13 @@ net::task<int> cleanup(letta::client& letta, agents::cleanup_request request, ag
     co_return code;
 }
 
-}  // namespace
-
-int letta_command(const core::config& cfg, const std::vector<std::string>& given) {
-    auto args = given;
-    auto wait = take_wait_flag(args);
-    if (!wait) {
-        std::cerr << "huly-vibe-sync letta: " << wait.error().message << "\n";
-        return exit_usage;
-    }
-    auto flags = parse_cleanup_flags(args);
-    if (!flags) {
-        std::cerr << "huly-vibe-sync letta: " << flags.error().message << "\n";
-        return exit_usage;
-    }
+int letta_command(const core::config& cfg, const cleanup_flags* flags) {
+    const agents::cleanup_scope scope = agents::parse_cleanup_scope(flags->what).value_or(agents::cleanup_scope::all);
     if (flags->apply && cfg.dry_run) {
         std::cerr << "huly-vibe-sync letta cleanup: --apply contradicts DRY_RUN/--dry-run\n";
         return exit_usage;
     }
-    auto lock = hold_database_unless(!flags->apply || !database_exists(cfg), cfg, "letta cleanup", *wait);
+    auto lock = hold_database_unless(!flags->apply || !database_exists(cfg), cfg, "letta cleanup", flags->wait);
     if (!lock) {
         std::cerr << "huly-vibe-sync letta cleanup: " << lock.error().message << "\n";
         return exit_failed;
@@ -190,7 +156,7 @@ int letta_command(const core::config& cfg, const std::vector<std::string>& given
         }
         facts = std::move(*loaded);
         db.emplace(std::move(*opened));
-    } else if (agents::covers_agents(flags->scope)) {
+    } else if (agents::covers_agents(scope)) {
         std::cerr << "note: no database at '" << cfg.db_path << "' (DB_PATH): no agent will be deleted\n";
     }
     asio::io_context ioc;
@@ -199,12 +165,26 @@ int letta_command(const core::config& cfg, const std::vector<std::string>& given
         std::cerr << "huly-vibe-sync letta: " << letta.error().message << "\n";
         return exit_usage;
     }
-    std::cout << "Letta cleanup of " << (flags->scope == agents::cleanup_scope::all ? "folders and agents"
-                                         : flags->scope == agents::cleanup_scope::folders ? "folders"
+    std::cout << "Letta cleanup of " << (scope == agents::cleanup_scope::all ? "folders and agents"
+                                         : scope == agents::cleanup_scope::folders ? "folders"
                                                                                           : "agents")
               << (flags->apply ? "" : " (dry run)") << "\n";
-    agents::cleanup_request request{flags->scope, cfg.letta_control_agent, flags->apply};
+    agents::cleanup_request request{scope, cfg.letta_control_agent, flags->apply};
     return run_to_completion(ioc, cleanup(*(*letta)->client, request, std::move(facts), db ? &*db : nullptr));
+}
+
+}  // namespace
+
+command add_letta_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand(
+        "letta", "letta cleanup: delete this service's Huly-… folders and duplicate PM agents (dry run unless --apply)");
+    CLI::App* cleanup = add_verb(*app, "cleanup", "Delete this service's Huly-… folders and duplicate PM agents");
+    auto flags = std::make_shared<cleanup_flags>();
+    cleanup->add_flag("--apply", flags->apply, "delete; without it, print what would be deleted and change nothing");
+    add_value_option(*cleanup, "--what", flags->what, "what to clean up: folders, agents or all (default all)")
+        ->check(accepted_by(agents::parse_cleanup_scope, "folders, agents or all"));
+    add_wait_flag(*cleanup, flags->wait);
+    return {app, [flags](const core::config& cfg) { return letta_command(cfg, flags.get()); }};
 }
 
 }  // namespace hvs::app

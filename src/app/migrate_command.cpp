@@ -4,15 +4,16 @@
 // and prints one line per table.
 
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 #include "app/command_io.hpp"
 
-#include "hvs/core/flags.hpp"
 #include "hvs/store/migrations.hpp"
 #include "hvs/store/open.hpp"
 #include "hvs/store/state_copy.hpp"
 
 #include <iomanip>
 #include <iostream>
+#include <memory>
 
 namespace hvs::app {
 namespace {
@@ -39,29 +40,14 @@ int fail_with(const error& e) {
     return exit_failed;
 }
 
-}  // namespace
+struct migrate_flags {
+    std::string from;  // --from; empty: DB_PATH
+    lock_wait wait;
+};
 
-int migrate_store_command(const core::config& cfg, const std::vector<std::string>& given) {
-    auto args = given;
-    auto wait = take_wait_flag(args);
-    if (!wait) {
-        std::cerr << "huly-vibe-sync migrate-store: " << wait.error().message << "\n";
-        return exit_usage;
-    }
-    std::string from = cfg.db_path;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (core::is_flag_named(args[i], "--from")) {
-            auto path = core::take_flag_value(args, i);
-            if (!path) {
-                std::cerr << "huly-vibe-sync migrate-store: " << path.error().message << "\n";
-                return exit_usage;
-            }
-            from = *path;
-        } else {
-            std::cerr << "huly-vibe-sync migrate-store: unknown argument '" << args[i] << "'\n";
-            return exit_usage;
-        }
-    }
+int migrate_store_command(const core::config& cfg, const migrate_flags& flags) {
+    const std::string from = flags.from.empty() ? cfg.db_path : flags.from;
+    const lock_wait wait = flags.wait;
     if (!store::uses_postgres(cfg)) {
         std::cerr << "huly-vibe-sync migrate-store: DATABASE_URL is required: the PostgreSQL store to copy the "
                      "SQLite state at '"
@@ -72,11 +58,11 @@ int migrate_store_command(const core::config& cfg, const std::vector<std::string
 
     // Writing: exclusive on the target (refused while any replica runs) and on the source (refused
     // while a service still writes it). A dry run reads only and is never blocked.
-    auto target_lock = hold_database_unless(cfg.dry_run, cfg, "migrate-store", *wait);
+    auto target_lock = hold_database_unless(cfg.dry_run, cfg, "migrate-store", wait);
     if (!target_lock) return fail_with(target_lock.error());
     std::optional<store::instance_lock> source_lock;
     if (!cfg.dry_run) {
-        auto held = store::instance_lock::acquire(from, "migrate-store", *wait);
+        auto held = store::instance_lock::acquire(from, "migrate-store", wait);
         if (!held) return fail_with(held.error());
         source_lock.emplace(std::move(*held));
     }
@@ -114,6 +100,19 @@ int migrate_store_command(const core::config& cfg, const std::vector<std::string
     std::cout << "copied " << copied->total() << " rows in " << copied->tables.size()
               << " tables; every table's row count verified equal in " << into << "\n";
     return exit_ok;
+}
+
+}  // namespace
+
+command add_migrate_store_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand(
+        "migrate-store", "Copy the SQLite state at --from (default DB_PATH, never written) into the empty PostgreSQL "
+                         "store DATABASE_URL names, in one transaction; exit 1 if it already holds a state "
+                         "(--dry-run prints the row counts it would copy and writes nothing)");
+    auto flags = std::make_shared<migrate_flags>();
+    add_value_option(*app, "--from", flags->from, "the SQLite state file to copy (default DB_PATH)");
+    add_wait_flag(*app, flags->wait, "DATABASE_URL (a replica or another command)");
+    return {app, [flags](const core::config& cfg) { return migrate_store_command(cfg, *flags); }};
 }
 
 }  // namespace hvs::app

@@ -7,10 +7,10 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "app/command_line.hpp"
 #include "hvs/store/open.hpp"
 #include "app/table.hpp"
 
-#include "hvs/core/flags.hpp"
 #include "hvs/sync/duplicate_state.hpp"
 #include "hvs/sync/mirror.hpp"
 #include "hvs/sync/state.hpp"
@@ -19,6 +19,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <iostream>
+#include <memory>
 #include <set>
 
 namespace hvs::app {
@@ -27,26 +28,8 @@ namespace {
 struct repair_flags {
     bool apply = false;
     std::set<std::string> projects;  // empty: every synced project
+    lock_wait wait;
 };
-
-result<repair_flags> parse_repair_flags(const std::vector<std::string>& args) {
-    if (args.empty() || args[0] != "duplicates") {
-        return make_error(error_kind::invalid, "expected 'repair duplicates' (see huly-vibe-sync repair --help)");
-    }
-    repair_flags flags;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "--apply") {
-            flags.apply = true;
-        } else if (core::is_flag_named(args[i], "--project")) {
-            auto project = core::take_flag_value(args, i);
-            if (!project) return project.error();
-            flags.projects.insert(*project);
-        } else {
-            return make_error(error_kind::invalid, "unknown argument '" + args[i] + "'");
-        }
-    }
-    return flags;
-}
 
 struct synced_project {
     sync::project_row row;
@@ -194,25 +177,12 @@ net::task<int> repair(vibe::client& vibe, std::vector<synced_project> projects, 
     co_return counts.failed == 0 ? exit_ok : exit_failed;
 }
 
-}  // namespace
-
-int repair_command(const core::config& cfg, const std::vector<std::string>& given) {
-    auto args = given;
-    auto wait = take_wait_flag(args);
-    if (!wait) {
-        std::cerr << "huly-vibe-sync repair: " << wait.error().message << "\n";
-        return exit_usage;
-    }
-    auto flags = parse_repair_flags(args);
-    if (!flags) {
-        std::cerr << "huly-vibe-sync repair: " << flags.error().message << "\n";
-        return exit_usage;
-    }
+int repair_command(const core::config& cfg, const repair_flags* flags) {
     if (flags->apply && cfg.dry_run) {
         std::cerr << "huly-vibe-sync repair duplicates: --apply contradicts DRY_RUN/--dry-run\n";
         return exit_usage;
     }
-    auto lock = hold_database_unless(!flags->apply, cfg, "repair duplicates", *wait);
+    auto lock = hold_database_unless(!flags->apply, cfg, "repair duplicates", flags->wait);
     if (!lock) {
         std::cerr << "huly-vibe-sync repair: " << lock.error().message << "\n";
         return exit_failed;
@@ -235,6 +205,20 @@ int repair_command(const core::config& cfg, const std::vector<std::string>& give
     }
     store::database* writable = flags->apply ? &*db : nullptr;
     return run_to_completion(ioc, repair(*(*vibe)->client, std::move(*projects), flags->apply, writable));
+}
+
+}  // namespace
+
+command add_repair_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand(
+        "repair", "repair duplicates: one Vibe task per issue again, the linked one keeping what the others changed");
+    CLI::App* duplicates =
+        add_verb(*app, "duplicates", "One Vibe task per issue again (a dry run that prints the plan unless --apply)");
+    auto flags = std::make_shared<repair_flags>();
+    duplicates->add_flag("--apply", flags->apply, "carry changes over to the kept task, then delete the others");
+    add_repeated_option(*duplicates, "--project", flags->projects, "only this synced project (repeatable)");
+    add_wait_flag(*duplicates, flags->wait);
+    return {app, [flags](const core::config& cfg) { return repair_command(cfg, flags.get()); }};
 }
 
 }  // namespace hvs::app

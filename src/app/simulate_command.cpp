@@ -2,8 +2,8 @@
 // and prints the settings that point the service at them.
 
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 
-#include "hvs/core/flags.hpp"
 #include "hvs/core/log.hpp"
 #include "hvs/sim/host.hpp"
 #include "hvs/sim/huly_simulator.hpp"
@@ -14,9 +14,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/json/parse.hpp>
 
-#include <charconv>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 
@@ -33,82 +33,29 @@ struct service_flags {
 struct simulate_flags {
     service_flags huly, vibe, letta;
     std::string seed_file;
-    sim::letta_profile letta_profile = sim::letta_profile::server_0_16_8;
+    long latency_ms = 0;
+    std::string huly_generation = "current";
+    long huly_clock_offset_ms = 0;
+    std::string letta_profile = "server-0.16.8";
     std::optional<std::size_t> letta_agent_quota;
-    sim::vibe_generation vibe_generation = sim::vibe_generation::v0_0_71;
-    sim::huly_options huly_options;  // --huly-generation, --huly-clock-offset-ms
+    std::string vibe_generation = "0.0.71";
 };
 
-template <class Number>
-std::optional<Number> number_of(std::string_view text) {
-    Number value{};
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-    return value;
+std::optional<sim::letta_profile> letta_profile_named(std::string_view name) {
+    if (name == "server-0.16.8") return sim::letta_profile::server_0_16_8;
+    if (name == "hosted") return sim::letta_profile::hosted;
+    return std::nullopt;
 }
 
-result<simulate_flags> parse_flags(const std::vector<std::string>& args) {
-    simulate_flags flags;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string name(core::flag_name(args[i]));
-        auto given = core::take_flag_value(args, i);
-        if (!given) return given.error();
-        const std::string value = std::move(*given);
-        auto bad = [&](std::string allowed) {
-            return make_error(error_kind::invalid, "invalid " + name + "='" + value + "': expected " + allowed);
-        };
-        auto service = [&](std::string_view prefix) -> service_flags* {
-            if (prefix == "--huly") return &flags.huly;
-            if (prefix == "--vibe") return &flags.vibe;
-            if (prefix == "--letta") return &flags.letta;
-            return nullptr;
-        };
-        auto dash = name.find('-', 2);
-        service_flags* svc = dash == std::string::npos ? nullptr : service(std::string_view(name).substr(0, dash));
-        std::string knob = dash == std::string::npos ? "" : name.substr(dash + 1);
-
-        if (name == "--seed") {
-            flags.seed_file = value;
-        } else if (name == "--latency-ms") {
-            auto ms = number_of<long>(value);
-            if (!ms || *ms < 0 || *ms > 600'000) return bad("milliseconds from 0 to 600000");
-            for (auto* s : {&flags.huly, &flags.vibe, &flags.letta}) s->host.latency = std::chrono::milliseconds{*ms};
-        } else if (name == "--vibe-generation") {
-            auto generation = sim::parse_vibe_generation(value);
-            if (!generation) return bad("0.0.71, multi-repo or 0.1.15");
-            flags.vibe_generation = *generation;
-        } else if (svc && knob == "port") {
-            auto port = number_of<std::uint16_t>(value);
-            if (!port) return bad("a port from 0 to 65535");
-            svc->port = *port;
-        } else if (svc && knob == "rate") {
-            auto rate = number_of<double>(value);
-            if (!rate || *rate < 0 || *rate > 1e6) return bad("requests per second from 0 (unlimited) to 1000000");
-            svc->host.rate = *rate;
-        } else if (name == "--huly-generation") {
-            auto generation = sim::huly_generation_named(value);
-            if (!generation) return bad("current (the wrapper since 2026-01, with PATCH) or 2025 (no PATCH)");
-            flags.huly_options.generation = *generation;
-        } else if (name == "--huly-clock-offset-ms") {
-            auto ms = number_of<long>(value);
-            if (!ms || *ms < -86'400'000 || *ms > 86'400'000) return bad("milliseconds from -86400000 to 86400000");
-            flags.huly_options.clock_offset = std::chrono::milliseconds{*ms};
-        } else if (svc && knob == "burst") {
-            auto burst = number_of<unsigned>(value);
-            if (!burst || *burst < 1 || *burst > 1'000'000) return bad("an integer from 1 to 1000000");
-            svc->host.burst = *burst;
-        } else if (name == "--letta-profile") {
-            if (value != "server-0.16.8" && value != "hosted") return bad("server-0.16.8 or hosted");
-            flags.letta_profile = value == "hosted" ? sim::letta_profile::hosted : sim::letta_profile::server_0_16_8;
-        } else if (name == "--letta-agent-quota") {
-            auto quota = number_of<std::size_t>(value);
-            if (!quota) return bad("a number of agents");
-            flags.letta_agent_quota = *quota;
-        } else {
-            return make_error(error_kind::invalid, "unknown flag " + name + " (see huly-vibe-sync simulate --help)");
-        }
-    }
-    return flags;
+// --huly-port, --huly-rate and --huly-burst (and Vibe's, Letta's): one simulator's port and admission.
+void add_service_flags(CLI::App& app, const std::string& name, service_flags& flags) {
+    add_value_option(app, "--" + name + "-port", flags.port, "0 = pick a free port and print it (default 0)")
+        ->check(CLI::Range(0, 65535));
+    add_value_option(app, "--" + name + "-rate", flags.host.rate,
+                     "admitted requests per second; beyond: 429 + Retry-After (0 = unlimited, the default)")
+        ->check(CLI::Range(0.0, 1e6));
+    add_value_option(app, "--" + name + "-burst", flags.host.burst, "requests admitted at once (default 1)")
+        ->check(CLI::Range(1U, 1'000'000U));
 }
 
 result<json::object> read_seed(const std::string& path) {
@@ -126,14 +73,8 @@ result<json::object> read_seed(const std::string& path) {
     return doc.as_object();
 }
 
-}  // namespace
-
-int simulate_command(const core::config& cfg, const std::vector<std::string>& args) {
-    auto flags = parse_flags(args);
-    if (!flags) {
-        std::cerr << "huly-vibe-sync simulate: " << flags.error().message << "\n";
-        return exit_usage;
-    }
+int simulate_command(const core::config& cfg, simulate_flags* flags) {
+    for (auto* s : {&flags->huly, &flags->vibe, &flags->letta}) s->host.latency = std::chrono::milliseconds{flags->latency_ms};
     auto seed = read_seed(flags->seed_file);
     if (!seed) {
         std::cerr << "huly-vibe-sync simulate: " << seed.error().message << "\n";
@@ -141,13 +82,16 @@ int simulate_command(const core::config& cfg, const std::vector<std::string>& ar
     }
     log::logger lg("simulate");
 
-    sim::huly_simulator huly{flags->huly_options};
+    sim::huly_options huly_opts;
+    huly_opts.generation = *sim::huly_generation_named(flags->huly_generation);  // checked when parsed
+    huly_opts.clock_offset = std::chrono::milliseconds{flags->huly_clock_offset_ms};
+    sim::huly_simulator huly{huly_opts};
     sim::vibe_options vibe_opts;
-    vibe_opts.generation = flags->vibe_generation;
+    vibe_opts.generation = *sim::parse_vibe_generation(flags->vibe_generation);
     sim::vibe_simulator vibe{vibe_opts};
     sim::letta_options letta_opts;
     letta_opts.password = cfg.letta_password;  // LETTA_PASSWORD: the simulator then requires it
-    letta_opts.profile = flags->letta_profile;
+    letta_opts.profile = *letta_profile_named(flags->letta_profile);
     letta_opts.agent_quota = flags->letta_agent_quota;
     sim::letta_simulator letta{letta_opts};
 
@@ -194,6 +138,37 @@ int simulate_command(const core::config& cfg, const std::vector<std::string>& ar
     });
     ioc.run();
     return exit_ok;
+}
+
+}  // namespace
+
+command add_simulate_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand(
+        "simulate", "Serve the Huly, Vibe Kanban and Letta simulators on loopback until interrupted (LETTA_PASSWORD, "
+                    "when set, is required by the Letta simulator)");
+    auto flags = std::make_shared<simulate_flags>();
+    add_service_flags(*app, "huly", flags->huly);
+    add_service_flags(*app, "vibe", flags->vibe);
+    add_service_flags(*app, "letta", flags->letta);
+    add_value_option(*app, "--seed", flags->seed_file, R"(JSON workspace: {"huly":…, "vibe":…, "letta":…})");
+    add_value_option(*app, "--latency-ms", flags->latency_ms, "delay before each answer (default 0)")
+        ->check(CLI::Range(0L, 600'000L));
+    add_value_option(*app, "--huly-generation", flags->huly_generation,
+                     "current: the wrapper since 2026-01 (PATCH, syncMeta; default); 2025: no PATCH route "
+                     "(Express 404), `filtered`")
+        ->check(accepted_by(sim::huly_generation_named, "current or 2025"));
+    add_value_option(*app, "--huly-clock-offset-ms", flags->huly_clock_offset_ms,
+                     "the Huly simulator's clock runs N ms ahead (negative: behind)")
+        ->check(CLI::Range(-86'400'000L, 86'400'000L));
+    add_value_option(*app, "--letta-profile", flags->letta_profile,
+                     "server-0.16.8 (default) or hosted (limit > 200 = 422, no /v1/folders/name/ route)")
+        ->check(accepted_by(letta_profile_named, "server-0.16.8 or hosted"));
+    add_value_option(*app, "--letta-agent-quota", flags->letta_agent_quota,
+                     "POST /v1/agents/ answers 402 once N agents exist");
+    add_value_option(*app, "--vibe-generation", flags->vibe_generation,
+                     "0.0.71 (default), multi-repo or 0.1.15 (no local API)")
+        ->check(accepted_by(sim::parse_vibe_generation, "0.0.71, multi-repo or 0.1.15"));
+    return {app, [flags](const core::config& cfg) { return simulate_command(cfg, flags.get()); }};
 }
 
 }  // namespace hvs::app

@@ -5,6 +5,7 @@
 // never creates or migrates a database.
 
 #include "app/cli.hpp"
+#include "app/command_line.hpp"
 #include "app/command_io.hpp"
 #include "hvs/store/open.hpp"
 #include "app/table.hpp"
@@ -22,6 +23,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <memory>
 #include <map>
 
 namespace hvs::app {
@@ -286,18 +288,7 @@ void print_report(std::ostream& out, const status_report& r) {
     }
 }
 
-}  // namespace
-
-int status_command(const core::config& cfg, const std::vector<std::string>& args) {
-    bool as_json = false;
-    for (const auto& arg : args) {
-        if (arg == "--json") {
-            as_json = true;
-        } else {
-            std::cerr << "huly-vibe-sync status: unknown argument '" << arg << "'\n";
-            return exit_usage;
-        }
-    }
+int status_command(const core::config& cfg, bool as_json) {
     auto db = open_database_read_only(cfg);
     if (!db) {
         std::cerr << "huly-vibe-sync status: " << db.error().message << "\n";
@@ -318,6 +309,16 @@ int status_command(const core::config& cfg, const std::vector<std::string>& args
         print_report(std::cout, *report);
     }
     return exit_ok;
+}
+
+}  // namespace
+
+command add_status_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand(
+        "status", "Show what the database (DB_PATH, read only) knows: projects, links, agents, the last 10 cycles");
+    auto as_json = std::make_shared<bool>(false);
+    add_json_flag(*app, *as_json, "one JSON document instead of tables");
+    return {app, [as_json](const core::config& cfg) { return status_command(cfg, *as_json); }};
 }
 
 }  // namespace hvs::app

@@ -4,6 +4,7 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "app/command_line.hpp"
 #include "app/vibe_generation_gate.hpp"
 
 #include "hvs/service/agent_work.hpp"
@@ -18,6 +19,7 @@
 #include <algorithm>
 #include <functional>
 #include <iostream>
+#include <memory>
 #include <unistd.h>
 
 namespace hvs::app {
@@ -83,20 +85,8 @@ net::task<int> one_cycle(service::runtime& rt, bool dry_run, std::string vibe_ur
     co_return outcome.ok ? exit_ok : exit_failed;
 }
 
-}  // namespace
-
-int once_command(const core::config& cfg, const std::vector<std::string>& given) {
-    auto args = given;
-    auto wait = take_wait_flag(args);
-    if (!wait) {
-        std::cerr << "huly-vibe-sync once: " << wait.error().message << "\n";
-        return exit_usage;
-    }
-    if (!args.empty()) {
-        std::cerr << "huly-vibe-sync once: unknown argument '" << args.front() << "'\n";
-        return exit_usage;
-    }
-    auto lock = hold_database_unless(cfg.dry_run, cfg, "once", *wait);
+int once_command(const core::config& cfg, lock_wait wait) {
+    auto lock = hold_database_unless(cfg.dry_run, cfg, "once", wait);
     if (!lock) {
         std::cerr << "huly-vibe-sync: " << lock.error().message << "\n";
         return exit_failed;
@@ -110,18 +100,8 @@ int once_command(const core::config& cfg, const std::vector<std::string>& given)
     return run_to_completion(ioc, one_cycle(**rt, cfg.dry_run, cfg.vibe_api_url));
 }
 
-int run_command(const core::config& cfg, const std::vector<std::string>& given) {
-    auto args = given;
-    auto wait = take_wait_flag(args);
-    if (!wait) {
-        std::cerr << "huly-vibe-sync run: " << wait.error().message << "\n";
-        return exit_usage;
-    }
-    if (!args.empty()) {
-        std::cerr << "huly-vibe-sync run: unknown argument '" << args.front() << "'\n";
-        return exit_usage;
-    }
-    auto lock = hold_database_unless(cfg.dry_run, cfg, "run", *wait);
+int run_command(const core::config& cfg, lock_wait wait) {
+    auto lock = hold_database_unless(cfg.dry_run, cfg, "run", wait);
     if (!lock) {
         std::cerr << "huly-vibe-sync: " << lock.error().message << "\n";
         return exit_failed;
@@ -166,6 +146,31 @@ int run_command(const core::config& cfg, const std::vector<std::string>& given) 
     });
     ioc.run();
     return code;
+}
+
+// `once` and `run`: their one flag is --wait (--dry-run is the DRY_RUN setting).
+command cycle_command(CLI::App& root, const std::string& name, const std::string& description,
+                      int (*run)(const core::config&, lock_wait)) {
+    CLI::App* app = root.add_subcommand(name, description);
+    auto wait = std::make_shared<lock_wait>();
+    add_wait_flag(*app, *wait);
+    return {app, [wait, run](const core::config& cfg) { return run(cfg, *wait); }};
+}
+
+}  // namespace
+
+command add_once_command(CLI::App& root) {
+    return cycle_command(root, "once",
+                         "Run one sync cycle and exit: 0 when every project and PM agent succeeded, 1 otherwise "
+                         "(--dry-run prints the plan and writes nothing)",
+                         once_command);
+}
+
+command add_run_command(CLI::App& root) {
+    return cycle_command(root, "run",
+                         "Run the service: a sync cycle, then another SYNC_INTERVAL ms after each ends, until SIGTERM "
+                         "(--dry-run prints plans and writes nothing)",
+                         run_command);
 }
 
 }  // namespace hvs::app

@@ -5,15 +5,16 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "app/command_line.hpp"
 #include "app/table.hpp"
 
 #include "hvs/agents/tool_sync.hpp"
-#include "hvs/core/flags.hpp"
 
 #include <boost/asio/io_context.hpp>
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <unistd.h>
 
 namespace hvs::app {
@@ -22,29 +23,10 @@ namespace {
 namespace asio = boost::asio;
 
 struct tools_flags {
-    bool force = false;
-    std::set<std::string> projects;
+    bool force = false;              // --force, or LETTA_SYNC_TOOLS_FORCE
+    std::set<std::string> projects;  // empty: every PM agent
+    lock_wait wait;
 };
-
-result<tools_flags> parse_tools_flags(const std::vector<std::string>& args, bool force_default) {
-    if (args.empty() || args[0] != "sync") {
-        return make_error(error_kind::invalid, "expected 'tools sync' (see huly-vibe-sync tools --help)");
-    }
-    tools_flags flags;
-    flags.force = force_default;
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        if (args[i] == "--force") {
-            flags.force = true;
-        } else if (core::is_flag_named(args[i], "--project")) {
-            auto project = core::take_flag_value(args, i);
-            if (!project) return project.error();
-            flags.projects.insert(*project);
-        } else {
-            return make_error(error_kind::invalid, "unknown argument '" + args[i] + "'");
-        }
-    }
-    return flags;
-}
 
 void print_plan(const std::vector<agents::agent_tool_plan>& plan) {
     std::vector<std::vector<std::string>> rows;
@@ -107,22 +89,10 @@ net::task<int> sync_tools(letta::client& letta, core::config cfg, tools_flags fl
     co_return report->errors() == 0 ? exit_ok : exit_failed;
 }
 
-}  // namespace
-
-int tools_command(const core::config& cfg, const std::vector<std::string>& given) {
-    auto args = given;
-    auto wait = take_wait_flag(args);
-    if (!wait) {
-        std::cerr << "huly-vibe-sync tools: " << wait.error().message << "\n";
-        return exit_usage;
-    }
-    auto flags = parse_tools_flags(args, cfg.letta_sync_tools_force);
-    if (!flags) {
-        std::cerr << "huly-vibe-sync tools: " << flags.error().message << "\n";
-        return exit_usage;
-    }
+int tools_command(const core::config& cfg, tools_flags flags) {
+    flags.force = flags.force || cfg.letta_sync_tools_force;
     // Changing agents beside a running service's cycle: the service's database is held meanwhile.
-    auto lock = hold_database_unless(cfg.dry_run || !database_exists(cfg), cfg, "tools sync", *wait);
+    auto lock = hold_database_unless(cfg.dry_run || !database_exists(cfg), cfg, "tools sync", flags.wait);
     if (!lock) {
         std::cerr << "huly-vibe-sync tools: " << lock.error().message << "\n";
         return exit_failed;
@@ -142,7 +112,22 @@ int tools_command(const core::config& cfg, const std::vector<std::string>& given
         std::cerr << "huly-vibe-sync tools: " << letta.error().message << "\n";
         return exit_usage;
     }
-    return run_to_completion(ioc, sync_tools(*(*letta)->client, cfg, *flags, std::move(bindings)));
+    return run_to_completion(ioc, sync_tools(*(*letta)->client, cfg, std::move(flags), std::move(bindings)));
+}
+
+}  // namespace
+
+command add_tools_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand(
+        "tools", "tools sync: give every PM agent the control agent's tools (additive; --force also detaches extras)");
+    CLI::App* sync = add_verb(*app, "sync", "Give every PM agent the control agent's tools (--dry-run: print the plan, change nothing)");
+    auto flags = std::make_shared<tools_flags>();
+    sync->add_flag("--force", flags->force,
+                   "also detach tools the control agent lacks (never Letta-managed ones); refused when the control "
+                   "agent has no tools (LETTA_SYNC_TOOLS_FORCE sets the default)");
+    add_repeated_option(*sync, "--project", flags->projects, "only the agents tagged project:ID (repeatable)");
+    add_wait_flag(*sync, flags->wait);
+    return {app, [flags](const core::config& cfg) { return tools_command(cfg, *flags); }};
 }
 
 }  // namespace hvs::app

@@ -1,5 +1,4 @@
 #include "hvs/core/config.hpp"
-#include "hvs/core/flags.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -354,20 +353,19 @@ const setting* find_by_flag(std::string_view flag) {
     return nullptr;
 }
 
+const setting* find_by_env(std::string_view env) {
+    for (const auto& s : table()) {
+        if (s.info.env == env) return &s;
+    }
+    return nullptr;
+}
+
 error invalid_value(const setting& s, std::string_view value, std::string_view allowed) {
     std::string shown = s.info.secret ? std::string("(hidden)")
                         : s.is_url    ? "'" + without_credentials(value) + "'"
                                       : "'" + std::string(value) + "'";
     return make_error(error_kind::invalid,
                       "invalid " + s.info.env + "=" + shown + ": expected " + std::string(allowed));
-}
-
-// A secret given as a flag is visible to every local user (`ps`, /proc/PID/cmdline) and in shell
-// history: refused, its value never repeated, with the way that keeps it private.
-error secret_flag_refused(const setting& s) {
-    return make_error(error_kind::invalid, s.info.flag + " is refused: a flag's value is visible to every user in ps; "
-                                           "put the secret in a file named by " + s.info.env + "_FILE (or set " +
-                                           s.info.env + ")");
 }
 
 result<std::string> read_secret_file(const std::string& env, const std::string& path) {
@@ -407,8 +405,7 @@ env_lookup process_environment() {
     };
 }
 
-result<loaded_config> load_config(const env_lookup& env, const std::vector<std::string>& args,
-                                  const std::vector<std::string_view>& command_flags) {
+result<loaded_config> load_config(const env_lookup& env, const setting_overrides& overrides) {
     loaded_config out;
     for (const auto& s : table()) {
         std::optional<std::string> value = env(s.info.env);
@@ -427,22 +424,10 @@ result<loaded_config> load_config(const env_lookup& env, const std::vector<std::
         if (env(name)) out.notices.push_back(std::string(name) + " is ignored: " + std::string(why));
     }
 
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        const std::string_view flag = flag_name(arg);
-        const bool the_commands_own = std::find(command_flags.begin(), command_flags.end(), flag) != command_flags.end();
-        const setting* s = arg.rfind("--", 0) == 0 && !the_commands_own ? find_by_flag(flag) : nullptr;
-        if (!s) {
-            out.remaining_args.push_back(arg);
-            continue;
-        }
-        if (s->info.secret) return secret_flag_refused(*s);
-        std::string value = "true";
-        if (!s->is_bool || flag.size() < arg.size()) {
-            auto given = take_flag_value(args, i, " (" + s->info.env + "): expected " + s->info.allowed);
-            if (!given) return given.error();
-            value = std::move(*given);
-        }
+    for (const auto& [name, value] : overrides) {
+        const setting* s = find_by_env(name);
+        if (!s) return make_error(error_kind::invalid, "unknown setting " + name);
+        if (s->info.secret) return secret_flag_refused(s->info);
         if (auto allowed = s->apply(out.values, value)) return invalid_value(*s, value, *allowed);
     }
 
@@ -458,6 +443,14 @@ result<loaded_config> load_config(const env_lookup& env, const std::vector<std::
     }
     if (!c.tls_verify) out.notices.push_back("TLS_VERIFY=false: HTTPS peers and host names are NOT verified");
     return out;
+}
+
+// A secret given as a flag is visible to every local user (`ps`, /proc/PID/cmdline) and in shell
+// history: refused, its value never repeated, with the way that keeps it private.
+error secret_flag_refused(const setting_info& secret) {
+    return make_error(error_kind::invalid, secret.flag + " is refused: a flag's value is visible to every user in ps; "
+                                           "put the secret in a file named by " + secret.env + "_FILE (or set " +
+                                           secret.env + ")");
 }
 
 std::vector<std::pair<std::string, std::string>> effective_settings(const config& cfg) {

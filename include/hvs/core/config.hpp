@@ -115,21 +115,25 @@ using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
 
 struct loaded_config {
     config values;
-    std::vector<std::string> remaining_args;  // arguments that are not setting flags, in order
-    std::vector<std::string> notices;         // deprecation or safety notes to log at start
+    std::vector<std::string> notices;  // deprecation or safety notes to log at start
 };
 
-// Applies defaults, then the environment, then `--flag=value` / `--flag value` / `--bool-flag`
-// arguments. A bad value yields error_kind::invalid naming the variable, the value and what is
-// allowed (a secret's value is never repeated); so does a flag whose value is missing or is the
-// next flag, and a secret setting's flag (--letta-password), which `ps` would show: secrets come
-// from the environment or <NAME>_FILE only. `command_flags` are the command's own flags that share a setting's name (simulate's
-// --huly-rate is the simulator's limit, not HULY_RATE): they stay in remaining_args.
-[[nodiscard]] result<loaded_config> load_config(const env_lookup& env, const std::vector<std::string>& args,
-                                                const std::vector<std::string_view>& command_flags = {});
+// Settings given as flags, as (environment variable name, value) pairs in the order given: the
+// command line (src/app) parses `--kebab-case` flags, this validates their values.
+using setting_overrides = std::vector<std::pair<std::string, std::string>>;
+
+// Applies defaults, then the environment (a secret also from <NAME>_FILE), then `overrides`. A bad
+// value yields error_kind::invalid naming the variable, the value and what is allowed (a secret's
+// value is never repeated); so does an override of a secret setting (its flag, --letta-password,
+// is visible in `ps`: secrets come from the environment or <NAME>_FILE only).
+[[nodiscard]] result<loaded_config> load_config(const env_lookup& env, const setting_overrides& overrides = {});
 
 // The effective configuration as (env name, value) pairs; secrets show as "(set)" or "(unset)".
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> effective_settings(const config& cfg);
+
+// The refusal of a secret setting given as a flag (`ps` shows every argument): it names
+// <NAME>_FILE, never the value.
+[[nodiscard]] error secret_flag_refused(const setting_info& secret);
 
 // For a flag that is not a setting: the secret setting's flag it resembles (a typo such as
 // --letta-pasword, or a name holding "password", "token" or "secret"), whose value must then not
