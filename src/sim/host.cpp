@@ -85,15 +85,17 @@ std::optional<fault> host::take_fault(const std::string& route) {
 namespace {
 
 // Counts a request in progress for as long as its handler's frame lives (answered, closed or dropped).
+// It shares the counter: a frame the io_context destroys after the host (a test's teardown) must
+// not touch the host.
 class in_progress_guard {
 public:
-    explicit in_progress_guard(std::uint64_t& count) : count_(count) { ++count_; }
+    explicit in_progress_guard(std::shared_ptr<std::uint64_t> count) : count_(std::move(count)) { ++*count_; }
     in_progress_guard(const in_progress_guard&) = delete;
     in_progress_guard& operator=(const in_progress_guard&) = delete;
-    ~in_progress_guard() { --count_; }
+    ~in_progress_guard() { --*count_; }
 
 private:
-    std::uint64_t& count_;
+    std::shared_ptr<std::uint64_t> count_;
 };
 
 }  // namespace

@@ -63,7 +63,7 @@ public:
     // zero to know that requests its client gave up on have reached the simulator. (An observation
     // for tests, not an upstream behaviour: a real upstream also applies a request whose client
     // left, which is what the stall fault reproduces.)
-    [[nodiscard]] std::uint64_t requests_in_progress() const { return in_progress_; }
+    [[nodiscard]] std::uint64_t requests_in_progress() const { return *in_progress_; }
     void set_latency(std::chrono::milliseconds latency) { options_.latency = latency; }
     void set_rate(double rate, unsigned burst);
 
@@ -80,7 +80,7 @@ private:
     net::token_bucket admission_;
     std::deque<fault> faults_;
     request_counts counts_;
-    std::uint64_t in_progress_ = 0;
+    std::shared_ptr<std::uint64_t> in_progress_ = std::make_shared<std::uint64_t>(0);
     net::http_server server_;
 };
 
