@@ -19,12 +19,6 @@ ALLOWED["sim"] = {"core", "net", "sim"}  # linked only by simulate, the tests an
 
 # Known exceptions, one line each with its reason: (file, included header) -> why it is still there.
 EXCEPTIONS = {
-    ("include/hvs/huly/client.hpp", "hvs/sync/model.hpp"):
-        "huly_issue still lives in sync/model.hpp (issue 15 item 4: wire types move to their clients)",
-    ("include/hvs/vibe/client.hpp", "hvs/sync/model.hpp"):
-        "vibe_task still lives in sync/model.hpp (issue 15 item 4: wire types move to their clients)",
-    ("include/hvs/vibe/client.hpp", "hvs/sync/status.hpp"):
-        "vibe_status still lives in sync/status.hpp (issue 15 item 4: wire types move to their clients)",
 }
 
 # Namespaces outside hvs::<folder>, with the reason they stay: (file, namespace) -> why.

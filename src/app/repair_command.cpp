@@ -71,7 +71,7 @@ std::string takes_over(const sync::duplicate_repair& r) {
     auto add = [&](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
     if (r.title) add("title");
     if (r.description) add("description");
-    if (r.status) add("status " + std::string(sync::to_string(*r.status)));
+    if (r.status) add("status " + std::string(vibe::to_string(*r.status)));
     return out.empty() ? "-" : out;
 }
 

@@ -26,7 +26,7 @@ bool skips_empty_project(bool skip_empty_projects, const std::optional<project_r
     return skip_empty_projects && known && issue_count == 0 && stored->issue_count == 0 && !has_links;
 }
 
-std::int64_t next_watermark(std::optional<std::int64_t> stored, const std::vector<huly_issue>& issues,
+std::int64_t next_watermark(std::optional<std::int64_t> stored, const std::vector<huly::issue>& issues,
                             std::optional<std::int64_t> server_time_ms) {
     std::int64_t newest = stored.value_or(0);
     for (const auto& issue : issues) newest = std::max(newest, issue.modified_ms);

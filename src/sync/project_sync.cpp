@@ -30,9 +30,9 @@ struct stored_state {
 
 // Both sides as this cycle read them, or why the project cannot be planned.
 struct project_reads {
-    std::vector<huly_issue> issues;
+    std::vector<huly::issue> issues;
     std::optional<std::int64_t> server_time_ms;
-    std::vector<vibe_task> tasks;
+    std::vector<vibe::task> tasks;
     bool complete = false;  // every Huly issue was read: a linked issue missing from them is deleted
     std::string failure;    // non-empty: a read failed, nothing is planned from the other
 };

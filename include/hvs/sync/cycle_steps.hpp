@@ -3,7 +3,9 @@
 // to skip, how far the watermark moves, which links to store and how the project's row ends.
 // project_sync.cpp does the I/O between them.
 
+#include "hvs/huly/issue.hpp"
 #include "hvs/sync/model.hpp"
+#include "hvs/vibe/task.hpp"
 #include "hvs/sync/planner.hpp"
 #include "hvs/sync/state.hpp"
 
@@ -39,7 +41,7 @@ struct read_scope {
 // it is also capped by it: a modifiedOn ahead of the server's clock (stamped by a writer whose
 // clock runs fast) would otherwise push the watermark past changes the server stamps later with
 // its own, earlier time. 0 when nothing was ever seen.
-[[nodiscard]] std::int64_t next_watermark(std::optional<std::int64_t> stored, const std::vector<huly_issue>& issues,
+[[nodiscard]] std::int64_t next_watermark(std::optional<std::int64_t> stored, const std::vector<huly::issue>& issues,
                                           std::optional<std::int64_t> server_time_ms);
 
 // The links stored before the creates go out: each with its bases, no task id yet.

@@ -5,6 +5,7 @@
 
 #include "hvs/sync/model.hpp"
 #include "hvs/sync/status.hpp"
+#include "hvs/vibe/task.hpp"
 
 #include <optional>
 #include <string>
@@ -20,12 +21,12 @@ struct duplicate_repair {
     // link's base) while the kept one did not; among several, the most recently updated task's.
     std::optional<std::string> title;
     std::optional<std::string> description;  // without the marker
-    std::optional<vibe_status> status;
+    std::optional<vibe::task_status> status;
 };
 
 // Every issue whose marker more than one task carries, by issue id. `links` are the project's
 // stored links (their task ids choose the task to keep; their bases decide what is carried over).
-[[nodiscard]] std::vector<duplicate_repair> plan_duplicate_repairs(const std::vector<vibe_task>& tasks,
+[[nodiscard]] std::vector<duplicate_repair> plan_duplicate_repairs(const std::vector<vibe::task>& tasks,
                                                                    const std::vector<link>& links);
 
 // How many tasks the repairs would delete.

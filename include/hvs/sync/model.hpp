@@ -1,30 +1,12 @@
 #pragma once
-// The records the sync decisions work on: a Huly issue, a Vibe task, and the stored link between
-// them with its per-field bases and the last values observed on each side.
+// The stored link between a Huly issue (huly/issue.hpp) and a Vibe task (vibe/task.hpp), with its
+// per-field bases and the last values observed on each side: the record the sync decisions work on.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
 namespace hvs::sync {
-
-struct huly_issue {
-    std::string id;           // "PROJ-12"
-    std::string title;
-    std::string description;  // as Huly returns it (markdown, trimmed by Huly)
-    std::string status;       // Huly status name
-    std::string priority;
-    std::int64_t modified_ms = 0;
-};
-
-struct vibe_task {
-    std::string id;                          // uuid
-    std::string title;
-    std::optional<std::string> description;  // null when never set
-    std::string status;                      // Vibe vocabulary
-    std::string created_at;
-    std::string updated_at;                  // "" when the server did not say
-};
 
 struct link {
     std::string issue_id;
