@@ -11,9 +11,10 @@
 #include "app/table.hpp"
 
 #include "hvs/core/flags.hpp"
-#include "hvs/sync/duplicate_state.hpp"
+#include "hvs/store/duplicate_repository.hpp"
+#include "hvs/store/project_repository.hpp"
+#include "hvs/sync/duplicates.hpp"
 #include "hvs/sync/mirror.hpp"
-#include "hvs/sync/state.hpp"
 #include "hvs/sync/text.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -49,17 +50,17 @@ result<repair_flags> parse_repair_flags(const std::vector<std::string>& args) {
 }
 
 struct synced_project {
-    sync::project_row row;
+    store::project_row row;
     std::vector<sync::link> links;
 };
 
 result<std::vector<synced_project>> read_synced_projects(store::database& db, const std::set<std::string>& only) {
-    auto rows = sync::load_projects(db);
+    auto rows = store::load_projects(db);
     if (!rows) return rows.error();
     std::vector<synced_project> out;
     for (auto& row : *rows) {
         if (!row.vibe_id || (!only.empty() && !only.contains(row.identifier))) continue;
-        auto links = sync::load_links(db, row.identifier);
+        auto links = store::load_links(db, row.identifier);
         if (!links) return links.error();
         out.push_back({std::move(row), std::move(*links)});
     }
@@ -130,7 +131,7 @@ net::task<void> repair_project(vibe::client& vibe, const synced_project& project
     // What is recorded for `status` follows: none left once every repair went through.
     if (db && (!apply || all)) {
         auto remaining = apply ? std::vector<sync::duplicate_repair>{} : repairs;
-        if (auto saved = sync::save_duplicates(*db, project.row.identifier, remaining); !saved) {
+        if (auto saved = store::save_duplicates(*db, project.row.identifier, sync::tasks_to_record(remaining)); !saved) {
             std::cerr << project.row.identifier << ": recording its duplicates failed: " << saved.error().message << "\n";
         }
     }

@@ -78,4 +78,12 @@ std::size_t surplus_tasks(const std::vector<duplicate_repair>& repairs) {
     return n;
 }
 
+std::vector<store::duplicate_task> tasks_to_record(const std::vector<duplicate_repair>& repairs) {
+    std::vector<store::duplicate_task> tasks;
+    for (const auto& repair : repairs) {
+        for (const auto& task_id : repair.remove) tasks.push_back({repair.issue_id, task_id});
+    }
+    return tasks;
+}
+
 }  // namespace hvs::sync

@@ -1,16 +1,12 @@
 #include "hvs/sync/status.hpp"
 
+#include "hvs/sync/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace hvs::sync {
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
 
 bool contains(const std::string& haystack, std::string_view needle) { return haystack.find(needle) != std::string::npos; }
 
@@ -18,7 +14,7 @@ bool contains(const std::string& haystack, std::string_view needle) { return hay
 std::optional<std::string> available_spelling(const std::string& name, const std::set<std::string>& available) {
     if (available.empty()) return name;
     for (const auto& candidate : available) {
-        if (lower(candidate) == lower(name)) return candidate;
+        if (ascii_lower(candidate) == ascii_lower(name)) return candidate;
     }
     return std::nullopt;
 }
@@ -26,7 +22,7 @@ std::optional<std::string> available_spelling(const std::string& name, const std
 }  // namespace
 
 vibe::task_status vibe_status_of_huly(std::string_view huly_status) {
-    std::string name = lower(huly_status);
+    std::string name = ascii_lower(huly_status);
     if (contains(name, "backlog") || contains(name, "todo") || contains(name, "to do")) return vibe::task_status::todo;
     if (contains(name, "progress")) return vibe::task_status::inprogress;
     if (contains(name, "review")) return vibe::task_status::inreview;

@@ -3,6 +3,7 @@
 // database at the same time, or a create was repeated): which task stays, what it takes over from
 // the others, and which are deleted. Pure: the repair command and the cycle's report share it.
 
+#include "hvs/store/duplicate_repository.hpp"
 #include "hvs/sync/model.hpp"
 #include "hvs/sync/status.hpp"
 #include "hvs/vibe/task.hpp"
@@ -31,5 +32,8 @@ struct duplicate_repair {
 
 // How many tasks the repairs would delete.
 [[nodiscard]] std::size_t surplus_tasks(const std::vector<duplicate_repair>& repairs);
+
+// The tasks the repairs would delete, as `status` reads them from the database.
+[[nodiscard]] std::vector<store::duplicate_task> tasks_to_record(const std::vector<duplicate_repair>& repairs);
 
 }  // namespace hvs::sync

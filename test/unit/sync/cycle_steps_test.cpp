@@ -7,8 +7,8 @@
 namespace hvs::sync {
 namespace {
 
-project_row row_with_watermark(std::optional<std::int64_t> watermark, std::int64_t cycles_since_full) {
-    project_row row;
+store::project_row row_with_watermark(std::optional<std::int64_t> watermark, std::int64_t cycles_since_full) {
+    store::project_row row;
     row.identifier = "WEB";
     row.watermark_ms = watermark;
     row.cycles_since_full = cycles_since_full;

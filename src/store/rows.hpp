@@ -1,0 +1,30 @@
+#pragma once
+// Reading every row of a statement into values (used by the repositories).
+
+#include "hvs/store/database.hpp"
+
+#include <vector>
+
+namespace hvs::store {
+
+// Calls each(s) on every row.
+template <class Each>
+result<void> for_each_row(statement& s, Each each) {
+    for (;;) {
+        auto row = s.step();
+        if (!row) return row.error();
+        if (!*row) return {};
+        each(static_cast<const statement&>(s));
+    }
+}
+
+// Every row, as read(s) makes it.
+template <class Row, class Read>
+result<std::vector<Row>> read_all(statement& s, Read read) {
+    std::vector<Row> rows;
+    auto done = for_each_row(s, [&](const statement& row) { rows.push_back(read(row)); });
+    if (!done) return done.error();
+    return rows;
+}
+
+}  // namespace hvs::store
