@@ -8,10 +8,7 @@ result<std::optional<agent_binding>> load_binding(database& db, const std::strin
     auto s = db.prepare("SELECT agent_id, agent_name FROM agents WHERE project = ?1");
     if (!s) return s.error();
     s->bind(1, project);
-    auto row = s->step();
-    if (!row) return row.error();
-    if (!*row) return std::optional<agent_binding>{};
-    return std::optional<agent_binding>(agent_binding{s->text(0), s->text(1)});
+    return read_first<agent_binding>(*s, [](const statement& row) { return agent_binding{row.text(0), row.text(1)}; });
 }
 
 result<std::map<std::string, agent_binding>> load_bindings(database& db) {
@@ -43,10 +40,7 @@ result<std::optional<std::string>> project_of_agent(database& db, const std::str
     auto s = db.prepare("SELECT project FROM agents WHERE agent_id = ?1");
     if (!s) return s.error();
     s->bind(1, agent_id);
-    auto row = s->step();
-    if (!row) return row.error();
-    if (!*row) return std::optional<std::string>{};
-    return std::optional<std::string>(s->text(0));
+    return read_first<std::string>(*s, [](const statement& row) { return row.text(0); });
 }
 
 namespace {
@@ -57,10 +51,7 @@ result<std::optional<std::string>> load_control_agent_id(database& db) {
     auto s = db.prepare("SELECT value FROM meta WHERE key = ?1");
     if (!s) return s.error();
     s->bind(1, control_agent_key);
-    auto row = s->step();
-    if (!row) return row.error();
-    if (!*row) return std::optional<std::string>{};
-    return std::optional<std::string>(s->text(0));
+    return read_first<std::string>(*s, [](const statement& row) { return row.text(0); });
 }
 
 result<void> save_control_agent_id(database& db, const std::string& agent_id) {
@@ -119,9 +110,7 @@ result<std::vector<bound_agent>> load_bound_agents(database& db) {
 result<std::set<std::string>> load_resource_ids(database& db) {
     auto s = db.prepare("SELECT id FROM letta_resources");
     if (!s) return s.error();
-    auto ids = read_all<std::string>(*s, [](const statement& st) { return st.text(0); });
-    if (!ids) return ids.error();
-    return std::set<std::string>(ids->begin(), ids->end());
+    return read_text_set(*s);
 }
 
 namespace {

@@ -92,10 +92,7 @@ result<std::optional<project_row>> load_project(database& db, const std::string&
     auto s = db.prepare("SELECT " + std::string(project_row_columns) + " FROM projects WHERE identifier = ?1");
     if (!s) return s.error();
     s->bind(1, identifier);
-    auto rows = read_all<project_row>(*s, read_project);
-    if (!rows) return rows.error();
-    if (rows->empty()) return std::optional<project_row>{};
-    return std::optional<project_row>(std::move(rows->front()));
+    return read_first<project_row>(*s, read_project);
 }
 
 result<std::vector<link>> load_links(database& db, const std::string& project) {
@@ -108,9 +105,7 @@ result<std::vector<link>> load_links(database& db, const std::string& project) {
 result<std::set<std::string>> load_learned_statuses(database& db) {
     auto s = db.prepare("SELECT name FROM huly_statuses");
     if (!s) return s.error();
-    auto names = read_all<std::string>(*s, [](const statement& st) { return st.text(0); });
-    if (!names) return names.error();
-    return std::set<std::string>(names->begin(), names->end());
+    return read_text_set(*s);
 }
 
 result<void> save_project_step(database& db, const project_row& row, const std::vector<link>& links,
