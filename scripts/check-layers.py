@@ -3,8 +3,11 @@
 include/hvs/<folder> against the layer order of docs/architecture.md. A folder may include its own
 headers and those of the folders below it; the simulators (sim) stand on core and net only; the
 app (src/app) sits on top and its includes are not checked. Each folder's code is in its own
-namespace, hvs::<folder> (or one nested in it). Exit 1 listing each include that points up or
-sideways, each namespace of another folder, and each folder this script does not know.
+namespace, hvs::<folder> (or one nested in it). SQL lives in store's repositories: a C++ string
+literal that starts with an SQL statement (SELECT, INSERT INTO, UPDATE … SET, DELETE FROM; any case)
+outside src/store/ and include/hvs/store/ is refused (the tests, under test/, are not read). Exit 1
+listing each include that points up or sideways, each namespace of another folder, each SQL
+statement out of place, and each folder this script does not know.
 
 Usage: check-layers.py [SOURCE_DIR]   (default: the repository holding this script)
 """
@@ -19,12 +22,6 @@ ALLOWED["sim"] = {"core", "net", "sim"}  # linked only by simulate, the tests an
 
 # Known exceptions, one line each with its reason: (file, included header) -> why it is still there.
 EXCEPTIONS = {
-    ("include/hvs/huly/client.hpp", "hvs/sync/model.hpp"):
-        "huly_issue still lives in sync/model.hpp (issue 15 item 4: wire types move to their clients)",
-    ("include/hvs/vibe/client.hpp", "hvs/sync/model.hpp"):
-        "vibe_task still lives in sync/model.hpp (issue 15 item 4: wire types move to their clients)",
-    ("include/hvs/vibe/client.hpp", "hvs/sync/status.hpp"):
-        "vibe_status still lives in sync/status.hpp (issue 15 item 4: wire types move to their clients)",
 }
 
 # Namespaces outside hvs::<folder>, with the reason they stay: (file, namespace) -> why.
@@ -35,6 +32,18 @@ NAMESPACE_EXCEPTIONS = {
     ("src/core/log.cpp", "hvs::log"): "HVS_LOG and hvs::log are used as such in every folder",
 }
 
+# SQL statements that must stay outside store, with the reason: (file, first words) -> why.
+SQL_EXCEPTIONS = {
+}
+
+# A string literal (plain or raw) whose text starts with an SQL statement. Shaped so that messages
+# such as "update task of P-1" are not taken for one.
+SQL_LITERAL = re.compile(
+    r'(?:R"[^(\s]*\(|")\s*((?:SELECT\s|INSERT\s+INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b)[^"\n]{0,40})',
+    re.IGNORECASE)
+SQL_CHECKED = ["src", "include", "bench"]
+SQL_HOME = ("src/store/", "include/hvs/store/")
+
 NAMESPACE = re.compile(r'^[ \t]*namespace[ \t]+(hvs(?:::\w+)*)[ \t]*\{', re.MULTILINE)
 INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"(hvs/([A-Za-z0-9_]+)/[^"]+)"', re.MULTILINE)
 
@@ -43,6 +52,28 @@ def files_of(root, folder):
     for base in (root / "src" / folder, root / "include" / "hvs" / folder):
         if base.is_dir():
             yield from sorted(p for p in base.rglob("*") if p.suffix in {".hpp", ".cpp", ".h", ".ipp"})
+
+
+def misplaced_sql(root, used):
+    problems = []
+    for top in SQL_CHECKED:
+        base = root / top
+        if not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.suffix in {".hpp", ".cpp", ".h", ".ipp"}):
+            relative = path.relative_to(root).as_posix()
+            if relative.startswith(SQL_HOME):
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for match in SQL_LITERAL.finditer(text):
+                words = " ".join(match.group(1).split()[:2]).upper()
+                if (relative, words) in SQL_EXCEPTIONS:
+                    used.add((relative, words))
+                    continue
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(f"{relative}:{line}: SQL outside store ({match.group(1).strip()}…): "
+                                "move it into a store repository (include/hvs/store/*_repository.hpp)")
+    return problems
 
 
 def main():
@@ -77,15 +108,16 @@ def main():
                 line = text.count("\n", 0, match.start()) + 1
                 may = ", ".join(f for f in LAYERS + ["sim"] if f in ALLOWED[folder])
                 problems.append(f"{relative}:{line}: {folder} includes {header} ({folder} may include {may})")
-    for relative, name in sorted((EXCEPTIONS.keys() | NAMESPACE_EXCEPTIONS.keys()) - used):
+    problems += misplaced_sql(root, used)
+    for relative, name in sorted((EXCEPTIONS.keys() | NAMESPACE_EXCEPTIONS.keys() | SQL_EXCEPTIONS.keys()) - used):
         print(f"note: the exception {relative}: {name} is no longer needed; remove it", file=sys.stderr)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
-        print(f"{len(problems)} problem(s) with the layer order or the namespaces (docs/architecture.md)", file=sys.stderr)
+        print(f"{len(problems)} problem(s) with the layer order, the namespaces or SQL (docs/architecture.md)", file=sys.stderr)
         return 1
     print(f"layers ok: {', '.join(LAYERS)}; sim on core and net; one namespace per folder; "
-          f"{len(used)} known exception(s)")
+          f"SQL in store only; {len(used)} known exception(s)")
     return 0
 
 

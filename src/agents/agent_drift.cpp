@@ -14,7 +14,7 @@ namespace {
 
 namespace json = boost::json;
 
-net::task<void> read_agent(letta::client& letta, std::string project, binding bound,
+net::task<void> read_agent(letta::client& letta, std::string project, store::agent_binding bound,
                            const std::vector<letta::tool>& control_tools,
                            const std::map<std::string, std::string>& stored_hashes, agent_drift& out) {
     auto held = co_await letta.agent_with_memory(bound.agent_id);
@@ -52,7 +52,7 @@ std::string_view to_string(drift_status status) {
     return "?";
 }
 
-agent_drift compare_agent_tools(const std::string& project, const binding& bound,
+agent_drift compare_agent_tools(const std::string& project, const store::agent_binding& bound,
                                 const std::vector<letta::tool>& control_tools,
                                 const std::vector<letta::tool>& agent_tools) {
     agent_drift out;
@@ -88,7 +88,7 @@ bool agent_listing::any_unreadable() const {
 }
 
 net::task<result<agent_listing>> list_agent_drift(letta::client& letta, std::string control_agent,
-                                                  std::map<std::string, binding> bindings,
+                                                  std::map<std::string, store::agent_binding> bindings,
                                                   stored_block_hashes hashes) {
     agent_listing listing;
     auto control = co_await find_control_agent(letta, control_agent, listing.notes);

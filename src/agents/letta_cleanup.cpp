@@ -82,14 +82,6 @@ net::task<void> delete_agent_unit(letta::client& letta, planned_delete agent, st
     results[slot] = settle(std::move(agent), done);
 }
 
-result<void> forget_rows(store::database& db, std::string_view sql, const std::string& id, unsigned& removed) {
-    auto s = db.prepare(sql);
-    if (!s) return s.error();
-    if (auto done = s->bind(1, id).run(); !done) return done;
-    removed += static_cast<unsigned>(db.changes());
-    return {};
-}
-
 }  // namespace
 
 std::optional<cleanup_scope> parse_cleanup_scope(std::string_view text) {
@@ -131,20 +123,15 @@ std::string_view describe(skip_reason reason) {
 result<cleanup_facts> load_cleanup_facts(store::database& db) {
     cleanup_facts facts;
     facts.database = true;
-    auto bindings = load_bindings(db);
+    auto bindings = store::load_bindings(db);
     if (!bindings) return bindings.error();
     for (auto& [project, b] : *bindings) facts.bound[project] = b.agent_id;
-    auto control = load_control_agent_id(db);
+    auto control = store::load_control_agent_id(db);
     if (!control) return control.error();
     facts.control_agent_id = control->value_or("");
-    auto s = db.prepare("SELECT id FROM letta_resources");
-    if (!s) return s.error();
-    for (;;) {
-        auto row = s->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        facts.recorded.insert(s->text(0));
-    }
+    auto recorded = store::load_resource_ids(db);
+    if (!recorded) return recorded.error();
+    facts.recorded = std::move(*recorded);
     return facts;
 }
 
@@ -278,16 +265,14 @@ result<unsigned> forget_deleted(store::database& db, const cleanup_report& repor
         for (const auto& r : report.results) {
             if (r.outcome == delete_outcome::failed) continue;
             const auto& id = r.item.id;
-            if (auto done = forget_rows(tx, "DELETE FROM letta_resources WHERE id = ?1", id, removed); !done) {
-                return done.error();
-            }
-            std::string_view more;
+            result<unsigned> forgotten = 0u;
             switch (r.item.kind) {
-            case resource_kind::folder: more = "DELETE FROM letta_files WHERE folder_id = ?1"; break;
-            case resource_kind::file: more = "DELETE FROM letta_files WHERE file_id = ?1"; break;
-            case resource_kind::agent: more = "DELETE FROM agent_blocks WHERE agent_id = ?1"; break;
+            case resource_kind::folder: forgotten = store::forget_folder(tx, id); break;
+            case resource_kind::file: forgotten = store::forget_file(tx, id); break;
+            case resource_kind::agent: forgotten = store::forget_agent(tx, id); break;
             }
-            if (auto done = forget_rows(tx, more, id, removed); !done) return done.error();
+            if (!forgotten) return forgotten.error();
+            removed += *forgotten;
         }
         return removed;
     });

@@ -24,7 +24,6 @@ namespace hvs::agents {
 namespace {
 
 namespace json = boost::json;
-using sync::vibe_status;
 
 constexpr int ageing_after_days = 7;
 constexpr std::int64_t ageing_after_ms = std::int64_t{ageing_after_days} * 24 * 60 * 60 * 1000;
@@ -86,7 +85,7 @@ struct issue {
     std::string status;  // as Huly names it (Vibe's word when Huly's is unknown)
     std::optional<std::string> priority;
     std::string description;
-    vibe_status category = vibe_status::todo;
+    vibe::task_status category = vibe::task_status::todo;
     std::optional<std::int64_t> modified_ms;
     int rank = unset_priority_rank;
     id_key key;
@@ -94,17 +93,17 @@ struct issue {
 
 bool is_deleted(const sync::link& l) { return l.deleted_in_huly || l.deleted_in_vibe; }
 
-bool is_closed(vibe_status s) { return s == vibe_status::done || s == vibe_status::cancelled; }
+bool is_closed(vibe::task_status s) { return s == vibe::task_status::done || s == vibe::task_status::cancelled; }
 
 // Huly is where issues live and wins conflicts by default, so its observed status leads; the Vibe
 // side and the base only speak for links Huly has not been observed for.
-std::pair<std::string, vibe_status> status_of(const sync::link& l) {
+std::pair<std::string, vibe::task_status> status_of(const sync::link& l) {
     if (l.huly_status) return {*l.huly_status, sync::vibe_status_of_huly(*l.huly_status)};
     for (const auto* s : {&l.vibe_status, &l.base_status}) {
         if (!*s) continue;
-        if (auto parsed = sync::parse_vibe_status(**s)) return {**s, *parsed};
+        if (auto parsed = vibe::parse_task_status(**s)) return {**s, *parsed};
     }
-    return {std::string(sync::to_string(vibe_status::todo)), vibe_status::todo};
+    return {std::string(vibe::to_string(vibe::task_status::todo)), vibe::task_status::todo};
 }
 
 issue issue_of(const sync::link& l) {
@@ -241,7 +240,7 @@ std::set<std::string> known_huly_names(const std::vector<issue>& issues, const s
 std::string board_config_value(const std::vector<issue>& issues, const sync::huly_status_names& names) {
     json::object huly_to_vibe;
     for (const auto& name : known_huly_names(issues, names)) {
-        huly_to_vibe[name] = sync::to_string(sync::vibe_status_of_huly(name));
+        huly_to_vibe[name] = vibe::to_string(sync::vibe_status_of_huly(name));
     }
     json::object vibe_to_huly{{"todo", names.todo},
                               {"inprogress", names.inprogress},
@@ -285,28 +284,28 @@ std::string board_config_value(const std::vector<issue>& issues, const sync::hul
 }
 
 std::string board_metrics_value(const std::vector<issue>& issues, std::size_t deleted) {
-    std::array<std::size_t, sync::all_vibe_statuses.size()> counts{};
+    std::array<std::size_t, vibe::all_task_statuses.size()> counts{};
     json::array active;
     for (const auto& i : issues) {
         ++counts[static_cast<std::size_t>(i.category)];
-        if (i.category == vibe_status::inprogress || i.category == vibe_status::inreview) {
+        if (i.category == vibe::task_status::inprogress || i.category == vibe::task_status::inreview) {
             push_capped(active, item_of(i), active_items);
         }
     }
-    auto count = [&](vibe_status s) { return counts[static_cast<std::size_t>(s)]; };
+    auto count = [&](vibe::task_status s) { return counts[static_cast<std::size_t>(s)]; };
 
     json::object by_status;
-    for (auto s : sync::all_vibe_statuses) by_status[sync::to_string(s)] = count(s);
+    for (auto s : vibe::all_task_statuses) by_status[vibe::to_string(s)] = count(s);
 
     // Cancelled work is neither done nor pending, so it is left out of the rate; a whole percent
     // keeps the value stable and readable.
-    const std::size_t considered = issues.size() - count(vibe_status::cancelled);
-    const std::size_t percent = considered == 0 ? 0 : (count(vibe_status::done) * 200 + considered) / (2 * considered);
+    const std::size_t considered = issues.size() - count(vibe::task_status::cancelled);
+    const std::size_t percent = considered == 0 ? 0 : (count(vibe::task_status::done) * 200 + considered) / (2 * considered);
 
     json::object o;
     o["total_issues"] = issues.size();
     o["by_status"] = std::move(by_status);
-    o["wip_count"] = count(vibe_status::inprogress) + count(vibe_status::inreview);
+    o["wip_count"] = count(vibe::task_status::inprogress) + count(vibe::task_status::inreview);
     o["completion_rate_percent"] = percent;
     o["deleted"] = deleted;
     o["active_issues"] = std::move(active);
@@ -336,11 +335,11 @@ std::string hotspots_value(const std::vector<issue>& issues, std::int64_t now_ms
             ++blocked_count;
             push_capped(blocked, item_of(i), hotspot_items);
         }
-        if (i.category == vibe_status::inprogress && i.modified_ms && *i.modified_ms < now_ms - ageing_after_ms) {
+        if (i.category == vibe::task_status::inprogress && i.modified_ms && *i.modified_ms < now_ms - ageing_after_ms) {
             ++ageing_count;
             push_capped(ageing, item_of(i), hotspot_items);  // no age: it would change every cycle
         }
-        if (i.category == vibe_status::todo && i.rank <= 1) {
+        if (i.category == vibe::task_status::todo && i.rank <= 1) {
             ++urgent_todo_count;
             push_capped(urgent_todo, item_of(i), hotspot_items);
         }
@@ -362,7 +361,7 @@ std::string backlog_summary_value(const std::vector<issue>& issues) {
     json::array top;
     std::size_t total = 0;
     for (const auto& i : issues) {
-        if (i.category != vibe_status::todo) continue;
+        if (i.category != vibe::task_status::todo) continue;
         ++total;
         ++by_rank[static_cast<std::size_t>(i.rank)];
         push_capped(top, item_of(i), backlog_items);

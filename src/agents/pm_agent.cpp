@@ -3,9 +3,9 @@
 
 #include "hvs/agents/convergence.hpp"
 #include "hvs/agents/repo_docs.hpp"
-#include "hvs/agents/state.hpp"
 #include "hvs/agents/tool_sync.hpp"
 #include "hvs/core/hash.hpp"
+#include "hvs/store/agent_repository.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -45,7 +45,7 @@ net::task<result<lookup_result>> look_up(agent_context& ctx, const std::string& 
     if (tagged == control.agents_by_project.end()) co_return out;
     for (const auto& a : tagged->second) {
         if (a.name != name) continue;
-        auto job = [id = a.id](store::database& db) { return project_of_agent(db, id); };
+        auto job = [id = a.id](store::database& db) { return store::project_of_agent(db, id); };
         auto owner = co_await ctx.db.run(std::move(job));
         if (!owner) co_return owner.error();
         if (*owner && **owner != identifier) continue;  // bound to another project: never reused
@@ -75,7 +75,7 @@ net::task<result<std::string>> create_attached_block(agent_context& ctx, std::st
     auto attached = co_await ctx.letta.attach_block(agent_id, created->id);
     if (!attached) co_return attached.error();
     auto record = [id = created->id, label = created->label, project](store::database& db) {
-        return record_resource(db, id, "block", label, project);
+        return store::record_resource(db, id, "block", label, project);
     };
     if (auto recorded = co_await ctx.db.run(std::move(record)); !recorded) co_return recorded.error();
     co_return created->id;
@@ -96,7 +96,7 @@ net::task<result<void>> write_block(agent_context& ctx, std::string agent_id, st
     // The hash moves only after Letta confirmed the value.
     std::optional<std::string> stored_id = block_id;
     auto save = [agent_id = std::move(agent_id), label = w.block.label, stored_id, hash = w.block.hash](store::database& db) {
-        return save_block_hash(db, agent_id, label, stored_id, hash);
+        return store::save_block_hash(db, agent_id, label, stored_id, hash);
     };
     co_return co_await ctx.db.run(std::move(save));
 }
@@ -106,7 +106,7 @@ result<void> save_confirmed_hashes(store::database& db, const std::string& agent
                                    const std::vector<memory_block>& confirmed) {
     return db.transaction([&](store::database& tx) -> result<void> {
         for (const auto& b : confirmed) {
-            if (auto r = save_block_hash(tx, agent_id, b.label, std::nullopt, b.hash); !r) return r;
+            if (auto r = store::save_block_hash(tx, agent_id, b.label, std::nullopt, b.hash); !r) return r;
         }
         return {};
     });
@@ -193,7 +193,7 @@ std::string pm_agent_name(std::string_view project_name) {
 
 net::task<result<control_agent>> ensure_control_agent(agent_context& ctx, bool may_write) {
     control_agent control;
-    auto load = [](store::database& db) { return load_control_agent_id(db); };
+    auto load = [](store::database& db) { return store::load_control_agent_id(db); };
     auto stored = co_await ctx.db.run(std::move(load));
     if (!stored) co_return make_error(stored.error().kind, "reading the control agent's id: " + stored.error().message);
     if (*stored) {
@@ -241,7 +241,7 @@ net::task<result<control_agent>> ensure_control_agent(agent_context& ctx, bool m
         control.id = created->id;
     }
     if (may_write && (!*stored || **stored != control.id)) {
-        auto save = [id = control.id](store::database& db) { return save_control_agent_id(db, id); };
+        auto save = [id = control.id](store::database& db) { return store::save_control_agent_id(db, id); };
         if (auto saved = co_await ctx.db.run(std::move(save)); !saved) {
             co_return make_error(saved.error().kind, "storing the control agent's id: " + saved.error().message);
         }
@@ -275,7 +275,7 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
         return outcome;
     };
 
-    auto load = [id = project.identifier](store::database& db) { return load_binding(db, id); };
+    auto load = [id = project.identifier](store::database& db) { return store::load_binding(db, id); };
     auto bound = co_await ctx.db.run(std::move(load));
     if (!bound) co_return fail("reading the agent binding: " + bound.error().describe());
 
@@ -304,7 +304,7 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
                                    << project_tag(project.identifier);
             agent = std::move(*stored);
         } else if (stored.error().http_status == 404) {
-            auto drop = [id = project.identifier](store::database& db) { return unbind_agent(db, id); };
+            auto drop = [id = project.identifier](store::database& db) { return store::unbind_agent(db, id); };
             if (auto dropped = co_await ctx.db.run(std::move(drop)); !dropped) co_return fail(dropped.error().describe());
         } else {
             co_return fail("checking agent " + (*bound)->agent_id + ": " + stored.error().describe());
@@ -352,9 +352,9 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
         std::vector<memory_block> written = blocks;
         auto remember = [identifier = project.identifier, id = agent->id, name, written](store::database& db) {
             return db.transaction([&](store::database& tx) -> result<void> {
-                if (auto r = record_resource(tx, id, "agent", name, identifier); !r) return r;
+                if (auto r = store::record_resource(tx, id, "agent", name, identifier); !r) return r;
                 for (const auto& b : written) {
-                    if (auto r = save_block_hash(tx, id, b.label, std::nullopt, b.hash); !r) return r;
+                    if (auto r = store::save_block_hash(tx, id, b.label, std::nullopt, b.hash); !r) return r;
                 }
                 return {};
             });
@@ -364,8 +364,8 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
         HVS_LOG(ctx.log, info) << "created PM agent " << agent->id;
     }
     outcome.agent_id = agent->id;
-    auto bind = [identifier = project.identifier, b = binding{agent->id, agent->name}](store::database& db) {
-        return bind_agent(db, identifier, b);
+    auto bind = [identifier = project.identifier, b = store::agent_binding{agent->id, agent->name}](store::database& db) {
+        return store::bind_agent(db, identifier, b);
     };
     if (auto bound_now = co_await ctx.db.run(std::move(bind)); !bound_now) {
         co_return fail("binding agent " + agent->id + ": " + bound_now.error().describe());
@@ -380,7 +380,7 @@ net::task<agent_outcome> sync_pm_agent(agent_context& ctx, project_facts project
             if (!held) co_return fail("reading agent " + agent->id + ": " + held.error().describe());
             agent = std::move(*held);
         }
-        auto hashes_job = [id = agent->id](store::database& db) { return load_block_hashes(db, id); };
+        auto hashes_job = [id = agent->id](store::database& db) { return store::load_block_hashes(db, id); };
         auto hashes = co_await ctx.db.run(std::move(hashes_job));
         if (!hashes) co_return fail(hashes.error().describe());
         agent_wants wants{blocks, owned_blocks(ctx.settings, control, project), control.tools, ctx.settings.sync_tools,

@@ -1,8 +1,8 @@
 #include "hvs/agents/repo_docs.hpp"
 
-#include "hvs/agents/state.hpp"
 #include "hvs/core/hash.hpp"
 #include "hvs/core/repo_fs.hpp"
+#include "hvs/store/agent_repository.hpp"
 #include "hvs/sync/repo_path.hpp"
 
 #include <boost/json/parse.hpp>
@@ -317,7 +317,7 @@ net::task<result<std::string>> ensure_folder(agent_context& ctx, std::string nam
         auto created = co_await ctx.letta.create_folder(name, ctx.settings.embedding);
         if (created) {
             id = created->id;
-            auto record = [id, name, project](store::database& db) { return record_resource(db, id, "folder", name, project); };
+            auto record = [id, name, project](store::database& db) { return store::record_resource(db, id, "folder", name, project); };
             if (auto recorded = co_await ctx.db.run(std::move(record)); !recorded) co_return recorded.error();
             HVS_LOG(ctx.log, info) << "created Letta folder " << name << " (" << id << ")";
         } else if (created.error().http_status == 409) {
@@ -346,7 +346,7 @@ net::task<result<std::string>> ensure_folder(agent_context& ctx, std::string nam
 // is tried; the error names how many failed and the first reason.
 net::task<result<void>> upload_changed(agent_context& ctx, std::string repo, std::string folder_id,
                                        std::string project, std::vector<local_file> files, repo_docs_outcome& out) {
-    auto load = [folder_id](store::database& db) { return load_letta_files(db, folder_id); };
+    auto load = [folder_id](store::database& db) { return store::load_letta_files(db, folder_id); };
     auto stored = co_await ctx.db.run(std::move(load));
     if (!stored) co_return stored.error();
     auto remote = co_await ctx.letta.folder_files(folder_id);
@@ -371,7 +371,7 @@ net::task<result<void>> upload_changed(agent_context& ctx, std::string repo, std
             if (!first) first = content.error();
             continue;
         }
-        stored_file saved;
+        store::stored_file saved;
         saved.hash = core::content_hash(*content);  // what is sent, even if it changed since the scan
         letta::upload file;
         file.file_name = f.name;
@@ -385,7 +385,7 @@ net::task<result<void>> upload_changed(agent_context& ctx, std::string repo, std
         }
         saved.file_id = uploaded->id;
         auto save = [folder_id, name = f.name, saved, project](store::database& db) {
-            return save_letta_file(db, folder_id, name, saved, project);
+            return store::save_letta_file(db, folder_id, name, saved, project);
         };
         if (auto recorded = co_await ctx.db.run(std::move(save)); !recorded) co_return recorded.error();
         ++out.uploaded;
@@ -481,45 +481,6 @@ std::optional<std::string> letta_settings_content(std::string_view existing, con
     }
     settings["lastAgent"] = agent_id;
     return boost::json::serialize(settings) + "\n";
-}
-
-result<std::map<std::string, stored_file>> load_letta_files(store::database& db, const std::string& folder_id) {
-    auto s = db.prepare("SELECT file_name, hash, file_id FROM letta_files WHERE folder_id = ?1");
-    if (!s) return s.error();
-    s->bind(1, folder_id);
-    std::map<std::string, stored_file> out;
-    for (;;) {
-        auto row = s->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        out[s->text(0)] = stored_file{s->text(1), s->text(2)};
-    }
-    return out;
-}
-
-result<void> save_letta_file(store::database& db, const std::string& folder_id, const std::string& file_name,
-                             const stored_file& file, const std::string& project) {
-    return db.transaction([&](store::database& tx) -> result<void> {
-        auto previous = tx.prepare("SELECT file_id FROM letta_files WHERE folder_id = ?1 AND file_name = ?2");
-        if (!previous) return previous.error();
-        previous->bind(1, folder_id).bind(2, file_name);
-        auto row = previous->step();
-        if (!row) return row.error();
-        if (*row && previous->text(0) != file.file_id) {
-            // Replace semantics deleted that file in Letta: it is no longer ours to clean up.
-            auto forget = tx.prepare("DELETE FROM letta_resources WHERE id = ?1 AND kind = 'file'");
-            if (!forget) return forget.error();
-            if (auto done = forget->bind(1, previous->text(0)).run(); !done) return done;
-        }
-        auto save = tx.prepare(
-            "INSERT INTO letta_files (folder_id, file_name, hash, file_id) VALUES (?1, ?2, ?3, ?4) "
-            "ON CONFLICT(folder_id, file_name) DO UPDATE SET hash = excluded.hash, file_id = excluded.file_id");
-        if (!save) return save.error();
-        if (auto done = save->bind(1, folder_id).bind(2, file_name).bind(3, file.hash).bind(4, file.file_id).run(); !done) {
-            return done;
-        }
-        return record_resource(tx, file.file_id, "file", file_name, project);
-    });
 }
 
 net::task<result<repo_docs_outcome>> sync_repo_docs(agent_context& ctx, project_facts project, std::string agent_id) {

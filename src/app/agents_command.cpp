@@ -9,7 +9,7 @@
 #include "app/table.hpp"
 
 #include "hvs/agents/agent_drift.hpp"
-#include "hvs/agents/state.hpp"
+#include "hvs/store/agent_repository.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -42,20 +42,20 @@ void print_listing(std::ostream& out, const agents::agent_listing& listing) {
 
 // The block hashes stored for each bound agent (read-only, beside a running service).
 result<agents::stored_block_hashes> read_block_hashes(const core::config& cfg,
-                                                      const std::map<std::string, agents::binding>& bindings) {
+                                                      const std::map<std::string, store::agent_binding>& bindings) {
     agents::stored_block_hashes out;
     if (bindings.empty()) return out;
     auto db = open_database_read_only(cfg);
     if (!db) return db.error();
     for (const auto& [project, bound] : bindings) {
-        auto hashes = agents::load_block_hashes(*db, bound.agent_id);
+        auto hashes = store::load_block_hashes(*db, bound.agent_id);
         if (!hashes) return make_error(hashes.error().kind, "reading '" + store::describe_database(cfg) + "': " + hashes.error().message);
         out[bound.agent_id] = std::move(*hashes);
     }
     return out;
 }
 
-net::task<int> list(letta::client& letta, std::string control_agent, std::map<std::string, agents::binding> bindings,
+net::task<int> list(letta::client& letta, std::string control_agent, std::map<std::string, store::agent_binding> bindings,
                     agents::stored_block_hashes hashes, bool as_json) {
     auto listing = co_await agents::list_agent_drift(letta, std::move(control_agent), std::move(bindings),
                                                      std::move(hashes));

@@ -15,10 +15,10 @@ bool database_exists(const core::config& cfg) { return store::database_exists(cf
 
 result<store::database> open_database_read_only(const core::config& cfg) { return store::open_for_reading(cfg); }
 
-result<std::map<std::string, agents::binding>> read_bindings(const core::config& cfg) {
+result<std::map<std::string, store::agent_binding>> read_bindings(const core::config& cfg) {
     auto db = open_database_read_only(cfg);
     if (!db) return db.error();
-    auto bindings = agents::load_bindings(*db);
+    auto bindings = store::load_bindings(*db);
     if (!bindings) {
         return make_error(bindings.error().kind,
                           "reading '" + store::describe_database(cfg) + "': " + bindings.error().message);

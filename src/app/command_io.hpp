@@ -2,12 +2,12 @@
 // What commands share to reach their inputs: the state database at DB_PATH, a Letta client from
 // the configuration, and running a command's coroutine to completion on its io_context.
 
-#include "hvs/agents/state.hpp"
 #include "hvs/core/config.hpp"
 #include "hvs/letta/client.hpp"
 #include "hvs/net/rate_limiter.hpp"
-#include "hvs/store/instance_lock.hpp"
+#include "hvs/store/agent_repository.hpp"
 #include "hvs/store/database.hpp"
+#include "hvs/store/instance_lock.hpp"
 #include "hvs/vibe/client.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -30,7 +30,7 @@ result<store::database> open_database_read_only(const core::config& cfg);
 
 // The project -> agent bindings of the existing database at DB_PATH, opened read-only; errors say
 // which file could not be read.
-result<std::map<std::string, agents::binding>> read_bindings(const core::config& cfg);
+result<std::map<std::string, store::agent_binding>> read_bindings(const core::config& cfg);
 
 // The database at DB_PATH for writing, migrated to this binary's schema; its directory must exist.
 result<store::database> open_database_for_writing(const core::config& cfg);

@@ -11,9 +11,10 @@
 #include "hvs/store/open.hpp"
 #include "app/table.hpp"
 
-#include "hvs/sync/duplicate_state.hpp"
+#include "hvs/store/duplicate_repository.hpp"
+#include "hvs/store/project_repository.hpp"
+#include "hvs/sync/duplicates.hpp"
 #include "hvs/sync/mirror.hpp"
-#include "hvs/sync/state.hpp"
 #include "hvs/sync/text.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -32,17 +33,17 @@ struct repair_flags {
 };
 
 struct synced_project {
-    sync::project_row row;
+    store::project_row row;
     std::vector<sync::link> links;
 };
 
 result<std::vector<synced_project>> read_synced_projects(store::database& db, const std::set<std::string>& only) {
-    auto rows = sync::load_projects(db);
+    auto rows = store::load_projects(db);
     if (!rows) return rows.error();
     std::vector<synced_project> out;
     for (auto& row : *rows) {
         if (!row.vibe_id || (!only.empty() && !only.contains(row.identifier))) continue;
-        auto links = sync::load_links(db, row.identifier);
+        auto links = store::load_links(db, row.identifier);
         if (!links) return links.error();
         out.push_back({std::move(row), std::move(*links)});
     }
@@ -54,7 +55,7 @@ std::string takes_over(const sync::duplicate_repair& r) {
     auto add = [&](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
     if (r.title) add("title");
     if (r.description) add("description");
-    if (r.status) add("status " + std::string(sync::to_string(*r.status)));
+    if (r.status) add("status " + std::string(vibe::to_string(*r.status)));
     return out.empty() ? "-" : out;
 }
 
@@ -113,7 +114,7 @@ net::task<void> repair_project(vibe::client& vibe, const synced_project& project
     // What is recorded for `status` follows: none left once every repair went through.
     if (db && (!apply || all)) {
         auto remaining = apply ? std::vector<sync::duplicate_repair>{} : repairs;
-        if (auto saved = sync::save_duplicates(*db, project.row.identifier, remaining); !saved) {
+        if (auto saved = store::save_duplicates(*db, project.row.identifier, sync::tasks_to_record(remaining)); !saved) {
             std::cerr << project.row.identifier << ": recording its duplicates failed: " << saved.error().message << "\n";
         }
     }

@@ -11,10 +11,11 @@
 #include "app/table.hpp"
 
 #include "hvs/core/json.hpp"
+#include "hvs/store/agent_repository.hpp"
+#include "hvs/store/duplicate_repository.hpp"
 #include "hvs/store/leases.hpp"
 #include "hvs/store/migrations.hpp"
-#include "hvs/sync/duplicate_state.hpp"
-#include "hvs/sync/state.hpp"
+#include "hvs/store/project_repository.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -33,25 +34,10 @@ namespace json = boost::json;
 
 constexpr int shown_cycles = 10;
 
-struct link_counts {
-    std::int64_t total = 0;
-    std::int64_t with_task = 0;
-    std::int64_t deleted_in_huly = 0;
-    std::int64_t deleted_in_vibe = 0;
-};
-
 struct project_status {
-    sync::project_row row;
-    link_counts links;
+    store::project_row row;
+    store::link_counts links;
     std::int64_t duplicate_tasks = 0;  // surplus Vibe tasks its last cycle found
-};
-
-struct agent_status {
-    std::string project;
-    std::string agent_id;
-    std::string agent_name;
-    std::string bound_at;
-    std::int64_t blocks = 0;  // memory blocks whose value Letta confirmed
 };
 
 struct status_report {
@@ -59,43 +45,11 @@ struct status_report {
     int schema_version = 0;
     std::optional<std::vector<store::lease_row>> leases;  // PostgreSQL: who writes which project
     std::vector<project_status> projects;
-    std::vector<agent_status> agents;
-    std::vector<sync::cycle_record> cycles;  // newest first
+    std::vector<store::bound_agent> agents;
+    std::vector<store::cycle_record> cycles;  // newest first
 };
 
 // ---- reading (the only part that touches the database) ----
-
-result<std::map<std::string, link_counts>> read_link_counts(store::database& db) {
-    auto s = db.prepare(
-        "SELECT project, count(*), count(task_id), sum(CASE WHEN deleted_in_huly != 0 THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN deleted_in_vibe != 0 THEN 1 ELSE 0 END) "
-        "FROM links GROUP BY project");
-    if (!s) return s.error();
-    std::map<std::string, link_counts> out;
-    for (;;) {
-        auto row = s->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        out[s->text(0)] = {s->integer(1), s->integer(2), s->integer(3), s->integer(4)};
-    }
-    return out;
-}
-
-result<std::vector<agent_status>> read_agents(store::database& db) {
-    auto s = db.prepare(
-        "SELECT a.project, a.agent_id, a.agent_name, a.bound_at, "
-        "(SELECT count(*) FROM agent_blocks b WHERE b.agent_id = a.agent_id) "
-        "FROM agents a ORDER BY a.project");
-    if (!s) return s.error();
-    std::vector<agent_status> out;
-    for (;;) {
-        auto row = s->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        out.push_back({s->text(0), s->text(1), s->text(2), s->text(3), s->integer(4)});
-    }
-    return out;
-}
 
 result<status_report> read_status(store::database& db) {
     status_report report;
@@ -107,9 +61,9 @@ result<status_report> read_status(store::database& db) {
                                                            "check DB_PATH");
     }
     report.schema_version = *version;
-    auto projects = sync::load_projects(db);
+    auto projects = store::load_projects(db);
     if (!projects) return projects.error();
-    auto counts = read_link_counts(db);
+    auto counts = store::load_link_counts(db);
     if (!counts) return counts.error();
     for (auto& row : *projects) {
         project_status p{std::move(row), {}};
@@ -117,18 +71,18 @@ result<status_report> read_status(store::database& db) {
         report.projects.push_back(std::move(p));
     }
     if (*version >= 4) {  // duplicates are recorded from schema 4 on
-        auto duplicates = sync::load_duplicate_counts(db);
+        auto duplicates = store::load_duplicate_counts(db);
         if (!duplicates) return duplicates.error();
         for (auto& p : report.projects) {
             if (auto it = duplicates->find(p.row.identifier); it != duplicates->end()) p.duplicate_tasks = it->second;
         }
     }
     if (*version >= 2) {  // agents arrived with schema 2; an older file simply has none
-        auto agents = read_agents(db);
+        auto agents = store::load_bound_agents(db);
         if (!agents) return agents.error();
         report.agents = std::move(*agents);
     }
-    auto cycles = sync::load_cycles(db, shown_cycles);
+    auto cycles = store::load_cycles(db, shown_cycles);
     if (!cycles) return cycles.error();
     report.cycles = std::move(*cycles);
     if (db.kind() == store::engine::postgres && *version >= 8) {  // leases arrived with schema 8
@@ -141,7 +95,7 @@ result<status_report> read_status(store::database& db) {
 
 // ---- rendering (pure) ----
 
-json::array cycle_errors(const sync::cycle_record& c) {
+json::array cycle_errors(const store::cycle_record& c) {
     boost::system::error_code ec;
     auto parsed = json::parse(c.errors_json, ec);
     if (ec || !parsed.is_array()) return {};

@@ -54,7 +54,7 @@ std::function<void(std::size_t, std::size_t)> progress_printer() {
 }
 
 net::task<int> sync_tools(letta::client& letta, core::config cfg, tools_flags flags,
-                          std::map<std::string, agents::binding> bindings) {
+                          std::map<std::string, store::agent_binding> bindings) {
     agents::tool_sync_request request;
     request.control_agent = cfg.letta_control_agent;
     request.force = flags.force;
@@ -97,7 +97,7 @@ int tools_command(const core::config& cfg, tools_flags flags) {
         std::cerr << "huly-vibe-sync tools: " << lock.error().message << "\n";
         return exit_failed;
     }
-    std::map<std::string, agents::binding> bindings;  // none without a database: the agents' tags decide
+    std::map<std::string, store::agent_binding> bindings;  // none without a database: the agents' tags decide
     if (database_exists(cfg)) {
         auto bound = read_bindings(cfg);
         if (!bound) {

@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
@@ -67,6 +68,11 @@ result<bool> bool_field(const boost::json::object& o, std::string_view key, std:
     if (!v) return parse_error(what, "field '" + std::string(key) + "' is missing");
     if (!v->is_bool()) return parse_error(what, "field '" + std::string(key) + "' is not a boolean");
     return v->as_bool();
+}
+
+std::string now_iso8601() {
+    auto now = std::chrono::system_clock::now();
+    return iso8601_ms(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
 }
 
 std::string iso8601_ms(std::int64_t epoch_ms) {

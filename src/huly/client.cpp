@@ -10,31 +10,31 @@ namespace {
 using core::int_field;
 using core::string_field;
 
-result<sync::huly_issue> decode_issue(const boost::json::value& v) {
+result<issue> decode_issue(const boost::json::value& v) {
     constexpr std::string_view what = "huly issue";
     auto obj = core::object_of(v, what);
     if (!obj) return obj.error();
     const auto& o = **obj;
-    sync::huly_issue issue;
+    issue decoded;
     auto id = string_field(o, "identifier", what);
     if (!id) return id.error();
-    issue.id = *id;
+    decoded.id = *id;
     auto title = string_field(o, "title", what);
     if (!title) return title.error();
-    issue.title = *title;
+    decoded.title = *title;
     auto description = core::optional_string_field(o, "description", what);
     if (!description) return description.error();
-    issue.description = description->value_or("");
+    decoded.description = description->value_or("");
     auto status = string_field(o, "status", what);
     if (!status) return status.error();
-    issue.status = *status;
+    decoded.status = *status;
     auto priority = core::optional_string_field(o, "priority", what);
     if (!priority) return priority.error();
-    issue.priority = priority->value_or("NoPriority");
+    decoded.priority = priority->value_or("NoPriority");
     auto modified = int_field(o, "modifiedOn", what);
     if (!modified) return modified.error();
-    issue.modified_ms = *modified;
-    return issue;
+    decoded.modified_ms = *modified;
+    return decoded;
 }
 
 net::http_request json_request(net::http::verb verb, std::string target, std::string body = {}) {

@@ -1,5 +1,6 @@
 #include "hvs/service/cycle.hpp"
 
+#include "hvs/core/json.hpp"
 #include "hvs/service/agent_work.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -122,7 +123,7 @@ net::task<result<void>> read_world(sync::sync_context& ctx, const cycle_options&
             asio::co_spawn(ex, net::cancellation_as_values(ctx.vibe.list_projects()), asio::deferred),
             asio::co_spawn(ex,
                            net::cancellation_as_values(ctx.db.run([](store::database& db) {
-                               return sync::load_projects(db);
+                               return store::load_projects(db);
                            })),
                            asio::deferred))
             .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
@@ -277,7 +278,7 @@ std::string_view cycle_verdict(bool world_read, bool timed_out, bool interrupted
 
 net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options options, agents::agent_context* letta) {
     cycle_outcome outcome;
-    outcome.record.started_at = sync::now_iso8601();
+    outcome.record.started_at = core::now_iso8601();
     cycle_work work;
     work.stop_requested = options.stop_requested;
     work.leases = options.leases;
@@ -339,11 +340,11 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
     r.outcome = std::string(cycle_verdict(world_read, outcome.timed_out, outcome.interrupted, r.projects_failed,
                                           agents_failed));
     outcome.ok = r.outcome == "ok";
-    r.finished_at = sync::now_iso8601();
+    r.finished_at = core::now_iso8601();
     r.errors_json = boost::json::serialize(errors);
     if (!ctx.settings.dry_run) {
         // Named, not a temporary: GCC 12 mis-copies lambda temporaries inside co_await expressions.
-        auto job = [record = r](store::database& db) { return sync::save_cycle(db, record); };
+        auto job = [record = r](store::database& db) { return store::save_cycle(db, record); };
         auto saved = co_await ctx.db.run(std::move(job));
         if (!saved) HVS_LOG(ctx.log, error) << "recording the cycle failed: " << saved.error().describe();
     }

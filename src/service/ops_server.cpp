@@ -1,9 +1,9 @@
 #include "hvs/service/ops_server.hpp"
 
 #include "hvs/core/json.hpp"
-#include "hvs/service/agent_work.hpp"
 #include "hvs/net/url.hpp"
-#include "hvs/sync/state.hpp"
+#include "hvs/service/agent_work.hpp"
+#include "hvs/store/project_repository.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -37,7 +37,7 @@ std::int64_t resident_bytes() {
     return static_cast<std::int64_t>(resident) * sysconf(_SC_PAGESIZE);
 }
 
-json::object cycle_json(const sync::cycle_record& r) {
+json::object cycle_json(const store::cycle_record& r) {
     boost::system::error_code ec;
     auto errors = json::parse(r.errors_json, ec);
     if (ec) errors = json::array{};
@@ -381,7 +381,7 @@ net::server_response ops_server::health() const {
 }
 
 net::task<net::server_response> ops_server::history(int limit) {
-    auto job = [limit](store::database& db) { return sync::load_cycles(db, limit); };
+    auto job = [limit](store::database& db) { return store::load_cycles(db, limit); };
     auto cycles = co_await rt_.db().run(std::move(job));
     if (!cycles) co_return json_reply(http::status::internal_server_error, json::object{{"error", "history unavailable"}});
     json::array out;
@@ -402,10 +402,10 @@ net::server_response query_error(const error& e) {
 net::task<net::server_response> ops_server::trigger_sync(std::optional<std::string> project) {
     if (project && !status_.failing_projects.contains(*project)) {
         auto job = [id = *project](store::database& db) -> result<project_lookup> {
-            auto row = sync::load_project(db, id);
+            auto row = store::load_project(db, id);
             if (!row) return row.error();
             if (*row) return project_lookup::known;
-            auto all = sync::load_projects(db);
+            auto all = store::load_projects(db);
             if (!all) return all.error();
             return all->empty() ? project_lookup::no_list_yet : project_lookup::unknown;
         };

@@ -5,7 +5,7 @@
 
 namespace hvs::sync {
 
-read_scope choose_read_scope(const project_row& row, std::size_t issue_count, bool incremental,
+read_scope choose_read_scope(const store::project_row& row, std::size_t issue_count, bool incremental,
                              unsigned full_sync_every) {
     read_scope scope;
     scope.full = !incremental || !row.watermark_ms ||
@@ -20,13 +20,13 @@ read_scope choose_read_scope(const project_row& row, std::size_t issue_count, bo
     return scope;
 }
 
-bool skips_empty_project(bool skip_empty_projects, const std::optional<project_row>& stored, std::size_t issue_count,
+bool skips_empty_project(bool skip_empty_projects, const std::optional<store::project_row>& stored, std::size_t issue_count,
                          bool has_links) {
     const bool known = stored && stored->vibe_id;
     return skip_empty_projects && known && issue_count == 0 && stored->issue_count == 0 && !has_links;
 }
 
-std::int64_t next_watermark(std::optional<std::int64_t> stored, const std::vector<huly_issue>& issues,
+std::int64_t next_watermark(std::optional<std::int64_t> stored, const std::vector<huly::issue>& issues,
                             std::optional<std::int64_t> server_time_ms) {
     std::int64_t newest = stored.value_or(0);
     for (const auto& issue : issues) newest = std::max(newest, issue.modified_ms);
@@ -61,7 +61,7 @@ std::optional<std::string> writes_failure(const std::vector<std::string>& transi
     return std::to_string(transient_failures.size()) + " writes failed, first: " + transient_failures.front();
 }
 
-project_row settled_row(project_row row, const std::optional<std::string>& failure, bool complete, std::int64_t newest,
+store::project_row settled_row(store::project_row row, const std::optional<std::string>& failure, bool complete, std::int64_t newest,
                         const std::string& now) {
     if (failure) {
         row.last_error = *failure;

@@ -12,8 +12,8 @@ deletion_verdict refuted(const deletion_verdict& doubt, const std::string& why) 
 net::task<deletion_verdict> confirm_deletions(sync_context& ctx, std::string project, std::string vibe_id,
                                               const first_reads& first, deletion_verdict doubt) {
     const auto& missing = first.candidates;
-    std::vector<vibe_task> tasks = first.tasks;
-    std::vector<huly_issue> issues = first.issues;
+    std::vector<vibe::task> tasks = first.tasks;
+    std::vector<huly::issue> issues = first.issues;
     if (!missing.missing_tasks.empty()) {
         auto again = co_await ctx.vibe.list_tasks(vibe_id);
         if (!again) co_return refuted(doubt, "second read of Vibe tasks: " + again.error().describe());

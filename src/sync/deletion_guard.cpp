@@ -12,8 +12,8 @@ bool too_many(std::size_t missing, std::size_t live, const deletion_guard_settin
 
 }  // namespace
 
-deletion_candidates find_deletion_candidates(const std::vector<link>& links, const std::vector<huly_issue>& issues,
-                                             bool complete_issue_list, const std::vector<vibe_task>& tasks) {
+deletion_candidates find_deletion_candidates(const std::vector<link>& links, const std::vector<huly::issue>& issues,
+                                             bool complete_issue_list, const std::vector<vibe::task>& tasks) {
     std::set<std::string> issue_ids, task_ids;
     for (const auto& issue : issues) issue_ids.insert(issue.id);
     for (const auto& task : tasks) task_ids.insert(task.id);

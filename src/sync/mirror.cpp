@@ -1,24 +1,17 @@
 #include "hvs/sync/mirror.hpp"
 
+#include "hvs/sync/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
 
 namespace hvs::sync {
-namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
-}  // namespace
-
-bool same_project_name(std::string_view a, std::string_view b) { return lower(a) == lower(b); }
+bool same_project_name(std::string_view a, std::string_view b) { return ascii_lower(a) == ascii_lower(b); }
 
 std::map<std::string, mirror_decision> plan_mirrors(const std::vector<huly::project>& huly_projects,
-                                                    const std::vector<project_row>& stored,
+                                                    const std::vector<store::project_row>& stored,
                                                     const std::vector<vibe::project>& vibe_projects) {
     std::map<std::string, std::string> stored_ids;  // huly identifier -> vibe id
     std::set<std::string> taken;

@@ -14,7 +14,7 @@ struct pair_view {
     bool vibe_has_marker = false;
 };
 
-link observe_huly(link l, const huly_issue& issue) {
+link observe_huly(link l, const huly::issue& issue) {
     l.huly_title = issue.title;
     l.huly_description = normalize_description(issue.description);
     l.huly_status = issue.status;
@@ -23,7 +23,7 @@ link observe_huly(link l, const huly_issue& issue) {
     return l;
 }
 
-link observe_vibe(link l, const vibe_task& task) {
+link observe_vibe(link l, const vibe::task& task) {
     l.task_id = task.id;
     l.vibe_title = task.title;
     l.vibe_description = strip_marker(task.description.value_or(""));
@@ -78,12 +78,12 @@ private:
             plan_pending_create(l, issue_it == issues_.end() ? nullptr : issue_it->second);
             return;
         }
-        const vibe_task* task = find_task(*l.task_id);
+        const vibe::task* task = find_task(*l.task_id);
         if (in_.complete_issue_list && issue_it == issues_.end()) {
             l.deleted_in_huly = true;
             ++plan_.marked_deleted;
-            if (task && settings_.cancel_on_huly_delete && task->status != to_string(vibe_status::cancelled)) {
-                task_update cancel{task->id, l.issue_id, {}, {}, vibe_status::cancelled, {}};
+            if (task && settings_.cancel_on_huly_delete && task->status != to_string(vibe::task_status::cancelled)) {
+                task_update cancel{task->id, l.issue_id, {}, {}, vibe::task_status::cancelled, {}};
                 plan_.task_updates.push_back(cancel);
                 l.status_before_cancel = task->status;  // restored if the issue comes back
             }
@@ -122,21 +122,21 @@ private:
 
     // The issue of a task cancelled because it was deleted is back: the task gets the status it had
     // before (kept until Vibe confirms), as if the cancel never happened; then the pair merges.
-    void plan_restore(link l, const vibe_task& task) {
-        auto previous = parse_vibe_status(*l.status_before_cancel);
-        if (!previous || task.status != to_string(vibe_status::cancelled)) {
+    void plan_restore(link l, const vibe::task& task) {
+        auto previous = vibe::parse_task_status(*l.status_before_cancel);
+        if (!previous || task.status != to_string(vibe::task_status::cancelled)) {
             l.status_before_cancel.reset();  // changed in Vibe since: that status is the user's
             l = observe_vibe(l, task);
             merge_pair(l, task.description.value_or(""));
             return;
         }
-        vibe_task as_before = task;
+        vibe::task as_before = task;
         as_before.status = *l.status_before_cancel;
         l = observe_vibe(l, as_before);
         merge_pair(l, task.description.value_or(""), previous);
     }
 
-    void plan_pending_create(const link& pending, const huly_issue* issue) {
+    void plan_pending_create(const link& pending, const huly::issue* issue) {
         auto marked = markers_.find(pending.issue_id);
         if (marked != markers_.end() && !linked_tasks_.contains(marked->second->id)) {
             link l = observe_vibe(pending, *marked->second);
@@ -151,7 +151,7 @@ private:
         plan_create(*issue);
     }
 
-    void plan_unlinked(const huly_issue& issue) {
+    void plan_unlinked(const huly::issue& issue) {
         link l;
         l.issue_id = issue.id;
         l.project = in_.project;
@@ -171,7 +171,7 @@ private:
         plan_create(issue);
     }
 
-    void plan_create(const huly_issue& issue) {
+    void plan_create(const huly::issue& issue) {
         link l;
         l.issue_id = issue.id;
         l.project = in_.project;
@@ -180,11 +180,11 @@ private:
         create.issue_id = issue.id;
         create.title = issue.title;
         create.description = with_marker(issue.description, issue.id);
-        if (auto wanted = vibe_status_of_huly(issue.status); wanted != vibe_status::todo) create.then_status = wanted;
+        if (auto wanted = vibe_status_of_huly(issue.status); wanted != vibe::task_status::todo) create.then_status = wanted;
         link created = l;
         created.vibe_title = issue.title;
         created.vibe_description = normalize_description(issue.description);
-        created.vibe_status = to_string(vibe_status::todo);  // Vibe ignores status on create
+        created.vibe_status = to_string(vibe::task_status::todo);  // Vibe ignores status on create
         created.base_title = created.vibe_title;
         created.base_description = created.vibe_description;
         created.base_status = created.vibe_status;
@@ -195,7 +195,7 @@ private:
     // Merges title, description and status of a pair whose both sides are observed in `l`.
     // `restore`: a status Vibe must be given back (its observed status in `l` already says it).
     void merge_pair(link l, const std::string& raw_task_description,
-                    std::optional<vibe_status> restore = std::nullopt) {
+                    std::optional<vibe::task_status> restore = std::nullopt) {
         const winner policy = settings_.policy;
         task_update to_vibe{*l.task_id, l.issue_id, {}, {}, {}, {}};
 
@@ -217,7 +217,7 @@ private:
         case field_action::none: break;
         case field_action::base_only: l.base_status = status.value; break;
         case field_action::write_vibe:
-            to_vibe.status = parse_vibe_status(status.value);
+            to_vibe.status = vibe::parse_task_status(status.value);
             to_vibe.bases.status = status.value;
             break;
         case field_action::write_huly: plan_status_to_huly(l, status.value); break;
@@ -252,7 +252,7 @@ private:
     }
 
     void plan_status_to_huly(link& l, const std::string& target_text) {
-        auto target = parse_vibe_status(target_text);
+        auto target = vibe::parse_task_status(target_text);
         auto name = target ? huly_name_for(*target, settings_.names, settings_.available_statuses) : std::nullopt;
         if (!name || (l.rejected_status && *l.rejected_status == *name)) {
             ++plan_.unwritable_statuses;
@@ -263,16 +263,16 @@ private:
         plan_.issue_updates.push_back(std::move(update));
     }
 
-    const vibe_task* find_task(const std::string& id) const {
+    const vibe::task* find_task(const std::string& id) const {
         auto it = tasks_.find(id);
         return it == tasks_.end() ? nullptr : it->second;
     }
 
     const plan_inputs& in_;
     const plan_settings& settings_;
-    std::map<std::string, const huly_issue*> issues_;
-    std::map<std::string, const vibe_task*> tasks_;
-    std::map<std::string, const vibe_task*> markers_;
+    std::map<std::string, const huly::issue*> issues_;
+    std::map<std::string, const vibe::task*> tasks_;
+    std::map<std::string, const vibe::task*> markers_;
     std::set<std::string> linked_tasks_;
     project_plan plan_;
 };

@@ -1,9 +1,10 @@
 #include "hvs/sync/project_sync.hpp"
 
 #include "hvs/core/hash.hpp"
+#include "hvs/core/json.hpp"
 #include "hvs/sync/cycle_steps.hpp"
 #include "hvs/sync/deletion_check.hpp"
-#include "hvs/sync/duplicate_state.hpp"
+#include "hvs/sync/duplicates.hpp"
 #include "hvs/sync/plan_report.hpp"
 #include "hvs/sync/project_writes.hpp"
 #include "hvs/sync/repo_path.hpp"
@@ -22,7 +23,7 @@ namespace {
 namespace asio = boost::asio;
 
 struct stored_state {
-    std::optional<project_row> row;
+    std::optional<store::project_row> row;
     std::vector<link> links;
     std::set<std::string> learned_statuses;
     bool had_duplicates = false;  // the last cycle recorded duplicate tasks for this project
@@ -30,9 +31,9 @@ struct stored_state {
 
 // Both sides as this cycle read them, or why the project cannot be planned.
 struct project_reads {
-    std::vector<huly_issue> issues;
+    std::vector<huly::issue> issues;
     std::optional<std::int64_t> server_time_ms;
-    std::vector<vibe_task> tasks;
+    std::vector<vibe::task> tasks;
     bool complete = false;  // every Huly issue was read: a linked issue missing from them is deleted
     std::string failure;    // non-empty: a read failed, nothing is planned from the other
 };
@@ -41,16 +42,16 @@ net::task<result<stored_state>> load_state(sync_context& ctx, std::string identi
     // Named, not a temporary: GCC 12 mis-copies lambda temporaries inside co_await expressions.
     auto job = [identifier](store::database& db) -> result<stored_state> {
         stored_state state;
-        auto row = load_project(db, identifier);
+        auto row = store::load_project(db, identifier);
         if (!row) return row.error();
         state.row = std::move(*row);
-        auto links = load_links(db, identifier);
+        auto links = store::load_links(db, identifier);
         if (!links) return links.error();
         state.links = std::move(*links);
-        auto learned = load_learned_statuses(db);
+        auto learned = store::load_learned_statuses(db);
         if (!learned) return learned.error();
         state.learned_statuses = std::move(*learned);
-        auto duplicates = has_duplicates(db, identifier);
+        auto duplicates = store::has_duplicates(db, identifier);
         if (!duplicates) return duplicates.error();
         state.had_duplicates = *duplicates;
         return state;
@@ -144,9 +145,9 @@ void report_duplicates(sync_context& ctx, const project_plan& plan, const std::v
 // crash after Vibe applied the create then re-links the task by its marker with these bases, so
 // a change made in Vibe meanwhile is merged, not overwritten. The project row goes with them
 // (its Vibe id, its unchanged watermark): links need it.
-net::task<result<void>> save_create_intents(sync_context& ctx, project_row row, std::vector<link> intents) {
+net::task<result<void>> save_create_intents(sync_context& ctx, store::project_row row, std::vector<link> intents) {
     auto write_intents = [row = std::move(row), intents = std::move(intents)](store::database& db) {
-        return save_project_step(db, row, intents, {});
+        return store::save_project_step(db, row, intents, {});
     };
     co_return co_await ctx.db.run(std::move(write_intents));
 }
@@ -154,22 +155,22 @@ net::task<result<void>> save_create_intents(sync_context& ctx, project_row row, 
 // The project's state in one transaction: its row, the links that changed, the statuses learned,
 // and the duplicate record only when there is something to record or to clear (an idle project's
 // cycle stays one write transaction).
-net::task<result<void>> commit_project(sync_context& ctx, project_row row, std::vector<link> changed,
+net::task<result<void>> commit_project(sync_context& ctx, store::project_row row, std::vector<link> changed,
                                        std::set<std::string> learned, std::vector<duplicate_repair> duplicates,
                                        bool record_duplicates) {
     auto job = [row = std::move(row), changed = std::move(changed), learned = std::move(learned),
                 duplicates = std::move(duplicates), record_duplicates](store::database& db) -> result<void> {
-        if (auto saved = save_project_step(db, row, changed, learned); !saved) return saved;
+        if (auto saved = store::save_project_step(db, row, changed, learned); !saved) return saved;
         if (!record_duplicates) return {};
-        return save_duplicates(db, row.identifier, duplicates);
+        return store::save_duplicates(db, row.identifier, tasks_to_record(duplicates));
     };
     co_return co_await ctx.db.run(std::move(job));
 }
 
 // The project's row as this cycle found the project in Huly and mirrored it in Vibe.
-project_row mirrored_row(const std::optional<project_row>& stored, const huly::project& project,
+store::project_row mirrored_row(const std::optional<store::project_row>& stored, const huly::project& project,
                          const std::string& vibe_id, const std::string& repo_path) {
-    project_row row = stored.value_or(project_row{});
+    store::project_row row = stored.value_or(store::project_row{});
     row.identifier = project.identifier;
     row.name = project.name;
     row.vibe_id = vibe_id;
@@ -200,7 +201,7 @@ void count_plan(project_outcome& outcome, const project_plan& plan, const std::v
 // The write phase and its commit: the create intents stored first, the writes carried out, then
 // the row (settled by the writes' outcome), the changed links, the learned statuses and the
 // duplicate record in one transaction.
-net::task<void> write_and_commit(sync_context& ctx, std::string vibe_id, project_row row, project_plan plan,
+net::task<void> write_and_commit(sync_context& ctx, std::string vibe_id, store::project_row row, project_plan plan,
                                  stored_state& state, std::vector<duplicate_repair> duplicates, bool complete,
                                  std::int64_t newest, project_outcome& outcome) {
     if (!plan.creates.empty()) {
@@ -227,7 +228,7 @@ net::task<void> write_and_commit(sync_context& ctx, std::string vibe_id, project
     const auto failure = writes_failure(results.transient_failures);
     outcome.ok = !failure;
     if (failure) outcome.error = *failure;
-    row = settled_row(std::move(row), failure, complete, newest, now_iso8601());
+    row = settled_row(std::move(row), failure, complete, newest, core::now_iso8601());
 
     std::vector<link> links;
     links.reserve(results.links.size());
@@ -284,7 +285,7 @@ net::task<project_outcome> sync_project(sync_context& ctx, huly::project project
         vibe_id = *ensured;
         outcome.created_vibe_project = mirror.what == mirror_decision::kind::create;
     }
-    project_row row = mirrored_row(state->row, project, vibe_id, repo_path);
+    store::project_row row = mirrored_row(state->row, project, vibe_id, repo_path);
 
     const auto scope =
         choose_read_scope(row, project.issue_count, ctx.settings.incremental, ctx.settings.full_sync_every);

@@ -1,5 +1,6 @@
 #include "hvs/sync/text.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace hvs::sync {
@@ -68,6 +69,12 @@ std::string with_marker(std::string_view description, std::string_view issue_id)
     std::string body = normalize_description(description);
     std::string marker = std::string(marker_prefix) + std::string(issue_id);
     return body.empty() ? marker : body + "\n\n" + marker;
+}
+
+std::string ascii_lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
 }
 
 }  // namespace hvs::sync

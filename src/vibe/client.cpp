@@ -49,7 +49,7 @@ std::string changes_body(const task_changes& changes) {
     boost::json::object body;
     if (changes.title) body["title"] = *changes.title;
     if (changes.description) body["description"] = *changes.description;
-    if (changes.status) body["status"] = std::string(sync::to_string(*changes.status));
+    if (changes.status) body["status"] = std::string(to_string(*changes.status));
     return boost::json::serialize(body);
 }
 
@@ -113,11 +113,11 @@ result<project> decode_project(const boost::json::value& data) {
     return p;
 }
 
-result<sync::vibe_task> decode_task(const boost::json::value& data) {
+result<task> decode_task(const boost::json::value& data) {
     constexpr std::string_view what = "vibe task";
     auto obj = core::object_of(data, what);
     if (!obj) return obj.error();
-    sync::vibe_task t;
+    task t;
     auto id = core::string_field(**obj, "id", what);
     if (!id) return id.error();
     t.id = *id;
@@ -129,7 +129,7 @@ result<sync::vibe_task> decode_task(const boost::json::value& data) {
     t.description = *description;
     auto status = core::string_field(**obj, "status", what);
     if (!status) return status.error();
-    if (!sync::parse_vibe_status(*status)) {
+    if (!vibe::parse_task_status(*status)) {
         return make_error(error_kind::parse, std::string(what) + ": unknown status '" + status->substr(0, 32) + "'");
     }
     t.status = *status;
@@ -265,13 +265,13 @@ net::task<result<project>> client::create_project(std::string name, std::string 
     co_return created;
 }
 
-net::task<result<std::vector<sync::vibe_task>>> client::list_tasks(std::string project_id) {
+net::task<result<std::vector<task>>> client::list_tasks(std::string project_id) {
     auto data = co_await call(net::http::verb::get, tasks_of_project(http_.where().path, project_id), {}, true,
                               "vibe GET /api/tasks");
     if (!data) co_return data.error();
     auto items = core::array_of(*data, "vibe GET /api/tasks");
     if (!items) co_return items.error();
-    std::vector<sync::vibe_task> out;
+    std::vector<task> out;
     for (const auto& item : **items) {
         auto t = decode_task(item);
         if (!t) co_return t.error();
@@ -288,7 +288,7 @@ net::task<result<bool>> client::task_exists(std::string task_id) {
     co_return data.error();
 }
 
-net::task<result<sync::vibe_task>> client::create_task(std::string project_id, std::string title,
+net::task<result<task>> client::create_task(std::string project_id, std::string title,
                                                        std::string description) {
     auto data = co_await call(net::http::verb::post, target_of(http_.where().path, "tasks"),
                               task_body(project_id, title, description), false, "vibe POST /api/tasks");
@@ -296,7 +296,7 @@ net::task<result<sync::vibe_task>> client::create_task(std::string project_id, s
     co_return decode_task(*data);
 }
 
-net::task<result<sync::vibe_task>> client::update_task(std::string task_id, task_changes changes) {
+net::task<result<task>> client::update_task(std::string task_id, task_changes changes) {
     // A partial PUT of absolute values is idempotent; writes to one task are never concurrent.
     auto data = co_await call(net::http::verb::put, target_of(http_.where().path, "tasks", task_id),
                               changes_body(changes), true, "vibe PUT /api/tasks/{id}");

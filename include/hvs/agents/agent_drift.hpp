@@ -6,8 +6,8 @@
 // Comparing is pure; reading asks Letta for the control agent's tools and each bound agent's tools
 // and blocks, one call each.
 
-#include "hvs/agents/state.hpp"
 #include "hvs/letta/client.hpp"
+#include "hvs/store/agent_repository.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -39,7 +39,7 @@ struct agent_drift {
 };
 
 // Compares by tool id (tool names are unique in Letta, ids are what attach takes).
-[[nodiscard]] agent_drift compare_agent_tools(const std::string& project, const binding& bound,
+[[nodiscard]] agent_drift compare_agent_tools(const std::string& project, const store::agent_binding& bound,
                                               const std::vector<letta::tool>& control_tools,
                                               const std::vector<letta::tool>& agent_tools);
 
@@ -57,13 +57,13 @@ struct agent_listing {
 void add_block_drift(agent_drift& drift, const std::vector<letta::block>& agent_blocks,
                      const std::map<std::string, std::string>& stored_hashes);
 
-// Block hashes stored per agent (state.hpp load_block_hashes), by agent id.
+// Block hashes stored per agent (store::load_block_hashes), by agent id.
 using stored_block_hashes = std::map<std::string, std::map<std::string, std::string>>;
 
 // Finds the control agent (tool_sync.hpp) and reads its tools and every bound agent's tools and
 // blocks (concurrently). An error when the control agent cannot be found or read.
 net::task<result<agent_listing>> list_agent_drift(letta::client& letta, std::string control_agent,
-                                                  std::map<std::string, binding> bindings,
+                                                  std::map<std::string, store::agent_binding> bindings,
                                                   stored_block_hashes hashes);
 
 // The --json document: {"control_agent":{id,name,tools:[names]},"agents":[{project,agent_name,

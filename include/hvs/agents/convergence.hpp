@@ -27,7 +27,7 @@ struct block_drift {
     std::vector<std::string> edited;   // held blocks whose value is not the one we last wrote
 };
 
-// `stored_hashes`: label -> core::content_hash of the value last written (state.hpp).
+// `stored_hashes`: label -> core::content_hash of the value last written (store/agent_repository.hpp).
 [[nodiscard]] block_drift compare_agent_blocks(const std::vector<std::string>& wanted_labels,
                                                const std::vector<letta::block>& held,
                                                const std::map<std::string, std::string>& stored_hashes);

@@ -14,8 +14,8 @@
 // a pure function of what was read. A delete that answers 404 is a phantom (gone already), counted
 // and reported but not a failure; other failures are counted with their reason and the rest goes on.
 
-#include "hvs/agents/state.hpp"
 #include "hvs/letta/client.hpp"
+#include "hvs/store/agent_repository.hpp"
 
 #include <map>
 #include <optional>

@@ -48,17 +48,6 @@ inline constexpr std::size_t max_project_file_bytes = letta::max_upload_bytes;
 [[nodiscard]] std::optional<std::string> letta_settings_content(std::string_view existing,
                                                                 const std::string& agent_id);
 
-// What Letta last accepted into a folder, by file name.
-struct stored_file {
-    std::string hash;
-    std::string file_id;
-};
-result<std::map<std::string, stored_file>> load_letta_files(store::database& db, const std::string& folder_id);
-// Records an upload Letta accepted: the file's hash and id, the file as this service's resource
-// (under `project`), and forgets the resource of the file it replaced.
-result<void> save_letta_file(store::database& db, const std::string& folder_id, const std::string& file_name,
-                             const stored_file& file, const std::string& project);
-
 struct repo_docs_outcome {
     bool repository = false;             // the path was allowed (anything was looked at)
     unsigned uploaded = 0;

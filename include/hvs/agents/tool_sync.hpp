@@ -3,8 +3,8 @@
 // out sends the attaches/detaches of all agents concurrently (a bounded number at a time), paced
 // by the Letta token bucket.
 
-#include "hvs/agents/state.hpp"
 #include "hvs/letta/client.hpp"
+#include "hvs/store/agent_repository.hpp"
 
 #include <functional>
 #include <map>
@@ -65,7 +65,7 @@ struct tool_sync_request {
     bool dry_run = false;
     std::set<std::string> projects;     // only these projects' agents; empty = all
     // The database's bindings. Empty: the PM agents are found by their tags in Letta instead.
-    std::map<std::string, binding> bindings;  // project -> agent
+    std::map<std::string, store::agent_binding> bindings;  // project -> agent
     unsigned max_in_flight = 64;        // operations under way at once (LETTA_CONNECTIONS is a good value)
 };
 

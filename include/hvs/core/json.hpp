@@ -29,6 +29,8 @@ namespace hvs::core {
 
 // Milliseconds since the epoch as ISO-8601 UTC with milliseconds: 2025-11-03T10:00:00.000Z.
 [[nodiscard]] std::string iso8601_ms(std::int64_t epoch_ms);
+// Wall-clock now, as above.
+[[nodiscard]] std::string now_iso8601();
 // The inverse, for what JavaScript's Date.prototype.toISOString writes (YYYY-MM-DDTHH:MM:SS[.mmm]Z);
 // nullopt for anything else.
 [[nodiscard]] std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);

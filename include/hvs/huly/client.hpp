@@ -2,7 +2,7 @@
 // The Huly REST API (reference huly-rest-api.md): typed requests and answers, no sync policy.
 
 #include "hvs/net/http_client.hpp"
-#include "hvs/sync/model.hpp"
+#include "hvs/huly/issue.hpp"
 
 #include <optional>
 #include <set>
@@ -20,7 +20,7 @@ struct project {
 };
 
 struct issue_page {
-    std::vector<sync::huly_issue> issues;  // newest-modified first, as Huly sends them
+    std::vector<issue> issues;        // newest-modified first, as Huly sends them
     bool filtered = false;                 // 2025 `filtered`, or (2026) syncMeta.modifiedSince set
     bool possibly_truncated = false;       // as many issues as the limit: older ones may be missing
     std::optional<std::int64_t> server_time_ms;  // syncMeta.serverTime (wrappers from 2026-01 on)

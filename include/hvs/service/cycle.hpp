@@ -50,7 +50,7 @@ struct cycle_outcome {
     std::map<std::string, agents::agent_outcome> agents;  // by project, when Letta is enabled
     std::string letta_error;            // the control agent could not be had: every PM agent step failed
     std::map<std::string, std::string> upstream_problems;  // upstream -> why it refused or failed this cycle
-    sync::cycle_record record;
+    store::cycle_record record;
     std::optional<lease_share> leases;  // replicas: this replica's share of the projects this cycle
 };
 

@@ -21,7 +21,7 @@ namespace hvs::service {
 struct service_status {
     std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
     std::optional<std::chrono::system_clock::time_point> last_success;
-    std::optional<sync::cycle_record> last_cycle;
+    std::optional<store::cycle_record> last_cycle;
     double last_cycle_seconds = 0;
     bool running = false;
     bool queued = false;

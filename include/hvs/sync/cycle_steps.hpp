@@ -3,9 +3,11 @@
 // to skip, how far the watermark moves, which links to store and how the project's row ends.
 // project_sync.cpp does the I/O between them.
 
+#include "hvs/huly/issue.hpp"
+#include "hvs/store/project_repository.hpp"
 #include "hvs/sync/model.hpp"
 #include "hvs/sync/planner.hpp"
-#include "hvs/sync/state.hpp"
+#include "hvs/vibe/task.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -27,11 +29,11 @@ struct read_scope {
 };
 
 // Full without incremental sync, without a watermark, or every full_sync_every cycles.
-[[nodiscard]] read_scope choose_read_scope(const project_row& row, std::size_t issue_count, bool incremental,
+[[nodiscard]] read_scope choose_read_scope(const store::project_row& row, std::size_t issue_count, bool incremental,
                                            unsigned full_sync_every);
 
 // An empty project already mirrored, with no link and no issue before either: nothing to do.
-[[nodiscard]] bool skips_empty_project(bool skip_empty_projects, const std::optional<project_row>& stored,
+[[nodiscard]] bool skips_empty_project(bool skip_empty_projects, const std::optional<store::project_row>& stored,
                                        std::size_t issue_count, bool has_links);
 
 // The watermark after this cycle's read. It is on Huly's clock (modifiedOn), never on ours, so a
@@ -39,7 +41,7 @@ struct read_scope {
 // it is also capped by it: a modifiedOn ahead of the server's clock (stamped by a writer whose
 // clock runs fast) would otherwise push the watermark past changes the server stamps later with
 // its own, earlier time. 0 when nothing was ever seen.
-[[nodiscard]] std::int64_t next_watermark(std::optional<std::int64_t> stored, const std::vector<huly_issue>& issues,
+[[nodiscard]] std::int64_t next_watermark(std::optional<std::int64_t> stored, const std::vector<huly::issue>& issues,
                                           std::optional<std::int64_t> server_time_ms);
 
 // The links stored before the creates go out: each with its bases, no task id yet.
@@ -54,7 +56,7 @@ struct read_scope {
 // The row after the writes: on success the watermark moves (when one was seen), the full-sync
 // countdown restarts after a complete read, and the error clears; on failure only the error is
 // recorded, so the next cycle reads the same changes again.
-[[nodiscard]] project_row settled_row(project_row row, const std::optional<std::string>& failure, bool complete,
+[[nodiscard]] store::project_row settled_row(store::project_row row, const std::optional<std::string>& failure, bool complete,
                                       std::int64_t newest, const std::string& now);
 
 }  // namespace hvs::sync

@@ -3,17 +3,19 @@
 // of the missing items fetched one by one. Only a second read that agrees plus a 404 for each
 // single fetch lets the deletions be recorded.
 
+#include "hvs/huly/issue.hpp"
 #include "hvs/sync/deletion_guard.hpp"
 #include "hvs/sync/project_sync.hpp"
+#include "hvs/vibe/task.hpp"
 
 namespace hvs::sync {
 
 // The first reads whose deletions are being checked.
 struct first_reads {
     const std::vector<link>& links;
-    const std::vector<huly_issue>& issues;
+    const std::vector<huly::issue>& issues;
     bool complete = false;
-    const std::vector<vibe_task>& tasks;
+    const std::vector<vibe::task>& tasks;
     deletion_candidates candidates;
     std::size_t full_issue_limit = 0;
 };

@@ -4,7 +4,9 @@
 // same cycle (Huly's issueCount), is not trusted until confirmed (product.md §5: deletions are
 // confirmed, never inferred from one answer).
 
+#include "hvs/huly/issue.hpp"
 #include "hvs/sync/model.hpp"
+#include "hvs/vibe/task.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -31,9 +33,9 @@ struct deletion_candidates {
 };
 
 [[nodiscard]] deletion_candidates find_deletion_candidates(const std::vector<link>& links,
-                                                           const std::vector<huly_issue>& issues,
+                                                           const std::vector<huly::issue>& issues,
                                                            bool complete_issue_list,
-                                                           const std::vector<vibe_task>& tasks);
+                                                           const std::vector<vibe::task>& tasks);
 
 // What else the cycle learned about the project: Huly's issueCount from the project list (every
 // issue, sub-issues included) and how many issues the complete read returned.

@@ -4,7 +4,7 @@
 // project of the same name (case-insensitive) that nobody else has, else a new one.
 
 #include "hvs/huly/client.hpp"
-#include "hvs/sync/state.hpp"
+#include "hvs/store/project_repository.hpp"
 #include "hvs/vibe/client.hpp"
 
 #include <map>
@@ -23,7 +23,7 @@ struct mirror_decision {
 [[nodiscard]] bool same_project_name(std::string_view a, std::string_view b);
 
 [[nodiscard]] std::map<std::string, mirror_decision> plan_mirrors(const std::vector<huly::project>& huly_projects,
-                                                                  const std::vector<project_row>& stored,
+                                                                  const std::vector<store::project_row>& stored,
                                                                   const std::vector<vibe::project>& vibe_projects);
 
 }  // namespace hvs::sync

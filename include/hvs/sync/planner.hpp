@@ -3,7 +3,9 @@
 // no I/O; the engine carries the plan out and moves a base only after its write is confirmed.
 
 #include "hvs/sync/merge.hpp"
+#include "hvs/huly/issue.hpp"
 #include "hvs/sync/model.hpp"
+#include "hvs/vibe/task.hpp"
 #include "hvs/sync/status.hpp"
 
 #include <set>
@@ -14,9 +16,9 @@ namespace hvs::sync {
 
 struct plan_inputs {
     std::string project;
-    std::vector<huly_issue> issues;     // this cycle's Huly read (incremental or full)
+    std::vector<huly::issue> issues;     // this cycle's Huly read (incremental or full)
     bool complete_issue_list = false;   // true for a full read: a linked issue missing from it is deleted
-    std::vector<vibe_task> tasks;       // the project's complete Vibe task list
+    std::vector<vibe::task> tasks;       // the project's complete Vibe task list
     std::vector<link> links;            // every stored link of the project
 };
 
@@ -36,7 +38,7 @@ struct task_create {
     std::string issue_id;
     std::string title;
     std::string description;  // with the marker
-    std::optional<vibe_status> then_status;  // Vibe ignores status on create: set it with a follow-up PUT
+    std::optional<vibe::task_status> then_status;  // Vibe ignores status on create: set it with a follow-up PUT
     link on_success;          // the link to store once Vibe confirms (task_id filled in by the engine)
 };
 
@@ -45,7 +47,7 @@ struct task_update {
     std::string issue_id;
     std::optional<std::string> title;
     std::optional<std::string> description;  // with the marker
-    std::optional<vibe_status> status;
+    std::optional<vibe::task_status> status;
     base_moves bases;                         // also the values Vibe will then hold
     bool restores_status = false;             // gives back the status a cancel-on-delete replaced
 };

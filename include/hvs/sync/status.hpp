@@ -2,25 +2,18 @@
 // Statuses are compared in Vibe's vocabulary. Huly names map onto it by meaning; Vibe statuses
 // map back onto configurable Huly names, chosen among the statuses the workspace has.
 
-#include <array>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 
+#include "hvs/vibe/status.hpp"
+
 namespace hvs::sync {
-
-enum class vibe_status { todo, inprogress, inreview, done, cancelled };
-
-inline constexpr std::array<vibe_status, 5> all_vibe_statuses = {
-    vibe_status::todo, vibe_status::inprogress, vibe_status::inreview, vibe_status::done, vibe_status::cancelled};
-
-[[nodiscard]] std::string_view to_string(vibe_status status);
-[[nodiscard]] std::optional<vibe_status> parse_vibe_status(std::string_view text);
 
 // backlog/todo → todo, progress → inprogress, review → inreview, done/completed → done,
 // cancel → cancelled, anything else → todo (case-insensitive, by substring).
-[[nodiscard]] vibe_status vibe_status_of_huly(std::string_view huly_status);
+[[nodiscard]] vibe::task_status vibe_status_of_huly(std::string_view huly_status);
 
 // The Huly status name to write for each Vibe status (HULY_STATUS_* settings).
 struct huly_status_names {
@@ -34,7 +27,7 @@ struct huly_status_names {
 // The Huly name to write for `target`, or nullopt when the workspace cannot take one.
 // `known_available` is the list Huly gave with its last refusal (empty = not learned yet, assume
 // the configured name exists). Todo falls back to Backlog when the workspace has no Todo.
-[[nodiscard]] std::optional<std::string> huly_name_for(vibe_status target, const huly_status_names& names,
+[[nodiscard]] std::optional<std::string> huly_name_for(vibe::task_status target, const huly_status_names& names,
                                                        const std::set<std::string>& known_available);
 
 }  // namespace hvs::sync

@@ -24,4 +24,7 @@ namespace hvs::sync {
 // True for identifiers shaped like Huly issue ids: an alphanumeric prefix, '-', a number.
 [[nodiscard]] bool is_issue_id(std::string_view id);
 
+// ASCII letters lowered, everything else kept: how names are compared case-insensitively.
+[[nodiscard]] std::string ascii_lower(std::string_view text);
+
 }  // namespace hvs::sync

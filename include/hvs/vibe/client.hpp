@@ -4,9 +4,9 @@
 // `success:false` envelope is an error, never data.
 
 #include "hvs/net/http_client.hpp"
-#include "hvs/sync/model.hpp"
-#include "hvs/sync/status.hpp"
 #include "hvs/vibe/generation.hpp"
+#include "hvs/vibe/status.hpp"
+#include "hvs/vibe/task.hpp"
 
 #include <optional>
 #include <string>
@@ -29,12 +29,12 @@ struct project {
 // The body of POST /api/projects in the shape of a usable generation.
 [[nodiscard]] std::string create_project_body(api_generation generation, const std::string& name,
                                               const std::string& git_repo_path, bool use_existing_repo);
-[[nodiscard]] result<sync::vibe_task> decode_task(const boost::json::value& data);
+[[nodiscard]] result<task> decode_task(const boost::json::value& data);
 
 struct task_changes {
     std::optional<std::string> title;
     std::optional<std::string> description;
-    std::optional<sync::vibe_status> status;
+    std::optional<task_status> status;
 };
 
 class client {
@@ -50,13 +50,13 @@ public:
     net::task<result<std::vector<project>>> list_projects();
     // Multi-repo: a new repository (use_existing_repo false) is first made by POST /api/repos/init.
     net::task<result<project>> create_project(std::string name, std::string git_repo_path, bool use_existing_repo);
-    net::task<result<std::vector<sync::vibe_task>>> list_tasks(std::string project_id);
+    net::task<result<std::vector<task>>> list_tasks(std::string project_id);
     // Not idempotent: a failed create is never sent again blindly (the next read finds it by marker).
     // GET /api/tasks/{id}: whether the task exists (404: it does not); confirms a deletion.
     net::task<result<bool>> task_exists(std::string task_id);
-    net::task<result<sync::vibe_task>> create_task(std::string project_id, std::string title, std::string description);
+    net::task<result<task>> create_task(std::string project_id, std::string title, std::string description);
     // One partial PUT carrying every changed field.
-    net::task<result<sync::vibe_task>> update_task(std::string task_id, task_changes changes);
+    net::task<result<task>> update_task(std::string task_id, task_changes changes);
     // 404 (unknown or already deleted) is an error with http_status 404; callers decide.
     net::task<result<void>> delete_task(std::string task_id);
     // Deletes the project's tasks too (Vibe cascades): callers delete only empty projects.

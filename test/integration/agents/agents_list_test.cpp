@@ -8,8 +8,8 @@
 
 #include "hvs/agents/agent_drift.hpp"
 #include "hvs/agents/memory_blocks.hpp"
-#include "hvs/agents/state.hpp"
 #include "hvs/core/hash.hpp"
+#include "hvs/store/agent_repository.hpp"
 
 #include <boost/json.hpp>
 
@@ -56,7 +56,7 @@ TEST_F(AgentsList, JsonReportsMissingAndExtraToolsPerBoundAgent) {
     agents::stored_block_hashes hashes;
     hashes[agent_ids("Huly - Web").at(0)] = {{"project", core::content_hash("what we wrote")},
                                               {"board_config", core::content_hash("board_config value")}};
-    auto bindings = agents::load_bindings(*db_);
+    auto bindings = store::load_bindings(*db_);
     ASSERT_TRUE(bindings);
     auto listing = run_async(ioc_, agents::list_agent_drift(*letta_, "Huly-PM-Control", *bindings, hashes));
     ASSERT_TRUE(listing) << listing.error().describe();
@@ -97,7 +97,7 @@ TEST_F(AgentsList, AnAgentWithAllItsToolsButNoScratchpadDrifts) {
                                   {"blocks", pm_blocks({"scratchpad"})}});
     serve(json::object{{"agents", agents}});
     bind("WEB", agent_ids("Huly - Web").at(0), "Huly - Web");
-    auto bindings = agents::load_bindings(*db_);
+    auto bindings = store::load_bindings(*db_);
     ASSERT_TRUE(bindings);
     auto listing = run_async(ioc_, agents::list_agent_drift(*letta_, "Huly-PM-Control", *bindings, {}));
     ASSERT_TRUE(listing) << listing.error().describe();

@@ -83,13 +83,13 @@ protected:
         bind("WEB", bound_web_, "Huly - Web");
         bind("OPS", agent_ids("Huly - Ops").at(0), "Huly - Ops");
         web_folder_ = *folder_id("Huly-WEB");
-        ASSERT_TRUE(agents::record_resource(*db_, duplicate_, "agent", "Huly - Web", "WEB"));
-        ASSERT_TRUE(agents::record_resource(*db_, web_folder_, "folder", "Huly-WEB", "WEB"));
+        ASSERT_TRUE(store::record_resource(*db_, duplicate_, "agent", "Huly - Web", "WEB"));
+        ASSERT_TRUE(store::record_resource(*db_, web_folder_, "folder", "Huly-WEB", "WEB"));
         std::string readme_id;
         for (const auto& f : sim_.files_of(web_folder_)) {
             if (f.at("original_file_name").as_string() == "WEB-README.md") readme_id = f.at("id").as_string();
         }
-        ASSERT_TRUE(agents::save_letta_file(*db_, web_folder_, "WEB-README.md", {"hash-1", readme_id}, "WEB"));
+        ASSERT_TRUE(store::save_letta_file(*db_, web_folder_, "WEB-README.md", {"hash-1", readme_id}, "WEB"));
     }
 
     agents::cleanup_report cleanup(bool apply, agents::cleanup_scope scope = agents::cleanup_scope::all,

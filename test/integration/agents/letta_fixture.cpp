@@ -1,6 +1,6 @@
 #include "integration/agents/letta_fixture.hpp"
 
-#include "hvs/agents/state.hpp"
+#include "hvs/store/agent_repository.hpp"
 #include "hvs/store/migrations.hpp"
 
 #include "support/postgres.hpp"
@@ -59,7 +59,7 @@ void LettaFixture::bind(const std::string& project, const std::string& agent_id,
     auto row = db_->prepare("INSERT INTO projects (identifier, name) VALUES (?1, ?1) ON CONFLICT DO NOTHING");
     ASSERT_TRUE(row);
     ASSERT_TRUE(row->bind(1, project).run());
-    ASSERT_TRUE(agents::bind_agent(*db_, project, {agent_id, agent_name}));
+    ASSERT_TRUE(store::bind_agent(*db_, project, {agent_id, agent_name}));
 }
 
 }  // namespace hvs::test

@@ -5,7 +5,7 @@
 #include "integration/sync/engine_fixture.hpp"
 
 #include "hvs/agents/memory_blocks.hpp"
-#include "hvs/agents/state.hpp"
+#include "hvs/store/agent_repository.hpp"
 
 #include "support/hosts_answered.hpp"
 
@@ -83,7 +83,7 @@ protected:
         {
             auto db = open_state();
             ASSERT_TRUE(db);
-            ASSERT_TRUE(agents::bind_agent(*db, project, {agent_id, agent_name}));
+            ASSERT_TRUE(store::bind_agent(*db, project, {agent_id, agent_name}));
         }
         start_service();
     }
@@ -309,7 +309,7 @@ TEST_P(PmAgents, OneWorkerAndSixteenGiveTheSameAgents) {
 TEST_P(PmAgents, TheControlAgentsIdIsStoredAndReplacedWhenTheAgentIsGone) {
     auto stored_control = [&] {  // read beside the running service, as `status` does
         auto db = read_state();
-        auto id = db ? agents::load_control_agent_id(*db) : result<std::optional<std::string>>(db.error());
+        auto id = db ? store::load_control_agent_id(*db) : result<std::optional<std::string>>(db.error());
         return id && *id ? **id : std::string();
     };
     ASSERT_TRUE(cycle().ok);
@@ -467,10 +467,10 @@ TEST_P(PmAgents, ABlockDeletedInLettaIsRestoredByTheNextCycleWithOneBlockWrite) 
         // The new block's hash is stored under the agent (read beside the running service).
         auto db = read_state();
         ASSERT_TRUE(db);
-        auto stored = agents::load_block_hashes(*db, id);
+        auto stored = store::load_block_hashes(*db, id);
         ASSERT_TRUE(stored);
         EXPECT_TRUE(stored->contains("hotspots"));
-        auto stray = agents::load_block_hashes(*db, "");
+        auto stray = store::load_block_hashes(*db, "");
         ASSERT_TRUE(stray);
         EXPECT_TRUE(stray->empty());
     }

@@ -58,7 +58,7 @@ protected:
     }
 
     static tool_sync_request request_for(std::string control, bool force = false, bool dry_run = false,
-                                         std::set<std::string> projects = {}, std::map<std::string, binding> bindings = {}) {
+                                         std::set<std::string> projects = {}, std::map<std::string, store::agent_binding> bindings = {}) {
         tool_sync_request request;
         request.control_agent = std::move(control);
         request.force = force;
@@ -75,7 +75,7 @@ protected:
             std::chrono::seconds(30));
     }
 
-    result<tool_sync_report> sync_bound(std::map<std::string, binding> bindings, std::set<std::string> projects = {}) {
+    result<tool_sync_report> sync_bound(std::map<std::string, store::agent_binding> bindings, std::set<std::string> projects = {}) {
         auto request = request_for("Huly-PM-Control", false, false, std::move(projects), std::move(bindings));
         return hvs::test::run_async(ioc_, sync_tools_from_control(*letta_, std::move(request), {}),
                                     std::chrono::seconds(30));
@@ -156,7 +156,7 @@ TEST_P(ToolSync, DryRunChangesNothingAndProjectsFilterTheAgents) {
 }
 
 TEST_P(ToolSync, TheDatabasesBindingsChooseTheAgentsTaggedOrNot) {
-    std::map<std::string, binding> bindings{{"P1", {id_of("Huly - P1"), "Huly - P1"}},
+    std::map<std::string, store::agent_binding> bindings{{"P1", {id_of("Huly - P1"), "Huly - P1"}},
                                             {"LEG", {id_of("Legacy PM"), "Legacy PM"}},
                                             {"GONE", {"agent-00000000-0000-4000-8000-000000000000", "Huly - Gone"}}};
     auto report = sync_bound(bindings);
@@ -176,7 +176,7 @@ TEST_P(ToolSync, TheDatabasesBindingsChooseTheAgentsTaggedOrNot) {
 }
 
 TEST_P(ToolSync, ABoundAgentThatCannotBeReadIsAnErrorNotSkippedSilently) {
-    std::map<std::string, binding> bindings{{"LEG", {id_of("Legacy PM"), "Legacy PM"}}};
+    std::map<std::string, store::agent_binding> bindings{{"LEG", {id_of("Legacy PM"), "Legacy PM"}}};
     // Tools are read from the agent itself: the first read is the control agent's; the second, the bound agent's.
     host_->inject({.route = "GET /v1/agents/{agent_id}", .kind = sim::fault_kind::error, .count = 1, .skip = 1});
     auto report = sync_bound(bindings);

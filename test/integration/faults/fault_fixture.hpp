@@ -8,7 +8,7 @@
 #include "integration/faults/scripted_simulator.hpp"
 #include "integration/service/ops_fixture.hpp"
 
-#include "hvs/sync/state.hpp"
+#include "hvs/store/project_repository.hpp"
 #include "hvs/sync/text.hpp"
 
 #include <iostream>
@@ -97,8 +97,8 @@ protected:
     }
 
     // The project's row as the database holds it.
-    std::optional<sync::project_row> stored_project(const std::string& identifier) {
-        auto job = [identifier](store::database& db) { return sync::load_project(db, identifier); };
+    std::optional<store::project_row> stored_project(const std::string& identifier) {
+        auto job = [identifier](store::database& db) { return store::load_project(db, identifier); };
         auto row = run_async(ioc_, rt_->db().run(std::move(job)));
         EXPECT_TRUE(row) << row.error().describe();
         return row ? *row : std::nullopt;

@@ -3,11 +3,11 @@
 // and the lease rules replicas rely on — one holder at a time, a takeover only after expiry with a
 // larger fence, and a write carrying a stale fence refused.
 
-#include "hvs/agents/state.hpp"
+#include "hvs/store/agent_repository.hpp"
 #include "hvs/store/fenced_db.hpp"
 #include "hvs/store/leases.hpp"
 #include "hvs/store/migrations.hpp"
-#include "hvs/sync/state.hpp"
+#include "hvs/store/project_repository.hpp"
 
 #include "support/postgres.hpp"
 #include "support/run_async.hpp"
@@ -53,7 +53,7 @@ TEST(PostgresStore, RefusesASchemaNewerThanThisBinary) {
 
 TEST(PostgresStore, ProjectStepsAndCyclesRoundTrip) {
     auto db = fresh_store();
-    sync::project_row row;
+    store::project_row row;
     row.identifier = "PROJ";
     row.name = "Project";
     row.watermark_ms = 1'796'400'000'000;  // beyond 32 bits: the columns are BIGINT
@@ -63,35 +63,35 @@ TEST(PostgresStore, ProjectStepsAndCyclesRoundTrip) {
     l.task_id = "task-1";
     l.base_title = "It's a title with 'quotes' and a ?1 in it";
     l.deleted_in_vibe = true;
-    ASSERT_TRUE(sync::save_project_step(db, row, {l}, {"Done", "Todo"}));
-    ASSERT_TRUE(sync::save_project_step(db, row, {l}, {"Done"}));  // upserts, statuses ignored when known
-    auto loaded = sync::load_project(db, "PROJ");
+    ASSERT_TRUE(store::save_project_step(db, row, {l}, {"Done", "Todo"}));
+    ASSERT_TRUE(store::save_project_step(db, row, {l}, {"Done"}));  // upserts, statuses ignored when known
+    auto loaded = store::load_project(db, "PROJ");
     ASSERT_TRUE(loaded && *loaded);
     EXPECT_EQ((*loaded)->watermark_ms, row.watermark_ms);
-    auto links = sync::load_links(db, "PROJ");
+    auto links = store::load_links(db, "PROJ");
     ASSERT_TRUE(links);
     ASSERT_EQ(links->size(), 1u);
     EXPECT_EQ(links->front().base_title, l.base_title);
     EXPECT_TRUE(links->front().deleted_in_vibe);
-    auto statuses = sync::load_learned_statuses(db);
+    auto statuses = store::load_learned_statuses(db);
     ASSERT_TRUE(statuses);
     EXPECT_EQ(statuses->size(), 2u);
 
-    sync::cycle_record record;
+    store::cycle_record record;
     record.started_at = "2026-12-04T00:00:00.000Z";
     record.finished_at = "2026-12-04T00:00:01.000Z";
     record.outcome = "ok";
     record.projects_ok = 1;
-    ASSERT_TRUE(sync::save_cycle(db, record));
-    auto cycles = sync::load_cycles(db, 5);
+    ASSERT_TRUE(store::save_cycle(db, record));
+    auto cycles = store::load_cycles(db, 5);
     ASSERT_TRUE(cycles);
     ASSERT_EQ(cycles->size(), 1u);
     EXPECT_EQ(cycles->front().outcome, "ok");
 
-    ASSERT_TRUE(agents::bind_agent(db, "PROJ", agents::binding{"agent-1", "Huly - Project"}));
-    ASSERT_TRUE(agents::save_block_hash(db, "agent-1", "persona", std::string("block-1"), "h1"));
-    ASSERT_TRUE(agents::save_block_hash(db, "agent-1", "persona", std::nullopt, "h2"));  // keeps the block id
-    auto hashes = agents::load_block_hashes(db, "agent-1");
+    ASSERT_TRUE(store::bind_agent(db, "PROJ", store::agent_binding{"agent-1", "Huly - Project"}));
+    ASSERT_TRUE(store::save_block_hash(db, "agent-1", "persona", std::string("block-1"), "h1"));
+    ASSERT_TRUE(store::save_block_hash(db, "agent-1", "persona", std::nullopt, "h2"));  // keeps the block id
+    auto hashes = store::load_block_hashes(db, "agent-1");
     ASSERT_TRUE(hashes);
     EXPECT_EQ(hashes->at("persona"), "h2");
 }
@@ -170,7 +170,7 @@ TEST(PostgresLeases, AWriteWithAStaleFenceIsRefusedAndWritesNothing) {
     fenced_db stale(worker, write_fence{"project:P", "r1", **old_fence});
     fenced_db current(worker, write_fence{"project:P", "r2", *new_fence});
     auto write = [](const std::string& value) {
-        return [value](database& tx) { return agents::bind_agent(tx, "P", agents::binding{value, "name"}); };
+        return [value](database& tx) { return store::bind_agent(tx, "P", store::agent_binding{value, "name"}); };
     };
     ASSERT_TRUE(worker.direct().exec("INSERT INTO projects (identifier, name) VALUES ('P', 'P')"));
     auto refused = test::run_async(ioc, stale.run(write("agent-from-r1")));
@@ -179,7 +179,7 @@ TEST(PostgresLeases, AWriteWithAStaleFenceIsRefusedAndWritesNothing) {
     EXPECT_NE(refused.error().message.find("r2"), std::string::npos) << refused.error().message;
     auto accepted = test::run_async(ioc, current.run(write("agent-from-r2")));
     ASSERT_TRUE(accepted) << accepted.error().describe();
-    auto bound = agents::load_binding(worker.direct(), "P");
+    auto bound = store::load_binding(worker.direct(), "P");
     ASSERT_TRUE(bound && *bound);
     EXPECT_EQ((*bound)->agent_id, "agent-from-r2");
 }

@@ -129,16 +129,16 @@ std::optional<vibe::project> EngineTest::vibe_project_named(const std::string& n
     return std::nullopt;
 }
 
-std::vector<sync::vibe_task> EngineTest::tasks_of(const std::string& project_name) {
+std::vector<vibe::task> EngineTest::tasks_of(const std::string& project_name) {
     auto project = vibe_project_named(project_name);
     if (!project) return {};
     auto tasks = run_async(ioc_, observer_->list_tasks(project->id));
     EXPECT_TRUE(tasks) << tasks.error().describe();
-    return tasks ? *tasks : std::vector<sync::vibe_task>{};
+    return tasks ? *tasks : std::vector<vibe::task>{};
 }
 
-std::optional<sync::vibe_task> EngineTest::task_for(const std::string& project_name, const std::string& issue_id) {
-    std::optional<sync::vibe_task> found;
+std::optional<vibe::task> EngineTest::task_for(const std::string& project_name, const std::string& issue_id) {
+    std::optional<vibe::task> found;
     for (auto& t : tasks_of(project_name)) {
         if (sync::marker_issue_id(t.description.value_or("")) == issue_id) {
             EXPECT_FALSE(found) << "two tasks carry the marker of " << issue_id;

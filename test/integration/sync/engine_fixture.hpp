@@ -3,6 +3,7 @@
 // own io_context. Vibe is observed and changed through its HTTP API, as a person's browser would.
 
 #include "hvs/service/runtime.hpp"
+#include "hvs/vibe/task.hpp"
 #include "hvs/sim/host.hpp"
 #include "hvs/sim/huly_simulator.hpp"
 #include "hvs/sim/letta_simulator.hpp"
@@ -37,8 +38,8 @@ protected:
     // Vibe as its API shows it.
     std::vector<vibe::project> vibe_projects();
     std::optional<vibe::project> vibe_project_named(const std::string& name);
-    std::vector<sync::vibe_task> tasks_of(const std::string& project_name);
-    std::optional<sync::vibe_task> task_for(const std::string& project_name, const std::string& issue_id);
+    std::vector<vibe::task> tasks_of(const std::string& project_name);
+    std::optional<vibe::task> task_for(const std::string& project_name, const std::string& issue_id);
     // What a person does in Vibe.
     void vibe_update(const std::string& task_id, vibe::task_changes changes);
     std::string vibe_hand_made_task(const std::string& project_name, const std::string& title);

@@ -65,7 +65,7 @@ TEST_P(FirstSync, AChangeOnEitherSideReachesTheOtherAndNothingElseIsWritten) {
     ASSERT_TRUE(cycle().ok);
     huly_.edit_issue(web1_, "title", boost::json::value("Checkout button bug"));
     auto web2_task = task_for("Web", web2_);
-    vibe_update(web2_task->id, {{}, {}, sync::vibe_status::inreview});
+    vibe_update(web2_task->id, {{}, {}, vibe::task_status::inreview});
     huly_.set_statuses({"Backlog", "Todo", "In Progress", "In Review", "Done", "Canceled"});
     reset_counts();
 
@@ -119,10 +119,10 @@ TEST_P(FirstSync, ConflictsGoToHulyByDefault) {
 
 TEST_P(FirstSync, TodoStaysTodoAndCanceledRoundTrips) {
     ASSERT_TRUE(cycle().ok);
-    vibe_update(task_for("Web", web1_)->id, {{}, {}, sync::vibe_status::cancelled});
+    vibe_update(task_for("Web", web1_)->id, {{}, {}, vibe::task_status::cancelled});
     ASSERT_TRUE(cycle().ok);
     EXPECT_EQ(huly_.issue(web1_)->at("status").as_string(), "Canceled");
-    vibe_update(task_for("Web", web1_)->id, {{}, {}, sync::vibe_status::todo});
+    vibe_update(task_for("Web", web1_)->id, {{}, {}, vibe::task_status::todo});
     ASSERT_TRUE(cycle().ok);
     EXPECT_EQ(huly_.issue(web1_)->at("status").as_string(), "Todo");
     reset_counts();
@@ -132,7 +132,7 @@ TEST_P(FirstSync, TodoStaysTodoAndCanceledRoundTrips) {
 
 TEST_P(FirstSync, AStatusHulyRefusesIsLearnedAndNotRetriedEveryCycle) {
     ASSERT_TRUE(cycle().ok);  // the default catalogue has no "In Review"
-    vibe_update(task_for("Web", web2_)->id, {{}, {}, sync::vibe_status::inreview});
+    vibe_update(task_for("Web", web2_)->id, {{}, {}, vibe::task_status::inreview});
     auto refused = cycle();
     EXPECT_TRUE(refused.ok);  // a refusal is recorded, not a failure to retry
     EXPECT_EQ(huly_.issue(web2_)->at("status").as_string(), "In Progress");

@@ -96,7 +96,7 @@ TEST_P(HulyGenerations, ADescriptionEditedInVibeReachesHulyThroughPatchOrPut) {
 TEST_P(HulyGenerations, EveryChangedFieldOfAnIssueGoesInOneRequestOnTheCurrentWrapper) {
     ASSERT_TRUE(cycle().ok);
     vibe_update(task_for("Web", web1_)->id,
-                {std::string("Checkout button bug"), sync::with_marker("Any phone.", web1_), sync::vibe_status::done});
+                {std::string("Checkout button bug"), sync::with_marker("Any phone.", web1_), vibe::task_status::done});
     reset_counts();
     auto outcome = cycle();
     ASSERT_TRUE(outcome.ok) << outcome.error;
@@ -114,7 +114,7 @@ TEST_P(HulyGenerations, EveryChangedFieldOfAnIssueGoesInOneRequestOnTheCurrentWr
 
 TEST_P(HulyGenerations, ARefusedFieldIsNotCountedAsWrittenNorSentAgain) {
     ASSERT_TRUE(cycle().ok);  // the default catalogue has no "In Review"
-    vibe_update(task_for("Web", web2_)->id, {std::string("Apple Pay v2"), {}, sync::vibe_status::inreview});
+    vibe_update(task_for("Web", web2_)->id, {std::string("Apple Pay v2"), {}, vibe::task_status::inreview});
     reset_counts();
     auto refused = cycle();
     EXPECT_TRUE(refused.ok) << refused.error;  // a refusal is recorded, not a failure to retry

@@ -32,7 +32,7 @@ sync::link issue(std::string id, std::string title, std::string status, std::opt
     l.base_title = title;
     l.huly_description = description;
     l.huly_status = status;
-    auto vibe = std::string(sync::to_string(sync::vibe_status_of_huly(status)));
+    auto vibe = std::string(vibe::to_string(sync::vibe_status_of_huly(status)));
     l.vibe_status = vibe;
     l.base_status = vibe;
     l.huly_priority = std::move(priority);

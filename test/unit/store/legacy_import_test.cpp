@@ -1,8 +1,8 @@
 // Importing the original service's sync-state.db (schema from reference original-service.md 1(a) 27-30).
 
 #include "hvs/store/migrations.hpp"
+#include "hvs/store/project_repository.hpp"
 #include "hvs/sync/legacy_import.hpp"
-#include "hvs/sync/state.hpp"
 
 #include <gtest/gtest.h>
 
@@ -68,13 +68,13 @@ TEST_F(LegacyImport, ProjectsAndLinksComeOverWithTrustworthyBasesOnly) {
     ASSERT_TRUE(*bound->step());
     EXPECT_EQ(bound->text(0), "agent-0b2d6f1e-1111-4222-8333-444455556666");
 
-    auto project = load_project(db, "APP");
+    auto project = store::load_project(db, "APP");
     ASSERT_TRUE(project && *project);
     EXPECT_EQ((*project)->vibe_id, "6f1d6c52-4a5b-4c1e-9f0a-2b3c4d5e6f70");
     EXPECT_EQ((*project)->repo_path, "/opt/stacks/app");
     EXPECT_FALSE((*project)->watermark_ms);  // the first cycle reads every issue
 
-    auto links = load_links(db, "APP");
+    auto links = store::load_links(db, "APP");
     ASSERT_TRUE(links);
     ASSERT_EQ(links->size(), 2u);
     EXPECT_EQ((*links)[0].task_id, "a1b2c3d4-0000-4000-8000-000000000001");

@@ -7,16 +7,16 @@
 namespace hvs::sync {
 namespace {
 
-project_row row_with_watermark(std::optional<std::int64_t> watermark, std::int64_t cycles_since_full) {
-    project_row row;
+store::project_row row_with_watermark(std::optional<std::int64_t> watermark, std::int64_t cycles_since_full) {
+    store::project_row row;
     row.identifier = "WEB";
     row.watermark_ms = watermark;
     row.cycles_since_full = cycles_since_full;
     return row;
 }
 
-huly_issue issue_modified_at(std::int64_t ms) {
-    huly_issue issue;
+huly::issue issue_modified_at(std::int64_t ms) {
+    huly::issue issue;
     issue.id = "WEB-1";
     issue.modified_ms = ms;
     return issue;
@@ -68,7 +68,7 @@ TEST(SkipsEmptyProject, OnlyWhenAskedMirroredAndEmptyNowAndBefore) {
 }
 
 TEST(NextWatermark, TheNewestModifiedOnCappedByTheServersClockNeverBack) {
-    std::vector<huly_issue> issues{issue_modified_at(3000), issue_modified_at(9000), issue_modified_at(4000)};
+    std::vector<huly::issue> issues{issue_modified_at(3000), issue_modified_at(9000), issue_modified_at(4000)};
     EXPECT_EQ(next_watermark(std::nullopt, issues, std::nullopt), 9000);
     EXPECT_EQ(next_watermark(12000, issues, std::nullopt), 12000);
     EXPECT_EQ(next_watermark(2000, issues, 7000), 7000);  // a writer's clock ran ahead of the server's

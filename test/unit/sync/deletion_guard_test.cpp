@@ -20,20 +20,20 @@ std::vector<link> live_links(int n) {
     return out;
 }
 
-std::vector<huly_issue> issues_of(const std::vector<link>& links, int skip = 0) {
-    std::vector<huly_issue> out;
+std::vector<huly::issue> issues_of(const std::vector<link>& links, int skip = 0) {
+    std::vector<huly::issue> out;
     for (std::size_t i = static_cast<std::size_t>(skip); i < links.size(); ++i) out.push_back({links[i].issue_id, "T", "", "Todo", "", 1});
     return out;
 }
 
-std::vector<vibe_task> tasks_of(const std::vector<link>& links, int skip = 0) {
-    std::vector<vibe_task> out;
+std::vector<vibe::task> tasks_of(const std::vector<link>& links, int skip = 0) {
+    std::vector<vibe::task> out;
     for (std::size_t i = static_cast<std::size_t>(skip); i < links.size(); ++i) out.push_back({*links[i].task_id, "T", {}, "todo", "", ""});
     return out;
 }
 
-deletion_verdict judge(const std::vector<link>& links, const std::vector<huly_issue>& issues, bool complete,
-                       const std::vector<vibe_task>& tasks, std::optional<std::int64_t> issue_count = std::nullopt) {
+deletion_verdict judge(const std::vector<link>& links, const std::vector<huly::issue>& issues, bool complete,
+                       const std::vector<vibe::task>& tasks, std::optional<std::int64_t> issue_count = std::nullopt) {
     auto candidates = find_deletion_candidates(links, issues, complete, tasks);
     return judge_deletions(candidates, {issue_count, issues.size(), complete}, tasks.size(), {});
 }

@@ -8,11 +8,11 @@
 namespace hvs::sync {
 namespace {
 
-huly_issue issue(std::string id, std::string title, std::string status = "Todo", std::string description = "") {
+huly::issue issue(std::string id, std::string title, std::string status = "Todo", std::string description = "") {
     return {std::move(id), std::move(title), std::move(description), std::move(status), "NoPriority", 1000};
 }
 
-vibe_task task(std::string id, std::string title, std::string status, std::optional<std::string> description) {
+vibe::task task(std::string id, std::string title, std::string status, std::optional<std::string> description) {
     return {std::move(id), std::move(title), std::move(description), std::move(status), "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"};
 }
 
@@ -33,11 +33,11 @@ link synced(std::string issue_id, std::string task_id, std::string title, std::s
 }
 
 // The Vibe task matching a synced link.
-vibe_task task_of(const link& l) {
+vibe::task task_of(const link& l) {
     return task(*l.task_id, *l.vibe_title, *l.vibe_status, with_marker(*l.vibe_description, l.issue_id));
 }
 
-huly_issue issue_of(const link& l) {
+huly::issue issue_of(const link& l) {
     return {l.issue_id, *l.huly_title, *l.huly_description, *l.huly_status, "NoPriority", 1000};
 }
 
@@ -50,7 +50,7 @@ TEST(Planner, NewIssuesBecomeTasksWithTheMarkerAndAFollowUpStatus) {
     EXPECT_EQ(plan.creates[0].description, "---\nHuly Issue: P-1");
     EXPECT_FALSE(plan.creates[0].then_status);
     EXPECT_EQ(plan.creates[1].description, "body\n\n---\nHuly Issue: P-2");
-    EXPECT_EQ(plan.creates[1].then_status, vibe_status::inprogress);
+    EXPECT_EQ(plan.creates[1].then_status, vibe::task_status::inprogress);
     EXPECT_EQ(plan.creates[1].on_success.base_status, "todo");  // what Vibe really holds after the create
     EXPECT_TRUE(plan.task_updates.empty());
 }
@@ -83,7 +83,7 @@ TEST(Planner, AHulyChangeGoesToVibeInOnePutWithEveryChangedField) {
     const auto& put = plan.task_updates[0];
     EXPECT_EQ(put.title, "New title");
     EXPECT_EQ(put.description, "new\n\n---\nHuly Issue: P-1");
-    EXPECT_EQ(put.status, vibe_status::done);
+    EXPECT_EQ(put.status, vibe::task_status::done);
     EXPECT_TRUE(plan.issue_updates.empty());
     // The base stays until the write is confirmed.
     EXPECT_EQ(plan.links[0].base_title, "Old title");
@@ -161,7 +161,7 @@ TEST(Planner, AnIssueDeletedInHulyIsMarkedNeverRecreatedAndOptionallyCancelled) 
     cancel.cancel_on_huly_delete = true;
     auto cancelled = plan_project(in, cancel);
     ASSERT_EQ(cancelled.task_updates.size(), 1u);
-    EXPECT_EQ(cancelled.task_updates[0].status, vibe_status::cancelled);
+    EXPECT_EQ(cancelled.task_updates[0].status, vibe::task_status::cancelled);
 
     // Once marked, later cycles leave it alone, even on incremental reads.
     plan_inputs later{"P", {}, false, {task_of(a)}, {plan.links[0]}};
@@ -249,7 +249,7 @@ TEST(Planner, AFailedWriteIsPlannedAgainNotReverted) {
     plan_inputs second{"P", {}, false, {task_of(a)}, {plan.links[0]}};
     auto retry = plan_project(second, defaults());
     ASSERT_EQ(retry.task_updates.size(), 1u);
-    EXPECT_EQ(retry.task_updates[0].status, vibe_status::done);
+    EXPECT_EQ(retry.task_updates[0].status, vibe::task_status::done);
     EXPECT_TRUE(retry.issue_updates.empty());  // never flips Huly back
 }
 
@@ -314,7 +314,7 @@ TEST(Planner, AnIssueMarkedDeletedThatReappearsIsRelinkedAndItsCancelledTaskRest
     EXPECT_EQ(plan.relinked, 1u);
     EXPECT_TRUE(plan.issue_updates.empty()) << "the cancel is not carried to Huly";
     ASSERT_EQ(plan.task_updates.size(), 1u);
-    EXPECT_EQ(plan.task_updates[0].status, vibe_status::inprogress);
+    EXPECT_EQ(plan.task_updates[0].status, vibe::task_status::inprogress);
     ASSERT_EQ(plan.links.size(), 1u);
     EXPECT_FALSE(plan.links[0].deleted_in_huly);
     link restored = plan.links[0];

@@ -37,28 +37,28 @@ TEST(IssueId, Shape) {
 }
 
 TEST(Status, HulyNamesMapByMeaning) {
-    EXPECT_EQ(vibe_status_of_huly("Backlog"), vibe_status::todo);
-    EXPECT_EQ(vibe_status_of_huly("Todo"), vibe_status::todo);
-    EXPECT_EQ(vibe_status_of_huly("To Do"), vibe_status::todo);
-    EXPECT_EQ(vibe_status_of_huly("In Progress"), vibe_status::inprogress);
-    EXPECT_EQ(vibe_status_of_huly("In Review"), vibe_status::inreview);
-    EXPECT_EQ(vibe_status_of_huly("Done"), vibe_status::done);
-    EXPECT_EQ(vibe_status_of_huly("Completed"), vibe_status::done);
-    EXPECT_EQ(vibe_status_of_huly("Canceled"), vibe_status::cancelled);
-    EXPECT_EQ(vibe_status_of_huly("Cancelled"), vibe_status::cancelled);
-    EXPECT_EQ(vibe_status_of_huly("Something else"), vibe_status::todo);
+    EXPECT_EQ(vibe_status_of_huly("Backlog"), vibe::task_status::todo);
+    EXPECT_EQ(vibe_status_of_huly("Todo"), vibe::task_status::todo);
+    EXPECT_EQ(vibe_status_of_huly("To Do"), vibe::task_status::todo);
+    EXPECT_EQ(vibe_status_of_huly("In Progress"), vibe::task_status::inprogress);
+    EXPECT_EQ(vibe_status_of_huly("In Review"), vibe::task_status::inreview);
+    EXPECT_EQ(vibe_status_of_huly("Done"), vibe::task_status::done);
+    EXPECT_EQ(vibe_status_of_huly("Completed"), vibe::task_status::done);
+    EXPECT_EQ(vibe_status_of_huly("Canceled"), vibe::task_status::cancelled);
+    EXPECT_EQ(vibe_status_of_huly("Cancelled"), vibe::task_status::cancelled);
+    EXPECT_EQ(vibe_status_of_huly("Something else"), vibe::task_status::todo);
 }
 
 TEST(Status, VibeStatusesParseExactly) {
-    EXPECT_EQ(parse_vibe_status("inprogress"), vibe_status::inprogress);
-    EXPECT_FALSE(parse_vibe_status("in_progress"));
-    EXPECT_FALSE(parse_vibe_status("Done"));
-    for (auto s : all_vibe_statuses) EXPECT_EQ(parse_vibe_status(to_string(s)), s);
+    EXPECT_EQ(vibe::parse_task_status("inprogress"), vibe::task_status::inprogress);
+    EXPECT_FALSE(vibe::parse_task_status("in_progress"));
+    EXPECT_FALSE(vibe::parse_task_status("Done"));
+    for (auto s : vibe::all_task_statuses) EXPECT_EQ(vibe::parse_task_status(to_string(s)), s);
 }
 
 TEST(Status, HulyNameForEachVibeStatusRoundTrips) {
     huly_status_names names;
-    for (auto s : all_vibe_statuses) {
+    for (auto s : vibe::all_task_statuses) {
         auto name = huly_name_for(s, names, {});
         ASSERT_TRUE(name);
         EXPECT_EQ(vibe_status_of_huly(*name), s) << *name;
@@ -68,9 +68,9 @@ TEST(Status, HulyNameForEachVibeStatusRoundTrips) {
 TEST(Status, LearnedAvailabilityDecides) {
     huly_status_names names;
     std::set<std::string> workspace = {"Backlog", "In Progress", "Done", "Canceled"};
-    EXPECT_EQ(huly_name_for(vibe_status::todo, names, workspace), "Backlog");  // no Todo here
-    EXPECT_FALSE(huly_name_for(vibe_status::inreview, names, workspace));      // no In Review: cannot write
-    EXPECT_EQ(huly_name_for(vibe_status::cancelled, names, {"canceled"}), "canceled");
+    EXPECT_EQ(huly_name_for(vibe::task_status::todo, names, workspace), "Backlog");  // no Todo here
+    EXPECT_FALSE(huly_name_for(vibe::task_status::inreview, names, workspace));      // no In Review: cannot write
+    EXPECT_EQ(huly_name_for(vibe::task_status::cancelled, names, {"canceled"}), "canceled");
 }
 
 }  // namespace

@@ -1,22 +1,22 @@
-#include "hvs/sync/state.hpp"
+#include "hvs/store/project_repository.hpp"
 
 #include "hvs/core/json.hpp"
 
-#include <chrono>
+#include "rows.hpp"
 
-namespace hvs::sync {
+namespace hvs::store {
 namespace {
 
-constexpr std::string_view project_columns =
+constexpr std::string_view project_row_columns =
     "identifier, name, vibe_id, repo_path, description_hash, issue_count, watermark_ms, cycles_since_full, "
     "last_success_at, last_error";
 
-constexpr std::string_view link_columns =
+constexpr std::string_view link_row_columns =
     "issue_id, project, task_id, base_title, base_description, base_status, huly_title, huly_description, "
     "huly_status, huly_priority, huly_modified_ms, vibe_title, vibe_description, vibe_status, deleted_in_huly, "
     "deleted_in_vibe, rejected_status, status_before_cancel";
 
-project_row read_project(const store::statement& s) {
+project_row read_project(const statement& s) {
     project_row row;
     row.identifier = s.text(0);
     row.name = s.text(1);
@@ -31,7 +31,7 @@ project_row read_project(const store::statement& s) {
     return row;
 }
 
-link read_link(const store::statement& s) {
+link read_link(const statement& s) {
     link l;
     l.issue_id = s.text(0);
     l.project = s.text(1);
@@ -54,21 +54,9 @@ link read_link(const store::statement& s) {
     return l;
 }
 
-template <class Row, class Read>
-result<std::vector<Row>> read_all(store::statement& s, Read read) {
-    std::vector<Row> rows;
-    for (;;) {
-        auto row = s.step();
-        if (!row) return row.error();
-        if (!*row) break;
-        rows.push_back(read(s));
-    }
-    return rows;
-}
-
-result<void> upsert_links(store::database& tx, const std::vector<link>& links, const std::string& now) {
+result<void> upsert_links(database& tx, const std::vector<link>& links, const std::string& now) {
     auto upsert = tx.prepare(
-        "INSERT INTO links (" + std::string(link_columns) +
+        "INSERT INTO links (" + std::string(link_row_columns) +
         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
         "ON CONFLICT(issue_id) DO UPDATE SET project = excluded.project, task_id = excluded.task_id, "
         "base_title = excluded.base_title, base_description = excluded.base_description, "
@@ -94,48 +82,38 @@ result<void> upsert_links(store::database& tx, const std::vector<link>& links, c
 
 }  // namespace
 
-std::string now_iso8601() {
-    auto now = std::chrono::system_clock::now();
-    return core::iso8601_ms(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-}
-
-result<std::vector<project_row>> load_projects(store::database& db) {
-    auto s = db.prepare("SELECT " + std::string(project_columns) + " FROM projects ORDER BY identifier");
+result<std::vector<project_row>> load_projects(database& db) {
+    auto s = db.prepare("SELECT " + std::string(project_row_columns) + " FROM projects ORDER BY identifier");
     if (!s) return s.error();
     return read_all<project_row>(*s, read_project);
 }
 
-result<std::optional<project_row>> load_project(store::database& db, const std::string& identifier) {
-    auto s = db.prepare("SELECT " + std::string(project_columns) + " FROM projects WHERE identifier = ?1");
+result<std::optional<project_row>> load_project(database& db, const std::string& identifier) {
+    auto s = db.prepare("SELECT " + std::string(project_row_columns) + " FROM projects WHERE identifier = ?1");
     if (!s) return s.error();
     s->bind(1, identifier);
-    auto rows = read_all<project_row>(*s, read_project);
-    if (!rows) return rows.error();
-    if (rows->empty()) return std::optional<project_row>{};
-    return std::optional<project_row>(std::move(rows->front()));
+    return read_first<project_row>(*s, read_project);
 }
 
-result<std::vector<link>> load_links(store::database& db, const std::string& project) {
-    auto s = db.prepare("SELECT " + std::string(link_columns) + " FROM links WHERE project = ?1 ORDER BY issue_id");
+result<std::vector<link>> load_links(database& db, const std::string& project) {
+    auto s = db.prepare("SELECT " + std::string(link_row_columns) + " FROM links WHERE project = ?1 ORDER BY issue_id");
     if (!s) return s.error();
     s->bind(1, project);
     return read_all<link>(*s, read_link);
 }
 
-result<std::set<std::string>> load_learned_statuses(store::database& db) {
+result<std::set<std::string>> load_learned_statuses(database& db) {
     auto s = db.prepare("SELECT name FROM huly_statuses");
     if (!s) return s.error();
-    auto names = read_all<std::string>(*s, [](const store::statement& st) { return st.text(0); });
-    if (!names) return names.error();
-    return std::set<std::string>(names->begin(), names->end());
+    return read_text_set(*s);
 }
 
-result<void> save_project_step(store::database& db, const project_row& row, const std::vector<link>& links,
+result<void> save_project_step(database& db, const project_row& row, const std::vector<link>& links,
                                const std::set<std::string>& learned_statuses) {
-    const auto now = now_iso8601();
-    return db.transaction([&](store::database& tx) -> result<void> {
+    const auto now = core::now_iso8601();
+    return db.transaction([&](database& tx) -> result<void> {
         auto project = tx.prepare(
-            "INSERT INTO projects (" + std::string(project_columns) +
+            "INSERT INTO projects (" + std::string(project_row_columns) +
             ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
             "ON CONFLICT(identifier) DO UPDATE SET name = excluded.name, vibe_id = excluded.vibe_id, "
             "repo_path = excluded.repo_path, description_hash = excluded.description_hash, "
@@ -159,7 +137,7 @@ result<void> save_project_step(store::database& db, const project_row& row, cons
     });
 }
 
-result<void> save_cycle(store::database& db, const cycle_record& r) {
+result<void> save_cycle(database& db, const cycle_record& r) {
     auto s = db.prepare(
         "INSERT INTO sync_history (started_at, finished_at, outcome, projects_ok, projects_failed, tasks_created, "
         "tasks_updated, issues_updated, conflicts, errors, agent_work) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
@@ -171,13 +149,13 @@ result<void> save_cycle(store::database& db, const cycle_record& r) {
     return s->run();
 }
 
-result<std::vector<cycle_record>> load_cycles(store::database& db, int limit) {
+result<std::vector<cycle_record>> load_cycles(database& db, int limit) {
     auto s = db.prepare(
         "SELECT started_at, finished_at, outcome, projects_ok, projects_failed, tasks_created, tasks_updated, "
         "issues_updated, conflicts, errors, agent_work FROM sync_history ORDER BY id DESC LIMIT ?1");
     if (!s) return s.error();
     s->bind(1, limit);
-    return read_all<cycle_record>(*s, [](const store::statement& st) {
+    return read_all<cycle_record>(*s, [](const statement& st) {
         cycle_record r;
         r.started_at = st.text(0);
         r.finished_at = st.text(1);
@@ -194,4 +172,39 @@ result<std::vector<cycle_record>> load_cycles(store::database& db, int limit) {
     });
 }
 
-}  // namespace hvs::sync
+result<std::map<std::string, link_counts>> load_link_counts(database& db) {
+    auto s = db.prepare(
+        "SELECT project, count(*), count(task_id), sum(CASE WHEN deleted_in_huly != 0 THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN deleted_in_vibe != 0 THEN 1 ELSE 0 END) "
+        "FROM links GROUP BY project");
+    if (!s) return s.error();
+    std::map<std::string, link_counts> out;
+    auto read = for_each_row(*s, [&](const statement& row) {
+        out[row.text(0)] = {row.integer(1), row.integer(2), row.integer(3), row.integer(4)};
+    });
+    if (!read) return read.error();
+    return out;
+}
+
+result<void> insert_imported_project(database& db, const project_row& project) {
+    auto insert = db.prepare(
+        "INSERT INTO projects (identifier, name, vibe_id, repo_path, issue_count) VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!insert) return insert.error();
+    insert->bind(1, project.identifier).bind(2, project.name).bind(3, project.vibe_id);
+    insert->bind(4, project.repo_path).bind(5, project.issue_count);
+    return insert->run();
+}
+
+result<bool> insert_imported_link(database& db, const link& l) {
+    auto insert = db.prepare(
+        "INSERT INTO links (issue_id, project, task_id, base_title, base_description, base_status) "
+        "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM projects WHERE identifier = ?2) "
+        "AND NOT EXISTS (SELECT 1 FROM links WHERE task_id = ?3) ON CONFLICT DO NOTHING");
+    if (!insert) return insert.error();
+    insert->bind(1, l.issue_id).bind(2, l.project).bind(3, l.task_id).bind(4, l.base_title);
+    insert->bind(5, l.base_description).bind(6, l.base_status);
+    if (auto done = insert->run(); !done) return done.error();
+    return db.changes() == 1;
+}
+
+}  // namespace hvs::store
