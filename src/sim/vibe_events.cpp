@@ -5,6 +5,10 @@
 //     counter from 1 since the process started; an insert or update carries the task as
 //     `{"type":"TASK","data":{…}}`, a delete only `{"type":"DELETED_TASK","data":{"rowid":…}}`. The
 //     patch goes through serde_json::Value, so every object's keys come out in alphabetical order.
+//     The hook reads the row back on another connection, possibly before the write commits: the real
+//     server then sends an insert as {"db_op":"insert","record":{"type":"DELETED_TASK",…}} (seen by
+//     VibeContract.EventsReplayTheHistoryThenStreamTaskWritesAsJsonPatches/real) or an update with the
+//     old row. That race is not reproduced: the simulator always sends the row as written.
 //   * crates/utils/src/msg_store.rs: the history (a 100 MB byte budget, oldest dropped first) is
 //     replayed to each new subscriber, then live messages come through tokio::sync::broadcast::channel(10000)
 //     wrapped in a BroadcastStream whose Lagged errors are filtered out: a subscriber that falls

@@ -4,7 +4,8 @@
 // `[{"op":"add","path":"/entries/{n}","value":{"db_op","record":{"type","data"}}}]`
 // (BloopAI/vibe-kanban v0.0.71 crates/services/src/services/events.rs). What it tells the engine:
 //   * a TASK insert or update → that task's project (`record.data.project_id`);
-//   * a DELETED_TASK (only a SQLite rowid, which no REST route shows), an event that is not a
+//   * a DELETED_TASK (only a SQLite rowid, which no REST route shows; the real server also sends one
+//     for an insert whose row its hook read before the commit — seen by the contract test), an event that is not a
 //     readable patch, a gap in n (a lagging subscriber silently loses events: the broadcast channel
 //     of crates/utils/src/msg_store.rs) → resync everything;
 //   * attempts and execution processes (and their deletes) → nothing to sync;
