@@ -1,5 +1,7 @@
 #include "hvs/net/feed.hpp"
 
+#include <boost/asio/this_coro.hpp>
+
 #include <random>
 
 namespace hvs::net {
@@ -67,10 +69,13 @@ task<void> event_feed::run() {
         error ended = co_await client_->stream(target_, std::move(on_open), std::move(on_event));
         stats_.connected = false;
         stats_.last_error = ended.describe();
-        if (ended.kind == error_kind::cancelled) co_return;
+        // A cancellation that arrived while no operation was pending cancels none: ask for it.
+        const auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
+        if (ended.kind == error_kind::cancelled || cancelled != asio::cancellation_type::none) co_return;
         failures = opened ? 1 : failures + 1;
         const milliseconds delay = backoff_delay(params_.reconnect, failures, jitter_());
         if (auto slept = co_await sleep_for(delay); !slept) co_return;
+        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
     }
 }
 
