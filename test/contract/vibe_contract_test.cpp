@@ -5,6 +5,7 @@
 
 #include "support/blocking_http.hpp"
 #include "support/event_reader.hpp"
+#include "support/json_keys.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -25,12 +26,6 @@ namespace fs = std::filesystem;
 
 const std::regex uuid_v4(R"(^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$)");
 const std::regex timestamp(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$)");
-
-std::vector<std::string> keys_of(const json::object& obj) {
-    std::vector<std::string> keys;
-    for (const auto& kv : obj) keys.emplace_back(kv.key());
-    return keys;
-}
 
 class VibeContract : public ::testing::TestWithParam<std::string> {
 protected:

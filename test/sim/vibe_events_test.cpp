@@ -6,6 +6,7 @@
 #include "hvs/sim/vibe_simulator.hpp"
 
 #include "support/event_reader.hpp"
+#include "support/json_keys.hpp"
 #include "support/served_simulator.hpp"
 
 #include <boost/beast/http/field.hpp>
@@ -36,12 +37,6 @@ json::object operation_of(const net::sse_event& event) {
 std::uint64_t entry_of(const net::sse_event& event) {
     auto path = std::string(operation_of(event).at("path").as_string());
     return std::stoull(path.substr(std::string("/entries/").size()));
-}
-
-std::vector<std::string> keys_of(const json::object& o) {
-    std::vector<std::string> keys;
-    for (const auto& kv : o) keys.emplace_back(kv.key());
-    return keys;
 }
 
 auto has_entry(std::uint64_t n) {
