@@ -50,9 +50,16 @@ void event_feed::deliver(const std::vector<feed_signal>& signals) {
     }
 }
 
+void event_feed::stop() {
+    stopping_ = true;
+    client_->abort();
+    if (backoff_) backoff_->cancel();
+}
+
 task<void> event_feed::run() {
     unsigned failures = 0;
-    for (bool first = true;; first = false) {
+    backoff_.emplace(co_await asio::this_coro::executor);
+    for (bool first = true; !stopping_; first = false) {
         if (!first) ++stats_.reconnects;
         bool opened = false;
         std::function<void()> on_open = [&] {
@@ -71,11 +78,11 @@ task<void> event_feed::run() {
         stats_.last_error = ended.describe();
         // A cancellation that arrived while no operation was pending cancels none: ask for it.
         const auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();
-        if (ended.kind == error_kind::cancelled || cancelled != asio::cancellation_type::none) co_return;
+        if (stopping_ || ended.kind == error_kind::cancelled || cancelled != asio::cancellation_type::none) co_return;
         failures = opened ? 1 : failures + 1;
-        const milliseconds delay = backoff_delay(params_.reconnect, failures, jitter_());
-        if (auto slept = co_await sleep_for(delay); !slept) co_return;
-        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
+        backoff_->expires_after(backoff_delay(params_.reconnect, failures, jitter_()));
+        auto [ec] = co_await backoff_->async_wait(use_nothrow);
+        if (ec || (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
     }
 }
 

@@ -225,10 +225,23 @@ task<error> sse_client::stream(std::string target, std::function<void()> on_open
     req.set(http::field::accept, "text/event-stream");
     req.set(http::field::cache_control, "no-cache");
     auto& conn = **lease;
+    aborted_ = false;
+    reading_ = &conn;
+    error ended;
     if (auto* tls = conn.tls()) {
-        co_return co_await exchange_stream(*tls, conn, req, header_deadline, params_, what, on_open, on_event);
+        ended = co_await exchange_stream(*tls, conn, req, header_deadline, params_, what, on_open, on_event);
+    } else {
+        ended = co_await exchange_stream(conn.tcp(), conn, req, header_deadline, params_, what, on_open, on_event);
     }
-    co_return co_await exchange_stream(conn.tcp(), conn, req, header_deadline, params_, what, on_open, on_event);
+    reading_ = nullptr;
+    if (aborted_) ended = make_error(error_kind::cancelled, what + " was stopped");
+    co_return ended;
+}
+
+void sse_client::abort() {
+    if (!reading_) return;
+    aborted_ = true;
+    reading_->close();
 }
 
 }  // namespace hvs::net

@@ -8,6 +8,7 @@
 
 #include "support/event_reader.hpp"
 #include "support/json_keys.hpp"
+#include "support/manual_clock.hpp"
 #include "support/run_async.hpp"
 #include "support/served_simulator.hpp"
 
@@ -25,14 +26,6 @@ namespace {
 namespace http = boost::beast::http;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-// One clock for Huly and the watcher, moved by the test.
-struct manual_clock {
-    std::shared_ptr<std::chrono::system_clock::time_point> now =
-        std::make_shared<std::chrono::system_clock::time_point>(std::chrono::milliseconds{1764700000000});
-    std::chrono::system_clock::time_point operator()() const { return *now; }
-    void advance(std::chrono::milliseconds by) const { *now += by; }
-};
 
 sim::request make(http::verb method, std::string target, std::string body = "") {
     sim::request req{method, target, 11};

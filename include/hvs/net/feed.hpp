@@ -8,6 +8,8 @@
 #include "hvs/net/retry_policy.hpp"
 #include "hvs/net/sse.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -64,8 +66,11 @@ public:
                                                       std::unique_ptr<feed_interpreter> interpreter,
                                                       signal_handler on_signal);
 
-    // Keeps the stream open until cancelled (then returns; nothing is thrown).
+    // Keeps the stream open until cancelled or stopped (then returns; nothing is thrown).
     task<void> run();
+    // Makes run() return soon: ends the stream being read and the wait before a reconnect (a
+    // connect in progress ends by its own timeout).
+    void stop();
 
     [[nodiscard]] const feed_stats& stats() const { return stats_; }
     // Test hook: a source of numbers in [0, 1) for backoff jitter.
@@ -83,6 +88,8 @@ private:
     signal_handler on_signal_;
     feed_stats stats_;
     std::function<double()> jitter_;
+    std::optional<asio::steady_timer> backoff_;
+    bool stopping_ = false;
 };
 
 }  // namespace hvs::net

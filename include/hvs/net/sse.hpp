@@ -79,6 +79,9 @@ public:
     // status other than 200), cancelled (the caller's cancellation).
     task<error> stream(std::string target, std::function<void()> on_open,
                        std::function<void(const sse_event&)> on_event);
+    // Ends the stream being read, if any, at once: stream() returns error_kind::cancelled. (Does
+    // not depend on the caller's cancellation slot reaching the pending read.)
+    void abort();
 
 private:
     sse_client(origin where, sse_params params, std::unique_ptr<connection_pool> pool);
@@ -86,6 +89,8 @@ private:
     origin where_;
     sse_params params_;
     std::unique_ptr<connection_pool> pool_;
+    connection* reading_ = nullptr;  // the connection of the stream being read
+    bool aborted_ = false;
 };
 
 }  // namespace hvs::net

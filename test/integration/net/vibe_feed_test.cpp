@@ -50,8 +50,8 @@ protected:
 
     void TearDown() override {
         if (!feed_) return;
-        stop_.emit(asio::cancellation_type::terminal);
-        EXPECT_TRUE(run_until(ioc_, [&] { return finished_; }, 5s)) << "the feed ends when cancelled";
+        feed_->stop();
+        EXPECT_TRUE(run_until(ioc_, [&] { return finished_; }, 5s)) << "the feed ends when stopped";
         host_.stop();
     }
 
