@@ -34,8 +34,12 @@ std::vector<net::feed_signal> feed_interpreter::opened(std::chrono::system_clock
 
 std::vector<net::feed_signal> feed_interpreter::read(const net::sse_event& event,
                                                      std::chrono::system_clock::time_point now) {
+    return read_change_message(event.data, now);
+}
+
+std::vector<net::feed_signal> read_change_message(std::string_view body, std::chrono::system_clock::time_point now) {
     boost::system::error_code ec;
-    const json::value message = json::parse(event.data, ec);
+    const json::value message = json::parse(body, ec);
     if (ec || !message.is_object()) return {net::resync_signal(now)};
     const auto* events = message.as_object().if_contains("events");
     if (!events) {

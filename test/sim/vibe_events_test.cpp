@@ -5,6 +5,7 @@
 
 #include "hvs/sim/vibe_simulator.hpp"
 
+#include "support/blocking_http.hpp"
 #include "support/event_reader.hpp"
 #include "support/json_keys.hpp"
 #include "support/served_simulator.hpp"
@@ -212,6 +213,14 @@ TEST_F(VibeEvents, DroppedStreamsEndAndAreCountedByRoute) {
     reader.read_until([](const auto&) { return false; }, 5s);
     EXPECT_TRUE(reader.ended());
     EXPECT_EQ(served_.call([](sim::host& host) { return host.counts().by_route.at("GET /api/events"); }), 1u);
+}
+
+TEST_F(VibeEvents, TheAdminApiDropsTheStreams) {
+    event_reader reader("127.0.0.1", served_.port(), "/api/events");
+    auto dropped = blocking_call("127.0.0.1", served_.port(), http::verb::post, "/__admin/drop-streams");
+    EXPECT_EQ(dropped.result_int(), 200u);
+    reader.read_until([](const auto&) { return false; }, 5s);
+    EXPECT_TRUE(reader.ended());
 }
 
 TEST(VibeEventsGenerations, OnlyTheSingleRepoServerHasTheFeed) {

@@ -27,6 +27,11 @@ public:
     std::vector<net::feed_signal> read(const net::sse_event& event, std::chrono::system_clock::time_point now) override;
 };
 
+// What one watcher message says: the data of an SSE message, or the body of a webhook delivery
+// ({"source","timestamp","events"}: the same `events`). Pure; `now` stamps what has no time.
+[[nodiscard]] std::vector<net::feed_signal> read_change_message(std::string_view json,
+                                                                std::chrono::system_clock::time_point now);
+
 // The project identifier of an issue identifier ("PROJ-12" → "PROJ"); empty when it has none.
 [[nodiscard]] std::string_view project_of_issue(std::string_view identifier);
 

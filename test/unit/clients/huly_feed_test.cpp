@@ -64,6 +64,14 @@ TEST(HulyFeed, APollCutOffAtItsLimitResyncsEverything) {
     EXPECT_TRUE(signals[0].resync_all) << "LIMIT 100: more changes than that were never sent";
 }
 
+TEST(HulyFeed, AWebhookDeliveryReadsLikeAStreamMessage) {
+    auto signals = read_change_message(
+        R"({"source":"huly-change-watcher","timestamp":1764700000900,"events":[)" + issue_event("HVSYN-3") + "]}",
+        clock::now());
+    ASSERT_EQ(signals.size(), 1u);
+    EXPECT_EQ(signals[0].project, "HVSYN");
+}
+
 TEST(HulyFeed, AnythingUnreadableResyncs) {
     feed_interpreter feed;
     for (const char* text : {"nope", "[]", R"({"events":{}})", R"({"events":[{"type":"issue.updated"}]})",
