@@ -3,8 +3,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -35,6 +38,7 @@ struct http_server::state {
     executor ex;
     server_params params;
     request_handler_with_client handler;
+    stream_claim claim;
     tcp::acceptor acceptor;
     std::unordered_map<std::uint64_t, session_entry> sessions;
     std::map<std::uint64_t, std::uint64_t> idle_order;  // idle key -> session id, oldest first
@@ -131,6 +135,48 @@ bool make_room(http_server::state& s, const std::string& client) {
     return s.sessions.size() < s.params.max_connections || evict_oldest_idle(s, nullptr);
 }
 
+class chunk_writer final : public body_writer {
+public:
+    chunk_writer(const state_ptr& s, beast::tcp_stream& stream) : s_(s), stream_(stream) {}
+
+    task<bool> write(std::string_view piece) override {
+        if (s_->stopped || !stream_.socket().is_open()) co_return false;
+        if (piece.empty()) co_return true;  // an empty chunk would end the body
+        stream_.expires_after(s_->params.write_timeout);
+        auto chunk = http::make_chunk(boost::asio::buffer(piece.data(), piece.size()));
+        auto [ec, n] = co_await boost::asio::async_write(stream_, chunk, use_nothrow);
+        stream_.expires_never();
+        co_return !ec;
+    }
+
+private:
+    const state_ptr& s_;
+    beast::tcp_stream& stream_;
+};
+
+// Sends a streamed reply: its header, the pieces its producer writes, the last chunk.
+task<void> send_streamed(const state_ptr& s, beast::tcp_stream& stream, streamed_reply reply) {
+    http::response<http::empty_body> head{reply.head.result(), 11};
+    for (const auto& field : reply.head) head.set(field.name_string(), field.value());
+    head.chunked(true);
+    head.keep_alive(false);
+    http::response_serializer<http::empty_body> serializer(head);
+    stream.expires_after(s->params.write_timeout);
+    auto [ec, n] = co_await http::async_write_header(stream, serializer, use_nothrow);
+    stream.expires_never();
+    if (ec) co_return;
+    chunk_writer writer(s, stream);
+    try {
+        co_await reply.produce(writer);
+    } catch (const std::exception&) {
+        co_return;  // a producer that throws ends the body without its last chunk
+    }
+    if (s->stopped || !stream.socket().is_open()) co_return;
+    stream.expires_after(s->params.write_timeout);
+    const auto last = http::make_chunk_last();
+    co_await boost::asio::async_write(stream, last, use_nothrow);
+}
+
 task<void> run_session(state_ptr s, std::uint64_t id, std::shared_ptr<beast::tcp_stream> stream, std::string client) {
     beast::flat_buffer buffer;
     // A new connection gets the header timeout from its start: one that sends nothing is closed
@@ -162,6 +208,12 @@ task<void> run_session(state_ptr s, std::uint64_t id, std::shared_ptr<beast::tcp
         mark_busy(*s, id);
         ++s->stats.requests;
         server_request req = parser.release();
+        if (s->claim) {
+            if (auto streamed = s->claim(req)) {
+                co_await send_streamed(s, *stream, std::move(*streamed));
+                break;
+            }
+        }
         const bool keep_alive = req.keep_alive();
         std::optional<server_response> reply = co_await call_handler(s, std::move(req), client);
         if (!reply || s->stopped) break;
@@ -256,5 +308,7 @@ void http_server::stop() {
 }
 
 server_stats http_server::stats() const { return state_->stats; }
+
+void http_server::stream_with(stream_claim claim) { state_->claim = std::move(claim); }
 
 }  // namespace hvs::net

@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace hvs::sim {
@@ -36,6 +37,45 @@ std::optional<fault_kind> fault_kind_named(std::string_view name) {
     return std::nullopt;
 }
 
+// Sends a stream's frames as they are pushed, and its keep-alive frame after each silence, until
+// it is closed or the connection fails.
+// Unhooks the sender's wake-up from a stream however the sender ends (its timer dies with it).
+class wake_hook {
+public:
+    wake_hook(event_stream& stream, boost::asio::steady_timer& timer) : stream_(stream) {
+        stream_.on_ready([&timer] { timer.cancel(); });
+    }
+    wake_hook(const wake_hook&) = delete;
+    wake_hook& operator=(const wake_hook&) = delete;
+    ~wake_hook() { stream_.on_ready({}); }
+
+private:
+    event_stream& stream_;
+};
+
+net::task<void> pump_stream(std::shared_ptr<event_stream> stream, net::body_writer& out) {
+    boost::asio::steady_timer wake(co_await boost::asio::this_coro::executor);
+    wake_hook hook(*stream, wake);
+    bool open = true;
+    while (open) {
+        while (open && stream->pending()) {
+            for (const auto& frame : stream->take()) {
+                open = co_await out.write(frame);
+                if (!open) break;
+            }
+        }
+        if (!open || stream->closed()) break;
+        if (stream->keep_alive().count() > 0) {
+            wake.expires_after(stream->keep_alive());
+        } else {
+            wake.expires_at(steady_clock::time_point::max());
+        }
+        auto [ec] = co_await wake.async_wait(net::use_nothrow);
+        if (!ec) open = co_await out.write(stream->keep_alive_frame());
+    }
+    stream->close();
+}
+
 json::object counts_json(const request_counts& counts) {
     json::object by_route;
     for (const auto& [route, n] : counts.by_route) by_route[route] = n;
@@ -48,13 +88,44 @@ host::host(net::executor ex, simulator& sim, host_options options, net::server_p
     : sim_(sim),
       options_(options),
       admission_(options.rate, options.burst, steady_clock::now()),
-      server_(std::move(ex), params, [this](request req) { return serve(std::move(req)); }) {}
+      server_(std::move(ex), params, [this](request req) { return serve(std::move(req)); }) {
+    server_.stream_with([this](const request& req) { return claim_stream(req); });
+}
+
+std::optional<net::streamed_reply> host::claim_stream(const request& req) {
+    if (req.target().starts_with(admin_prefix)) return std::nullopt;
+    auto stream = sim_.open_stream(req);
+    if (!stream) return std::nullopt;
+    ++counts_.total;
+    ++counts_.by_route[sim_.route_of(req)];
+    std::erase_if(streams_, [](const std::weak_ptr<event_stream>& s) { return s.expired(); });
+    streams_.push_back(stream);
+    response head = stream->head();
+    return net::streamed_reply{std::move(head), [stream](net::body_writer& out) { return pump_stream(stream, out); }};
+}
+
+void host::drop_streams() {
+    for (const auto& weak : streams_) {
+        if (auto stream = weak.lock()) stream->close();
+    }
+    streams_.clear();
+}
+
+std::size_t host::open_streams() const {
+    return static_cast<std::size_t>(std::count_if(streams_.begin(), streams_.end(), [](const auto& weak) {
+        auto stream = weak.lock();
+        return stream && !stream->closed();
+    }));
+}
 
 result<std::uint16_t> host::listen(std::uint16_t port, const std::string& address) {
     return server_.listen(address, port);
 }
 
-void host::stop() { server_.stop(); }
+void host::stop() {
+    drop_streams();
+    server_.stop();
+}
 
 void host::inject(fault f) {
     if (f.count > 0) faults_.push_back(std::move(f));
@@ -157,6 +228,10 @@ std::optional<response> host::admin(const request& req) {
             return admin_error(std::string("seed rejected: ") + ex.what());
         }
         return json_response(status::ok, json::object{{"seeded", true}});
+    }
+    if (what == "drop-streams" && method == http::verb::post) {
+        drop_streams();
+        return json_response(status::ok, json::object{{"dropped", true}});
     }
     if (what == "requests" && method == http::verb::get) return json_response(status::ok, counts_json(counts_));
     if (what == "requests" && method == http::verb::delete_) {

@@ -321,6 +321,9 @@ bool vibe_simulator::take_write_lock() {
 
 void vibe_simulator::erase_project(const std::string& id) {
     projects_.erase(id);
+    for (const auto& [task_id, t] : tasks_) {
+        if (t.project_id == id) publish_deleted_task(t.sequence);
+    }
     std::erase_if(tasks_, [&](const auto& entry) { return entry.second.project_id == id; });
     tasks_index_stale_ = true;
 }
@@ -331,6 +334,7 @@ std::string vibe_simulator::route_of(const request& req) const {
     std::vector<std::string> segments;
     std::string query;
     if (!split_target(req.target(), segments, query)) return "unmatched";
+    if (is_events_request(req)) return "GET /api/events";
     const route_match m = match_route(segments, options_.generation);
     if (m.id == route_id::unmatched || !method_allowed(m.id, req.method())) return "unmatched";
     return std::string(http::to_string(req.method())) + " " + template_of(m.id);
@@ -590,6 +594,7 @@ response vibe_simulator::create_task(const parsed_request& req) {
     t.updated_at = t.created_at;
     auto& stored = tasks_[t.id] = std::move(t);
     tasks_index_stale_ = true;
+    publish_task(stored, "insert");
     // Images are attached after the insert: unknown ids fail, the task stays created.
     if (v[4].present && !v[4].list.empty()) return failure(status::internal_server_error, fk_failed);
     return envelope(status::ok, task_json(stored));
@@ -609,6 +614,7 @@ response vibe_simulator::update_task(const parsed_request& req, const std::strin
     if (v[0].present) t.title = v[0].text;        // null or omitted keeps
     if (v[1].present) t.description = v[1].text;
     if (v[2].present) t.status = v[2].text;
+    publish_task(t, "update");  // every PUT, a no-op {} included (vibe-kanban-api.md §4.1)
     // updated_at is not touched by the API. image_ids replace the set after the row update.
     if (v[4].present && !v[4].list.empty()) return failure(status::internal_server_error, fk_failed);
     return envelope(status::ok, task_json(t));
@@ -616,6 +622,7 @@ response vibe_simulator::update_task(const parsed_request& req, const std::strin
 
 response vibe_simulator::delete_task_route(const std::string& id) {
     if (take_write_lock()) return failure(status::internal_server_error, database_locked);
+    publish_deleted_task(tasks_.at(id).sequence);
     tasks_.erase(id);
     tasks_index_stale_ = true;
     return envelope(status::ok, nullptr);
@@ -641,22 +648,26 @@ std::string vibe_simulator::add_task(std::string_view project_id, std::string ti
                   std::nullopt, now(), {}, next_sequence_++};
     t.updated_at = t.created_at;
     const std::string id = t.id;
-    tasks_[id] = std::move(t);
+    publish_task(tasks_[id] = std::move(t), "insert");
     tasks_index_stale_ = true;
     return id;
 }
 
 bool vibe_simulator::move_task(std::string_view task_id, std::string_view status) {
+    return set_status(task_id, status, false);
+}
+
+bool vibe_simulator::agent_move_task(std::string_view task_id, std::string_view status) {
+    return set_status(task_id, status, true);
+}
+
+bool vibe_simulator::set_status(std::string_view task_id, std::string_view status, bool by_agent) {
     if (!is_status(status)) throw std::invalid_argument("unknown status " + std::string(status));
     task_record* t = find_task(task_id);
     if (!t) return false;
     t->status = std::string(status);
-    return true;
-}
-
-bool vibe_simulator::agent_move_task(std::string_view task_id, std::string_view status) {
-    if (!move_task(task_id, status)) return false;
-    find_task(task_id)->updated_at = floor<seconds>(now());
+    if (by_agent) t->updated_at = floor<seconds>(now());
+    publish_task(*t, "update");
     return true;
 }
 
@@ -666,12 +677,14 @@ bool vibe_simulator::edit_task(std::string_view task_id, std::optional<std::stri
     if (!t) return false;
     if (title) t->title = std::move(*title);
     if (description) t->description = std::move(*description);
+    publish_task(*t, "update");
     return true;
 }
 
 bool vibe_simulator::delete_task(std::string_view task_id) {
     task_record* t = find_task(task_id);
     if (!t) return false;
+    publish_deleted_task(t->sequence);
     tasks_.erase(t->id);
     tasks_index_stale_ = true;
     return true;

@@ -4,6 +4,8 @@
 #include "support/vibe_target.hpp"
 
 #include "support/blocking_http.hpp"
+#include "support/event_reader.hpp"
+#include "support/json_keys.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -24,12 +26,6 @@ namespace fs = std::filesystem;
 
 const std::regex uuid_v4(R"(^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$)");
 const std::regex timestamp(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$)");
-
-std::vector<std::string> keys_of(const json::object& obj) {
-    std::vector<std::string> keys;
-    for (const auto& kv : obj) keys.emplace_back(kv.key());
-    return keys;
-}
 
 class VibeContract : public ::testing::TestWithParam<std::string> {
 protected:
@@ -296,6 +292,76 @@ TEST_P(VibeContract, TheMultiRepoRoutesAreTheWebPageOnV0071) {
     auto multi = call(http::verb::post, "/api/projects",
                       R"({"name":"multi","repositories":[{"display_name":"multi","git_repo_path":"/tmp/x"}]})");
     EXPECT_EQ(multi.result_int(), 422u);
+}
+
+// The change feed (vibe-kanban-api.md §4.1): history replayed on connect, then one json_patch
+// event per task write; the simulator's side is src/sim/vibe_events.cpp.
+TEST_P(VibeContract, EventsReplayTheHistoryThenStreamTaskWritesAsJsonPatches) {
+    const std::string project(create_project("Feed", git_repo("feed")).at("id").as_string());
+    const std::string task(create_task(project, {{"title", "before-subscribe"}}).at("id").as_string());
+    event_reader reader(target_->host, target_->port, "/api/events");
+    EXPECT_EQ(reader.status(), 200u);
+    EXPECT_EQ(reader.header(http::field::content_type), "text/event-stream");
+
+    // The add operation of each event, checked for the shape every event has.
+    auto operations = [](const std::vector<net::sse_event>& events) {
+        std::vector<json::object> out;
+        for (const auto& e : events) {
+            EXPECT_EQ(e.type, "json_patch");
+            EXPECT_FALSE(e.id);
+            auto patch = json::parse(e.data).as_array();
+            EXPECT_EQ(patch.size(), 1u) << e.data;
+            out.push_back(patch.at(0).as_object());
+        }
+        return out;
+    };
+    // The server's hook reads the row on another connection, maybe before the write committed
+    // (events.rs: `Ok(None) => RecordTypes::DeletedTask { rowid }`): an insert can come as a
+    // DELETED_TASK with db_op "insert", an update with the row as it was before.
+    auto task_event = [&](const std::vector<net::sse_event>& events,
+                          std::string_view db_op) -> std::optional<json::object> {
+        for (auto& op : operations(events)) {
+            const auto& value = op.at("value").as_object();
+            const auto& record = value.at("record").as_object();
+            if (value.at("db_op").as_string() != db_op) continue;
+            if (record.at("type").as_string() == "DELETED_TASK" && db_op == "insert") return op;
+            if (record.at("type").as_string() == "TASK" && record.at("data").at("id").as_string() == task) return op;
+        }
+        return std::nullopt;
+    };
+    auto replayed = [&](const auto& events) { return task_event(events, "insert").has_value(); };
+    auto insert = task_event(reader.read_until(replayed), "insert");
+    ASSERT_TRUE(insert) << "the history since the server started is replayed on connect; got: " << reader.raw();
+    if (insert->at("value").at("record").at("type").as_string() == "TASK") {
+        const auto& data = insert->at("value").at("record").at("data").as_object();
+        EXPECT_EQ(keys_of(data), (std::vector<std::string>{"created_at", "description", "id", "parent_task_attempt",
+                                                            "project_id", "status", "title", "updated_at"}));
+        EXPECT_EQ(data.at("project_id").as_string(), project);
+    }
+    EXPECT_EQ(insert->at("path").as_string().subview().substr(0, 9), "/entries/");
+
+    EXPECT_EQ(call(http::verb::put, "/api/tasks/" + task, R"({"status":"inreview"})").result_int(), 200u);
+    auto updated = [&](const auto& events) { return task_event(events, "update").has_value(); };
+    auto update = task_event(reader.read_until(updated), "update");
+    ASSERT_TRUE(update) << "a live update carries the whole task";
+    EXPECT_EQ(update->at("value").at("record").at("data").at("project_id").as_string(), project);
+
+    const std::size_t before_delete = reader.read_until([](const auto&) { return false; }, std::chrono::milliseconds(0)).size();
+    EXPECT_EQ(call(http::verb::delete_, "/api/tasks/" + task).result_int(), 200u);
+    auto deleted_after = [&](const std::vector<net::sse_event>& events) {
+        for (std::size_t i = before_delete; i < events.size(); ++i) {
+            auto op = json::parse(events[i].data).as_array().at(0).as_object();
+            if (op.at("value").at("record").at("type").as_string() == "DELETED_TASK") return true;
+        }
+        return false;
+    };
+    const auto& events = reader.read_until(deleted_after);
+    ASSERT_TRUE(deleted_after(events));
+    auto removed = json::parse(events.back().data).as_array().at(0).as_object();
+    EXPECT_EQ(removed.at("value").at("db_op").as_string(), "delete");
+    const auto& rowid = removed.at("value").at("record").at("data").as_object();
+    EXPECT_EQ(keys_of(rowid), std::vector<std::string>{"rowid"}) << "a delete names no task and no project";
+    EXPECT_TRUE(rowid.at("rowid").is_int64());
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, VibeContract, ::testing::Values("simulator", "real"),

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace hvs::net {
 
@@ -49,6 +50,26 @@ using request_handler = std::function<task<std::optional<server_response>>(serve
 using request_handler_with_client =
     std::function<task<std::optional<server_response>>(server_request, std::string client_address)>;
 
+// Writes the body of a streamed reply piece by piece (chunked transfer-encoding).
+class body_writer {
+public:
+    virtual ~body_writer() = default;
+    // Sends one piece under the write timeout; false once the connection failed or was stopped:
+    // the producer should return then.
+    virtual task<bool> write(std::string_view piece) = 0;
+};
+
+// A reply whose body is produced while it is sent (Server-Sent Events): `head` goes out at once
+// with chunked transfer-encoding, then `produce` writes through the writer for as long as it
+// likes; when it returns the body ends and the connection closes.
+struct streamed_reply {
+    server_response head;
+    std::function<task<void>(body_writer&)> produce;
+};
+
+// Claims a request for a streamed reply; nullopt leaves it to the request handler.
+using stream_claim = std::function<std::optional<streamed_reply>(const server_request&)>;
+
 class http_server {
 public:
     http_server(executor ex, server_params params, request_handler handler);
@@ -64,6 +85,8 @@ public:
     void stop();
 
     [[nodiscard]] server_stats stats() const;
+    // Every request is offered to `claim` first (set before listen).
+    void stream_with(stream_claim claim);
 
     struct state;  // shared with the accept loop and the sessions, so they outlive nothing they use
 

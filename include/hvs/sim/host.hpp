@@ -10,9 +10,13 @@
 //   POST   /__admin/faults     {"route":"GET /api/projects"|"*","kind":"error|stall|close|malformed",
 //                               "count":N,"stall_ms":M}
 //   DELETE /__admin/faults     clear pending faults
+//   POST   /__admin/drop-streams  close every open event stream (a dropped feed connection)
+// Event feeds (simulator::open_stream) are streamed as they are published; they are counted by
+// route but neither paced nor faulted.
 
 #include "hvs/net/http_server.hpp"
 #include "hvs/net/token_bucket.hpp"
+#include "hvs/sim/event_stream.hpp"
 #include "hvs/sim/simulator.hpp"
 
 #include <cstdint>
@@ -20,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hvs::sim {
 
@@ -55,6 +60,10 @@ public:
     void stop();
     [[nodiscard]] std::uint16_t port() const { return server_.port(); }
 
+    // Closes every event stream being sent (the connections end; subscribers must reconnect).
+    void drop_streams();
+    [[nodiscard]] std::size_t open_streams() const;
+
     void inject(fault f);
     void clear_faults();
     [[nodiscard]] request_counts counts() const { return counts_; }
@@ -74,6 +83,7 @@ private:
     net::task<std::optional<response>> serve(request req);
     std::optional<response> admin(const request& req);
     std::optional<fault> take_fault(const std::string& route);
+    std::optional<net::streamed_reply> claim_stream(const request& req);
 
     simulator& sim_;
     host_options options_;
@@ -81,6 +91,7 @@ private:
     std::deque<fault> faults_;
     request_counts counts_;
     std::shared_ptr<std::uint64_t> in_progress_ = std::make_shared<std::uint64_t>(0);
+    std::vector<std::weak_ptr<event_stream>> streams_;
     net::http_server server_;
 };
 

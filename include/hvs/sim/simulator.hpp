@@ -9,10 +9,13 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace hvs::sim {
+
+class event_stream;
 
 using request = boost::beast::http::request<boost::beast::http::string_body>;
 using response = boost::beast::http::response<boost::beast::http::string_body>;
@@ -33,6 +36,10 @@ public:
 
     // Applies the request to the state and returns the upstream's answer. No I/O, no sleeping.
     virtual response handle(const request& req) = 0;
+
+    // A new subscriber of the event feed `req` asks for (its head and the frames to send), or
+    // nullptr when `req` is not such a request and goes to `handle`.
+    virtual std::shared_ptr<event_stream> open_stream(const request& /*req*/) { return nullptr; }
 
     // Replaces the whole state from a seed document (format documented per simulator).
     virtual void seed(const boost::json::value& document) = 0;

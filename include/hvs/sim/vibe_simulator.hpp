@@ -13,7 +13,12 @@
 //   * empty 404s, 405s with `allow`, and the SPA's index.html (200 text/html) for any unmatched GET;
 //   * HEAD on every GET route (same headers, Content-Length of the GET body, no body);
 //   * timestamps with millisecond precision and no fraction when ms == 0, `updated_at` never moved
-//     by the API, `status` ignored on create, partial PUT where null keeps, list newest first.
+//     by the API, `status` ignored on create, partial PUT where null keeps, list newest first;
+//   * (0.0.71 only) the change feed GET /api/events (vibe-kanban-api.md §4.1; src/sim/vibe_events.cpp):
+//     every task insert, update and delete — through the API or the in-process operations below —
+//     is one `json_patch` event; a subscriber gets the whole history since the (simulated) server
+//     started, then live events through a bounded queue that drops the oldest when it lags. Seeding
+//     emits nothing (like a database changed behind the server's back).
 //
 // Seed document (`seed`), every key but project `name`/`git_repo_path` and task `title` optional:
 //   {"projects":[{"id":"<uuid>","name":"…","git_repo_path":"/…",
@@ -26,6 +31,7 @@
 // oldest first, so `seed(state())` reproduces a state. `seed` throws std::invalid_argument on a
 // malformed document and then leaves the state unchanged.
 
+#include "hvs/sim/event_stream.hpp"
 #include "hvs/sim/simulator.hpp"
 
 #include <boost/json/object.hpp>
@@ -33,6 +39,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <map>
 #include <optional>
 #include <random>
@@ -66,6 +74,12 @@ struct vibe_options {
     // POST /api/projects with use_existing_repo:true checks the path like the server (exists, is a
     // directory, holds `.git`); false: every path passes. use_existing_repo:false never touches the disk.
     bool check_filesystem = true;
+    // GET /api/events: the live queue of each subscriber (the upstream's broadcast::channel(10000)),
+    // the history replayed on connect (its 100 MB byte budget) and the keep-alive interval (axum's
+    // KeepAlive::default(), 15 s).
+    std::size_t events_capacity = 10'000;
+    std::size_t events_history_bytes = 100'000 * 1024;
+    std::chrono::milliseconds events_keep_alive{15'000};
 };
 
 class vibe_simulator final : public simulator {
@@ -77,6 +91,13 @@ public:
     response handle(const request& req) override;
     void seed(const boost::json::value& document) override;
     [[nodiscard]] boost::json::value state() const override;
+    std::shared_ptr<event_stream> open_stream(const request& req) override;
+
+    // What a restart of the server does to its change feed: the history and the entry counter
+    // start over and every event stream ends (the data stays).
+    void restart_events();
+    // Events published since the start (or the last restart_events) — the last /entries/{n}.
+    [[nodiscard]] std::uint64_t events_published() const { return entry_count_; }
 
     // What a person does in Vibe's UI (which calls the same API, so `updated_at` stays put).
     // These throw std::invalid_argument for what the server would refuse: a duplicate
@@ -140,6 +161,13 @@ private:
     [[nodiscard]] std::vector<const task_record*> sorted_tasks(std::string_view project_id) const;
     [[nodiscard]] bool take_write_lock();
     void erase_project(const std::string& id);
+    bool set_status(std::string_view task_id, std::string_view status, bool by_agent);
+    // Publishes one change feed event: the task after an insert or update ("insert", "update"),
+    // or the rowid of a deleted one (the simulator's insertion sequence stands for SQLite's rowid).
+    void publish_task(const task_record& t, std::string_view db_op);
+    void publish_deleted_task(std::uint64_t rowid);
+    void publish_patch(std::string_view db_op, boost::json::object record);
+    [[nodiscard]] bool is_events_request(const request& req) const;
     project_record seed_project(const boost::json::object& o, const std::string& where, time_point stamp,
                                 std::uint64_t& sequence);
     task_record seed_task(const boost::json::object& o, const std::string& where, const std::string& project_id,
@@ -172,6 +200,10 @@ private:
     mutable bool tasks_index_stale_ = true;
     std::uint64_t next_sequence_ = 1;
     unsigned locked_writes_ = 0;
+    event_hub events_;
+    std::deque<std::pair<std::string, std::size_t>> events_history_;  // frames and their approx_bytes
+    std::size_t events_history_size_ = 0;
+    std::uint64_t entry_count_ = 0;
 };
 
 }  // namespace hvs::sim

@@ -1,6 +1,7 @@
 // HTTPS: the client verifies the peer and host name, and trusts a CA bundle when given one.
 
 #include "hvs/net/http_client.hpp"
+#include "hvs/net/sse.hpp"
 
 #include "support/run_async.hpp"
 #include "support/tls_certificate.hpp"
@@ -25,7 +26,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
-// Answers every request on every accepted TLS connection with "secure".
+// Answers every request on every accepted TLS connection with "secure" (/events: as one event).
 task<void> serve_tls(tcp::acceptor& acceptor, asio::ssl::context& ctx) {
     for (;;) {
         auto [ec, socket] = co_await acceptor.async_accept(use_nothrow);
@@ -40,6 +41,10 @@ task<void> serve_tls(tcp::acceptor& acceptor, asio::ssl::context& ctx) {
             if (rec) break;
             http::response<http::string_body> res{http::status::ok, 11};
             res.body() = "secure";
+            if (req.target() == "/events") {
+                res.set(http::field::content_type, "text/event-stream");
+                res.body() = "data: secure\n\n";
+            }
             res.prepare_payload();
             auto [wec, w] = co_await http::async_write(stream, res, use_nothrow);
             if (wec) break;
@@ -107,6 +112,32 @@ TEST_F(HttpsTest, AMissingCaBundleIsAConfigurationError) {
     auto res = fetch("localhost", {.verify = true, .ca_file = "/nonexistent/ca.pem"});
     ASSERT_FALSE(res);
     EXPECT_EQ(res.error().kind, error_kind::invalid);
+}
+
+// The event stream client takes the same TLS path (connection_pool + make_client_tls_context).
+task<error> read_secure_events(sse_client& client, std::vector<sse_event>& events) {
+    std::function<void()> on_open = [] {};
+    std::function<void(const sse_event&)> on_event = [&events](const sse_event& e) { events.push_back(e); };
+    co_return co_await client.stream("/events", std::move(on_open), std::move(on_event));
+}
+
+TEST_F(HttpsTest, EventStreamsAreReadOverVerifiedTls) {
+    sse_params params;
+    params.name = "tls feed";
+    params.tls.ca_file = cert_.certificate_file;
+    auto client = sse_client::create(ioc_.get_executor(), origin{"https", "localhost", port_}, params);
+    ASSERT_TRUE(client);
+    std::vector<sse_event> events;
+    error ended = hvs::test::run_async(ioc_, read_secure_events(**client, events));
+    EXPECT_EQ(ended.kind, error_kind::closed) << ended.describe();
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].data, "secure");
+
+    params.tls.ca_file.clear();
+    auto untrusting = sse_client::create(ioc_.get_executor(), origin{"https", "localhost", port_}, params);
+    ASSERT_TRUE(untrusting);
+    error refused = hvs::test::run_async(ioc_, read_secure_events(**untrusting, events));
+    EXPECT_EQ(refused.kind, error_kind::tls) << refused.describe();
 }
 
 }  // namespace
