@@ -25,14 +25,14 @@ result<import_report> import_legacy(store::database& db, const std::string& lega
         projects.push_back(std::move(r));  // no watermark: the first cycle reads every issue
     }
 
-    std::vector<link> links;
+    std::vector<store::link> links;
     import_report report;
     for (const auto& issue : legacy->issues) {
         if (!issue.vibe_task_id) {
             ++report.skipped_links;
             continue;
         }
-        link l;
+        store::link l;
         l.issue_id = issue.identifier;
         l.project = issue.project_identifier;
         l.task_id = issue.vibe_task_id;
