@@ -60,6 +60,13 @@ net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim
         }
         for (const auto& project : plan.claim) {
             auto lease = store::project_lease(project);
+            // A lease still held was just extended by the renewal: one statement per cycle for all
+            // of them, a claim only for those this replica does not hold yet.
+            if (auto kept = renewed->find(lease); kept != renewed->end()) {
+                out.fences[project] = store::write_fence{lease, id, kept->second};
+                out.held.push_back(project);
+                continue;
+            }
             auto fence = store::claim_lease(db, lease, id, ttl);
             if (!fence) return fence.error();
             if (!*fence) {

@@ -211,9 +211,10 @@ net::task<void> write_and_commit(sync_context& ctx, std::string vibe_id, store::
             co_return;
         }
     }
-    if (ctx.db.fence()) {
+    if (ctx.db.fence() && plan.creates.empty() && !plan.writes_nothing()) {
         // Replicas: Huly and Vibe cannot check a fence, so the writes to them go out only once the
-        // store confirms that this replica still holds the project's lease.
+        // store confirms that this replica still holds the project's lease (storing the create
+        // intents just did, when there are creates).
         auto confirm = [](store::database&) { return result<void>{}; };
         if (auto held = co_await ctx.db.run(std::move(confirm)); !held) {
             outcome.error = "before writing: " + held.error().describe();
