@@ -45,7 +45,7 @@ result<agents::stored_block_hashes> read_block_hashes(const core::config& cfg,
                                                       const std::map<std::string, store::agent_binding>& bindings) {
     agents::stored_block_hashes out;
     if (bindings.empty()) return out;
-    auto db = open_database_read_only(cfg);
+    auto db = store::open_for_reading(cfg);
     if (!db) return db.error();
     for (const auto& [project, bound] : bindings) {
         auto hashes = store::load_block_hashes(*db, bound.agent_id);

@@ -11,12 +11,8 @@
 #include <iostream>
 
 namespace hvs::app {
-bool database_exists(const core::config& cfg) { return store::database_exists(cfg); }
-
-result<store::database> open_database_read_only(const core::config& cfg) { return store::open_for_reading(cfg); }
-
 result<std::map<std::string, store::agent_binding>> read_bindings(const core::config& cfg) {
-    auto db = open_database_read_only(cfg);
+    auto db = store::open_for_reading(cfg);
     if (!db) return db.error();
     auto bindings = store::load_bindings(*db);
     if (!bindings) {
@@ -26,13 +22,10 @@ result<std::map<std::string, store::agent_binding>> read_bindings(const core::co
     return bindings;
 }
 
-result<store::database> open_database_for_writing(const core::config& cfg) { return store::open_for_writing(cfg); }
-
 result<store::instance_lock> hold_database(const core::config& cfg, const std::string& command,
-                                           std::optional<std::chrono::seconds> wait) {
+                                           std::optional<std::chrono::seconds> wait, store::writer_kind kind) {
     if (store::uses_postgres(cfg)) {
-        const bool cycles = command == "once" || command == "run";
-        return store::instance_lock::acquire_postgres(cfg.database_url, store::describe_database(cfg), command, cycles,
+        return store::instance_lock::acquire_postgres(cfg.database_url, store::describe_database(cfg), command, kind,
                                                       wait);
     }
     if (auto dir = store::sqlite_directory_exists(cfg.db_path); !dir) return dir.error();
@@ -41,9 +34,10 @@ result<store::instance_lock> hold_database(const core::config& cfg, const std::s
 
 result<std::optional<store::instance_lock>> hold_database_unless(bool read_only, const core::config& cfg,
                                                                  const std::string& command,
-                                                                 std::optional<std::chrono::seconds> wait) {
+                                                                 std::optional<std::chrono::seconds> wait,
+                                                                 store::writer_kind kind) {
     if (read_only) return std::optional<store::instance_lock>{};
-    auto lock = hold_database(cfg, command, wait);
+    auto lock = hold_database(cfg, command, wait, kind);
     if (!lock) return lock.error();
     return std::optional<store::instance_lock>(std::move(*lock));
 }

@@ -21,30 +21,23 @@
 
 namespace hvs::app {
 
-// Whether DB_PATH names an existing file (a command that only reads never creates one).
-[[nodiscard]] bool database_exists(const core::config& cfg);
-
-// The existing database at DB_PATH, read-only (safe next to a running service). A missing file is
-// an io error that says what to do.
-result<store::database> open_database_read_only(const core::config& cfg);
-
 // The project -> agent bindings of the existing database at DB_PATH, opened read-only; errors say
 // which file could not be read.
 result<std::map<std::string, store::agent_binding>> read_bindings(const core::config& cfg);
 
-// The database at DB_PATH for writing, migrated to this binary's schema; its directory must exist.
-result<store::database> open_database_for_writing(const core::config& cfg);
-
-// The database's single-writer lock for `command`, held until the returned object is destroyed.
-// Its directory must exist (the error says so, as open_database_for_writing's does).
+// The database's writers' lock for `command` (store/instance_lock.hpp), held until the returned
+// object is destroyed. SQLite: its directory must exist (the error says so, as
+// store::open_for_writing's does).
 result<store::instance_lock> hold_database(const core::config& cfg, const std::string& command,
-                                           std::optional<std::chrono::seconds> wait);
+                                           std::optional<std::chrono::seconds> wait,
+                                           store::writer_kind kind = store::writer_kind::maintenance);
 
 // The lock for a command that writes, none for one that only reads (`read_only`: dry runs never
 // block and are never blocked).
 result<std::optional<store::instance_lock>> hold_database_unless(bool read_only, const core::config& cfg,
                                                                  const std::string& command,
-                                                                 std::optional<std::chrono::seconds> wait);
+                                                                 std::optional<std::chrono::seconds> wait,
+                                                                 store::writer_kind kind = store::writer_kind::maintenance);
 
 // A client of one upstream as the service builds it (rate, retries, TLS from the configuration).
 template <typename Client>

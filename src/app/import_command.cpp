@@ -27,7 +27,7 @@ int import_command(const core::config& cfg, const import_flags& flags) {
         std::cerr << "huly-vibe-sync: " << lock.error().message << "\n";
         return exit_failed;
     }
-    auto db = open_database_for_writing(cfg);
+    auto db = store::open_for_writing(cfg);
     if (!db) {
         std::cerr << "huly-vibe-sync: " << db.error().message << "\n";
         return exit_failed;

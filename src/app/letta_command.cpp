@@ -133,7 +133,7 @@ int letta_command(const core::config& cfg, const cleanup_flags* flags) {
         std::cerr << "huly-vibe-sync letta cleanup: --apply contradicts DRY_RUN/--dry-run\n";
         return exit_usage;
     }
-    auto lock = hold_database_unless(!flags->apply || !database_exists(cfg), cfg, "letta cleanup", flags->wait);
+    auto lock = hold_database_unless(!flags->apply || !store::database_exists(cfg), cfg, "letta cleanup", flags->wait);
     if (!lock) {
         std::cerr << "huly-vibe-sync letta cleanup: " << lock.error().message << "\n";
         return exit_failed;
@@ -142,8 +142,8 @@ int letta_command(const core::config& cfg, const cleanup_flags* flags) {
     // one, no agent is deleted (the plan refuses) and there are no rows to forget.
     agents::cleanup_facts facts;
     std::optional<store::database> db;
-    if (database_exists(cfg)) {
-        auto opened = flags->apply ? open_database_for_writing(cfg) : open_database_read_only(cfg);
+    if (store::database_exists(cfg)) {
+        auto opened = flags->apply ? store::open_for_writing(cfg) : store::open_for_reading(cfg);
         if (!opened) {
             std::cerr << "huly-vibe-sync letta cleanup: " << opened.error().message << "\n";
             return exit_failed;

@@ -188,7 +188,7 @@ int repair_command(const core::config& cfg, const repair_flags* flags) {
         std::cerr << "huly-vibe-sync repair: " << lock.error().message << "\n";
         return exit_failed;
     }
-    auto db = flags->apply ? open_database_for_writing(cfg) : open_database_read_only(cfg);
+    auto db = flags->apply ? store::open_for_writing(cfg) : store::open_for_reading(cfg);
     if (!db) {
         std::cerr << "huly-vibe-sync repair: " << db.error().message << "\n";
         return exit_failed;

@@ -243,7 +243,7 @@ void print_report(std::ostream& out, const status_report& r) {
 }
 
 int status_command(const core::config& cfg, bool as_json) {
-    auto db = open_database_read_only(cfg);
+    auto db = store::open_for_reading(cfg);
     if (!db) {
         std::cerr << "huly-vibe-sync status: " << db.error().message << "\n";
         return exit_failed;

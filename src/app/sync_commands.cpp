@@ -86,7 +86,7 @@ net::task<int> one_cycle(service::runtime& rt, bool dry_run, std::string vibe_ur
 }
 
 int once_command(const core::config& cfg, lock_wait wait) {
-    auto lock = hold_database_unless(cfg.dry_run, cfg, "once", wait);
+    auto lock = hold_database_unless(cfg.dry_run, cfg, "once", wait, store::writer_kind::cycle);
     if (!lock) {
         std::cerr << "huly-vibe-sync: " << lock.error().message << "\n";
         return exit_failed;
@@ -101,7 +101,7 @@ int once_command(const core::config& cfg, lock_wait wait) {
 }
 
 int run_command(const core::config& cfg, lock_wait wait) {
-    auto lock = hold_database_unless(cfg.dry_run, cfg, "run", wait);
+    auto lock = hold_database_unless(cfg.dry_run, cfg, "run", wait, store::writer_kind::cycle);
     if (!lock) {
         std::cerr << "huly-vibe-sync: " << lock.error().message << "\n";
         return exit_failed;

@@ -5,6 +5,7 @@
 
 #include "app/cli.hpp"
 #include "app/command_io.hpp"
+#include "hvs/store/open.hpp"
 #include "app/command_line.hpp"
 #include "app/table.hpp"
 
@@ -92,13 +93,13 @@ net::task<int> sync_tools(letta::client& letta, core::config cfg, tools_flags fl
 int tools_command(const core::config& cfg, tools_flags flags) {
     flags.force = flags.force || cfg.letta_sync_tools_force;
     // Changing agents beside a running service's cycle: the service's database is held meanwhile.
-    auto lock = hold_database_unless(cfg.dry_run || !database_exists(cfg), cfg, "tools sync", flags.wait);
+    auto lock = hold_database_unless(cfg.dry_run || !store::database_exists(cfg), cfg, "tools sync", flags.wait);
     if (!lock) {
         std::cerr << "huly-vibe-sync tools: " << lock.error().message << "\n";
         return exit_failed;
     }
     std::map<std::string, store::agent_binding> bindings;  // none without a database: the agents' tags decide
-    if (database_exists(cfg)) {
+    if (store::database_exists(cfg)) {
         auto bound = read_bindings(cfg);
         if (!bound) {
             std::cerr << "huly-vibe-sync tools: " << bound.error().message << "\n";

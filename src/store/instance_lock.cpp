@@ -167,8 +167,9 @@ std::string postgres_holders(database& session) {
 }  // namespace
 
 result<instance_lock> instance_lock::acquire_postgres(const std::string& url, const std::string& where,
-                                                      const std::string& command, bool shared,
+                                                      const std::string& command, writer_kind kind,
                                                       std::optional<std::chrono::seconds> wait) {
+    const bool shared = kind == writer_kind::cycle;
     // application_name holds at most 63 bytes: the command, our pid and host, in that order.
     std::string name = "huly-vibe-sync " + command + " pid " + std::to_string(::getpid()) + " on " + host_name();
     name.resize(std::min<std::size_t>(name.size(), 63));

@@ -19,6 +19,10 @@
 
 namespace hvs::store {
 
+// Who takes the writers' lock. SQLite: either holds it alone. PostgreSQL: cycles share it with
+// each other (replicas split the projects through leases), maintenance commands hold it alone.
+enum class writer_kind { cycle, maintenance };
+
 struct lock_holder {
     long pid = 0;
     std::string host;
@@ -40,9 +44,9 @@ public:
     static result<instance_lock> acquire(const std::string& db_path, const std::string& command,
                                          std::optional<std::chrono::seconds> wait);
 
-    // PostgreSQL: `shared` for cycles, exclusive otherwise; `where` names the server in messages.
+    // PostgreSQL (`where` names the server in messages).
     static result<instance_lock> acquire_postgres(const std::string& url, const std::string& where,
-                                                  const std::string& command, bool shared,
+                                                  const std::string& command, writer_kind kind,
                                                   std::optional<std::chrono::seconds> wait);
 
     instance_lock(instance_lock&& other) noexcept : fd_(other.fd_), session_(std::move(other.session_)) {
