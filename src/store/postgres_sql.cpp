@@ -37,4 +37,31 @@ std::string postgres_parameters(std::string_view sql) {
     return out;
 }
 
+namespace {
+
+void replace_all(std::string& text, std::string_view from, std::string_view to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+}
+
+bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+}  // namespace
+
+std::string postgres_ddl(std::string_view sqlite_ddl) {
+    std::string out(sqlite_ddl);
+    replace_all(out, "INTEGER PRIMARY KEY", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
+    // The word INTEGER, not a part of a longer name.
+    constexpr std::string_view integer = "INTEGER";
+    for (auto at = out.find(integer); at != std::string::npos; at = out.find(integer, at + 1)) {
+        const bool word_start = at == 0 || !identifier_char(out[at - 1]);
+        const bool word_end = at + integer.size() == out.size() || !identifier_char(out[at + integer.size()]);
+        if (word_start && word_end) out.replace(at, integer.size(), "BIGINT");
+    }
+    replace_all(out, "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')");
+    return out;
+}
+
 }  // namespace hvs::store
