@@ -85,20 +85,13 @@ PY
 
 "$bin" once >"$work/once-pg.out" 2>&1 || fail "cycle on PostgreSQL: $(cat "$work/once-pg.out")"
 "$bin" status --json >"$work/pg-status2.json" || fail "status on PostgreSQL after a cycle"
-python3 - "$HULY_API_URL" "$VIBE_API_URL" "$work/pg-status2.json" <<'PY' || fail "the cycle on PostgreSQL"
-import collections, json, sys, urllib.request
-def state(base):
-    with urllib.request.urlopen(base[:-len("/api")] + "/__admin/state", timeout=5) as r:
-        return json.loads(r.read())
+PYTHONPATH="$here/../../scripts" python3 - "$HULY_API_URL" "$VIBE_API_URL" "$work/pg-status2.json" <<'PY' || fail "the cycle on PostgreSQL"
+import json, sys
+from sim_state import issues_of, state, tasks_by_issue
 hs, vs = state(sys.argv[1]), state(sys.argv[2])
 status = json.load(open(sys.argv[3]))
-tasks = collections.defaultdict(list)
-for p in vs["projects"]:
-    for t in p["tasks"]:
-        d = t.get("description") or ""
-        if "Huly Issue: " in d:
-            tasks[d.rsplit("Huly Issue: ", 1)[1].strip()].append(t)
-issues = {i["identifier"]: i for p in hs["projects"] for i in p["issues"]}
+tasks = tasks_by_issue(vs)
+issues = issues_of(hs)
 bad = [f"{i}: {len(tasks[i])} tasks" for i in issues if len(tasks[i]) != 1]
 if len(vs["projects"]) != 3:
     bad.append(f"{len(vs['projects'])} Vibe projects")

@@ -76,19 +76,12 @@ grep -q "has 1 tasks, not deleted" "$work/apply.out" || fail "the busy duplicate
 "$bin" once >"$work/third.out" 2>&1 || fail "cycle after the repair: $(cat "$work/third.out")"
 "$bin" status --json >"$work/status2.json"
 
-python3 - "$HULY_API_URL" "$VIBE_API_URL" "$work/status2.json" <<'PY'
-import json, sys, urllib.request, collections
-def state(base):
-    with urllib.request.urlopen(base[:-len("/api")] + "/__admin/state", timeout=5) as r:
-        return json.loads(r.read())
+PYTHONPATH="$(dirname "$0")/../../scripts" python3 - "$HULY_API_URL" "$VIBE_API_URL" "$work/status2.json" <<'PY'
+import collections, json, sys
+from sim_state import issues_of, state, tasks_by_issue
 hs, vs = state(sys.argv[1]), state(sys.argv[2])
-tasks = collections.defaultdict(list)
-for p in vs["projects"]:
-    for t in p["tasks"]:
-        d = t.get("description") or ""
-        if "Huly Issue: " in d:
-            tasks[d.rsplit("Huly Issue: ", 1)[1].strip()].append(t)
-issues = {i["identifier"]: i for p in hs["projects"] for i in p["issues"]}
+tasks = tasks_by_issue(vs)
+issues = issues_of(hs)
 bad = [f"{i}: {len(tasks[i])} tasks" for i in issues if len(tasks[i]) != 1]
 if issues["D0-1"]["status"] != "Done":
     bad.append(f"D0-1 in Huly is {issues['D0-1']['status']}, the removed duplicate's 'done' was not carried over")

@@ -39,8 +39,9 @@ eval "earlier_exit_trap=($(trap -p EXIT))"  # simulators' and (run by hand) the 
 trap "stop_replicas; ${earlier_exit_trap[2]:-}" EXIT
 
 set +e
-python3 - "$HULY_API_URL" "$VIBE_API_URL" "$LETTA_BASE_URL" "$DATABASE_URL" "${pids[@]}" <<'PY'
+PYTHONPATH="$here/../../scripts" python3 - "$HULY_API_URL" "$VIBE_API_URL" "$LETTA_BASE_URL" "$DATABASE_URL" "${pids[@]}" <<'PY'
 import collections, json, os, signal, subprocess, sys, time, urllib.request
+from sim_state import issues_of, state, tasks_by_issue
 huly, vibe, letta, db = sys.argv[1:5]
 pids = {f"r{i + 1}": int(p) for i, p in enumerate(sys.argv[5:8])}
 TTL, INTERVAL = 4.0, 1.0
@@ -50,9 +51,6 @@ def call(method, url, body=None):
     req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.loads(r.read() or b"null")
-
-def state(base, suffix):
-    return call("GET", base[:-len(suffix)] + "/__admin/state")
 
 def sql(query):
     out = subprocess.run(["psql", db, "-X", "-q", "-t", "-A", "-F", "|", "-c", query], capture_output=True, text=True)
@@ -74,22 +72,16 @@ def wait_for(what, check, seconds):
     print(f"timed out after {seconds} s waiting for {what}")
     return False
 
-def tasks_by_issue():
-    tasks = collections.defaultdict(list)
-    for p in state(vibe, "/api")["projects"]:
-        for t in p["tasks"]:
-            d = t.get("description") or ""
-            if "Huly Issue: " in d:
-                tasks[d.rsplit("Huly Issue: ", 1)[1].strip()].append(t)
-    return tasks
+def vibe_tasks():
+    return tasks_by_issue(state(vibe))
 
 def issues():
-    return {i["identifier"]: i for p in state(huly, "/api")["projects"] for i in p["issues"]}
+    return issues_of(state(huly))
 
 huly_edits, vibe_edits = {}, {}
 def edit(round_no, projects):
     # A Huly title on one issue and a Vibe status on another, in each of these projects.
-    by_issue = tasks_by_issue()
+    by_issue = vibe_tasks()
     for p in projects:
         ident = f"{p}-1"
         title = f"Edited in Huly, round {round_no}"
@@ -101,7 +93,7 @@ def edit(round_no, projects):
             vibe_edits[other] = "Done"
 
 def converged():
-    iss, by_issue = issues(), tasks_by_issue()
+    iss, by_issue = issues(), vibe_tasks()
     if any(len(by_issue.get(i, [])) != 1 for i in iss):
         return False
     if any(by_issue[i][0]["title"] != t for i, t in huly_edits.items()):
@@ -135,7 +127,7 @@ for victim, survivors in (("r1", {"r2", "r3"}), ("r2", {"r3"})):
     edit(len(takeovers) + 1, lost[:10])
 
 if not wait_for("convergence after the kills (one task per issue, every edit arrived)", converged, 180):
-    by_issue = tasks_by_issue()
+    by_issue = vibe_tasks()
     dup = [i for i, t in by_issue.items() if len(t) > 1]
     print("duplicated:", dup[:10])
     sys.exit(1)

@@ -61,20 +61,13 @@ done
 "$bin" once >"$work/final1" 2>&1 || { cat "$work/final1"; exit 1; }
 "$bin" once >"$work/final2" 2>&1 || { cat "$work/final2"; exit 1; }
 
-python3 - "$HULY_API_URL" "$VIBE_API_URL" "$LETTA_BASE_URL" "$work/vibe_edits" "$work/final2" <<'PY'
-import json, sys, urllib.request, collections
+PYTHONPATH="$(dirname "$0")/../../scripts" python3 - "$HULY_API_URL" "$VIBE_API_URL" "$LETTA_BASE_URL" "$work/vibe_edits" "$work/final2" <<'PY'
+import sys, collections
+from sim_state import issues_of, state, tasks_by_issue
 huly, vibe, letta, edits_file, final2 = sys.argv[1:6]
-def state(base, suffix="/api"):
-    with urllib.request.urlopen(base[:-len(suffix)] + "/__admin/state", timeout=5) as r:
-        return json.loads(r.read())
 hs, vs, ls = state(huly), state(vibe), state(letta, "/v1")
-issues = {i["identifier"]: i for p in hs["projects"] for i in p["issues"]}
-tasks = collections.defaultdict(list)
-for p in vs["projects"]:
-    for t in p["tasks"]:
-        d = t.get("description") or ""
-        if "Huly Issue: " in d:
-            tasks[d.rsplit("Huly Issue: ", 1)[1].strip()].append(t)
+issues = issues_of(hs)
+tasks = tasks_by_issue(vs)
 errors = []
 for ident, issue in issues.items():
     n = len(tasks.get(ident, []))
