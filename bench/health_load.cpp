@@ -43,7 +43,7 @@ public:
     explicit health_poller(double rate) : rate_(rate) {}
 
     void start(boost::asio::io_context&, service::runtime& rt, const core::config& cfg) override {
-        loop_ = std::make_unique<service::scheduler>(rt, cfg.sync_interval, std::chrono::seconds(5), status_);
+        loop_ = std::make_unique<service::scheduler>(rt, service::schedule{.interval = cfg.sync_interval, .grace = std::chrono::seconds(5)}, status_);
         ops_ = std::make_unique<service::ops_server>(rt, *loop_, status_, cfg);
         auto port = ops_->listen("127.0.0.1", 0);
         if (!port) throw std::runtime_error("the ops server cannot listen: " + port.error().describe());

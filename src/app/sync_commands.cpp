@@ -8,6 +8,7 @@
 #include "app/vibe_generation_gate.hpp"
 
 #include "hvs/service/agent_work.hpp"
+#include "hvs/service/change_feeds.hpp"
 #include "hvs/service/ops_server.hpp"
 #include "hvs/service/progress.hpp"
 #include "hvs/service/scheduler.hpp"
@@ -100,6 +101,13 @@ int once_command(const core::config& cfg, lock_wait wait) {
     return run_to_completion(ioc, one_cycle(**rt, cfg.dry_run, cfg.vibe_api_url));
 }
 
+// The scheduler's loop, then the feeds' end (they trigger nothing once it has stopped).
+net::task<int> serve(service::scheduler& loop, service::change_feeds& feeds) {
+    int code = co_await loop.run();
+    co_await feeds.stop();
+    co_return code;
+}
+
 int run_command(const core::config& cfg, lock_wait wait) {
     auto lock = hold_database_unless(cfg.dry_run, cfg, "run", wait, store::writer_kind::cycle);
     if (!lock) {
@@ -119,7 +127,15 @@ int run_command(const core::config& cfg, lock_wait wait) {
     ioc.restart();
     service::service_status status;
     if ((*rt)->leases()) status.replica_id = (*rt)->leases()->replica_id();
-    service::scheduler loop(**rt, cfg.sync_interval, cfg.shutdown_grace, status);
+    service::scheduler loop(**rt, service::schedule_of(cfg), status);
+    auto feeds = service::change_feeds::create(
+        ioc.get_executor(), cfg, (*rt)->context().vibe.generation(),
+        [&loop](service::change_side side, const net::feed_signal& signal) { loop.note_change(side, signal); });
+    if (!feeds) {
+        std::cerr << "huly-vibe-sync: " << feeds.error().message << "\n";
+        return exit_usage;
+    }
+    loop.set_feeds_healthy([&feeds] { return (*feeds)->both_sides_connected(); });
     service::ops_server ops(**rt, loop, status, cfg);
     auto port = ops.listen(cfg.health_host, cfg.health_port);
     if (!port) {
@@ -139,7 +155,8 @@ int run_command(const core::config& cfg, lock_wait wait) {
     signals.async_wait(on_signal);
 
     int code = exit_failed;
-    asio::co_spawn(ioc, net::cancellation_as_values(loop.run()), [&](std::exception_ptr e, int result) {
+    if (!cfg.dry_run) (*feeds)->start();
+    asio::co_spawn(ioc, net::cancellation_as_values(serve(loop, **feeds)), [&](std::exception_ptr e, int result) {
         code = e ? exit_failed : result;
         signals.cancel();
         ops.stop();

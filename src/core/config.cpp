@@ -279,9 +279,14 @@ const std::vector<setting>& table() {
         t.push_back(url_setting("VIBE_API_URL", &config::vibe_api_url, "Vibe Kanban API base URL (e.g. http://vibe:3105/api)"));
         t.push_back(url_setting("LETTA_BASE_URL", &config::letta_base_url, "Letta server URL, with or without a trailing /v1"));
         t.push_back(secret_setting("LETTA_PASSWORD", &config::letta_password, "Letta server password; Letta work is on when this and LETTA_BASE_URL are set"));
+        t.push_back(url_setting("HULY_EVENTS_URL", &config::huly_events_url, "huly-change-watcher's change feed (e.g. http://huly-change-watcher:3459/events); empty: Huly changes are seen by polling only"));
+        t.push_back(url_setting("HULY_WEBHOOK_URL", &config::huly_webhook_url, "With HULY_EVENTS_URL: the address the watcher reaches this service's POST /api/webhooks/huly at; the service subscribes it instead of reading the stream"));
+        t.push_back(bool_setting("VIBE_EVENTS", &config::vibe_events, "Read Vibe Kanban's change feed (<VIBE_API_URL>/events) to sync a changed project at once"));
         t.push_back(secret_setting("API_TOKEN", &config::api_token, "Bearer token required by mutating ops endpoints when set"));
         // Sync.
         t.push_back(duration_setting("SYNC_INTERVAL", &config::sync_interval, 86'400'000, "Pause after a cycle ends before the next starts; 0 = one cycle, then exit"));
+        t.push_back(duration_setting("SYNC_INTERVAL_WITH_EVENTS", &config::sync_interval_with_events, 86'400'000, "Pause between full polls while the change feeds of both sides are connected (a feed that is down brings back SYNC_INTERVAL)", 1));
+        t.push_back(duration_setting("CHANGE_DEBOUNCE", &config::change_debounce, 60'000, "Quiet time after a feed's last change before the changed projects are synced (at most 8 times this after the first)"));
         t.push_back(duration_setting("SYNC_TIMEOUT", &config::sync_timeout, 86'400'000, "Deadline of one cycle, its start included; its unfinished work is cancelled (0 is refused)", 1));
         t.push_back(bool_setting("INCREMENTAL_SYNC", &config::incremental_sync, "Fetch only Huly issues modified since the project's watermark"));
         t.push_back(int_setting<unsigned>("FULL_SYNC_EVERY", &config::full_sync_every, 1, 100'000, "Every Nth cycle fetches every issue (to see deletions)"));

@@ -115,6 +115,17 @@ net::task<result<void>> keep_leased_projects(cycle_work& work) {
     co_return result<void>{};
 }
 
+// A cycle for a selection: the other projects are left as they are (their mirrors too).
+void keep_selected_projects(const project_selection& only, cycle_work& work) {
+    auto vibe_id_of = [&](const std::string& identifier) {
+        auto mirror = work.mirrors.find(identifier);
+        return mirror == work.mirrors.end() ? std::string() : mirror->second.vibe_id;
+    };
+    std::erase_if(work.projects, [&](const huly::project& p) {
+        return !only.contains(p.identifier, vibe_id_of(p.identifier));
+    });
+}
+
 net::task<result<void>> read_world(sync::sync_context& ctx, const cycle_options& options, cycle_work& work) {
     auto ex = co_await asio::this_coro::executor;
     auto [order, e1, huly_projects, e2, vibe_projects, e3, stored] =
@@ -141,13 +152,13 @@ net::task<result<void>> read_world(sync::sync_context& ctx, const cycle_options&
     if (!stored) co_return stored.error();
     for (auto& p : *huly_projects) {
         if (p.archived && !options.include_archived) continue;
-        if (options.only_project && p.identifier != *options.only_project) continue;
         work.projects.push_back(std::move(p));
     }
+    work.mirrors = sync::plan_mirrors(work.projects, *stored, *vibe_projects);
+    if (options.only) keep_selected_projects(*options.only, work);
     if (work.leases) {
         if (auto claimed = co_await keep_leased_projects(work); !claimed) co_return claimed.error();
     }
-    work.mirrors = sync::plan_mirrors(work.projects, *stored, *vibe_projects);
     work.outcomes.resize(work.projects.size());
     co_return result<void>{};
 }
@@ -292,6 +303,7 @@ net::task<cycle_outcome> run_cycle(sync::sync_context& ctx, cycle_options option
         finished = co_await run_with_deadline(ctx, options, work);
     }
     outcome.interrupted = options.stop_requested && *options.stop_requested;
+    outcome.every_project = !options.only.has_value();
     outcome.timed_out = !finished && !outcome.interrupted;
     const bool world_read = work.world && *work.world;
     if (!world_read) {

@@ -34,9 +34,14 @@ struct config {
     std::string letta_base_url;
     std::string letta_password;  // secret
     std::string api_token;       // secret
+    std::string huly_events_url;   // huly-change-watcher's /events (empty: no Huly feed)
+    std::string huly_webhook_url;  // set: the watcher POSTs its changes here instead of the SSE stream
+    bool vibe_events = true;       // read Vibe's /events feed
 
     // Sync behaviour.
     milliseconds sync_interval{300'000};
+    milliseconds sync_interval_with_events{600'000};  // full polls while every side's feed is healthy
+    milliseconds change_debounce{250};                // quiet time before a feed's changes are synced
     milliseconds sync_timeout{900'000};
     bool incremental_sync = true;
     unsigned full_sync_every = 12;

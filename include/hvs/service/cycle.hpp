@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,10 +27,21 @@ struct project_progress {
     const agents::agent_outcome* agent = nullptr;
 };
 
+// The projects a cycle syncs when not every one: those named by their Huly identifier, and those
+// mirrored to one of the Vibe projects named by id (a change feed's events name either).
+struct project_selection {
+    std::set<std::string> identifiers;
+    std::set<std::string> vibe_ids;
+
+    [[nodiscard]] bool contains(const std::string& identifier, const std::string& vibe_id) const {
+        return identifiers.contains(identifier) || (!vibe_id.empty() && vibe_ids.contains(vibe_id));
+    }
+};
+
 struct cycle_options {
     unsigned max_workers = 8;
     bool include_archived = false;
-    std::optional<std::string> only_project;       // POST /api/sync?project=ID
+    std::optional<project_selection> only;         // POST /api/sync?project=ID, change feeds; nullopt: every project
     std::chrono::milliseconds deadline{900'000};   // SYNC_TIMEOUT
     const bool* stop_requested = nullptr;          // shutdown: start no further project
     // Told the cycle's deadline, so that a wait (Retry-After, backoff) longer than what is left of
@@ -46,6 +58,7 @@ struct cycle_outcome {
     std::string error;                  // why the cycle itself failed (the world could not be read)
     bool timed_out = false;
     bool interrupted = false;           // shutdown stopped it before every project ran
+    bool every_project = true;          // false: a selection (cycle_options::only) was synced
     std::vector<sync::project_outcome> projects;
     std::map<std::string, agents::agent_outcome> agents;  // by project, when Letta is enabled
     std::string letta_error;            // the control agent could not be had: every PM agent step failed

@@ -728,9 +728,9 @@ TEST_P(ProjectFiles, ASlowGitHoldsUpNoOtherProjectsCommit) {
     ASSERT_TRUE(started.is_open());
 
     auto web_options = rt_->cycle_settings();
-    web_options.only_project = "WEB";
+    web_options.only = service::project_selection{{"WEB"}, {}};
     auto shop_options = rt_->cycle_settings();
-    shop_options.only_project = "SHOP";
+    shop_options.only = service::project_selection{{"SHOP"}, {}};
     std::optional<service::cycle_outcome> web;
     std::optional<service::cycle_outcome> shop;
     bool shop_done_while_git_waited = false;

@@ -63,10 +63,16 @@ protected:
         EngineTest::TearDown();
     }
 
+    [[nodiscard]] service::schedule schedule_with_grace(std::chrono::milliseconds grace) const {
+        auto times = service::schedule_of(cfg_);
+        times.grace = grace;
+        return times;
+    }
+
     // Builds the scheduler and the ops server from cfg_ (after any start_service) and listens on a
     // free port of `host` (loopback unless told; requests always go to 127.0.0.1).
     void start_ops(std::chrono::milliseconds grace = std::chrono::seconds(5), const std::string& host = "127.0.0.1") {
-        loop_ = std::make_unique<service::scheduler>(*rt_, cfg_.sync_interval, grace, status_);
+        loop_ = std::make_unique<service::scheduler>(*rt_, schedule_with_grace(grace), status_);
         ops_ = std::make_unique<service::ops_server>(*rt_, *loop_, status_, cfg_);
         auto port = ops_->listen(host, 0);
         ASSERT_TRUE(port) << port.error().describe();

@@ -1,0 +1,98 @@
+#include "hvs/service/change_feeds.hpp"
+
+#include "hvs/core/log.hpp"
+#include "hvs/huly/feed.hpp"
+#include "hvs/vibe/feed.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+
+#include <algorithm>
+
+namespace hvs::service {
+namespace {
+
+namespace asio = boost::asio;
+
+net::tls_options feed_tls(const core::config& cfg) {
+    return net::tls_options{cfg.tls_verify, cfg.tls_ca_file};
+}
+
+// Vibe's /events exists in 0.0.71 up to the single-repo generation (vibe/feed.hpp).
+bool vibe_has_feed(std::optional<vibe::api_generation> generation) {
+    return !generation || *generation == vibe::api_generation::single_repo;
+}
+
+}  // namespace
+
+change_feeds::change_feeds(net::executor ex) : executor_(ex), all_ended_(ex) {}
+
+result<std::unique_ptr<change_feeds>> change_feeds::create(net::executor ex, const core::config& cfg,
+                                                           std::optional<vibe::api_generation> vibe_generation,
+                                                           signal_sink on_signal) {
+    std::unique_ptr<change_feeds> feeds(new change_feeds(ex));
+    if (cfg.vibe_events && !cfg.vibe_api_url.empty() && vibe_has_feed(vibe_generation)) {
+        auto url = net::parse_base_url(cfg.vibe_api_url);
+        if (!url) return make_error(error_kind::invalid, "VIBE_API_URL: " + url.error().message);
+        auto params = vibe::default_feed_params();
+        params.stream.tls = feed_tls(cfg);
+        auto feed = vibe::make_feed(ex, *url, std::move(params), [on_signal](const net::feed_signal& signal) {
+            on_signal(change_side::vibe, signal);
+        });
+        if (!feed) return feed.error();
+        feeds->feeds_.push_back({"vibe", "stream", std::move(*feed)});
+    }
+    if (!cfg.huly_events_url.empty()) {
+        auto url = net::parse_base_url(cfg.huly_events_url);
+        if (!url) return make_error(error_kind::invalid, "HULY_EVENTS_URL: " + url.error().message);
+        auto params = huly::default_feed_params();
+        params.stream.tls = feed_tls(cfg);
+        auto feed = huly::make_feed(ex, *url, std::move(params), [on_signal](const net::feed_signal& signal) {
+            on_signal(change_side::huly, signal);
+        });
+        if (!feed) return feed.error();
+        feeds->feeds_.push_back({"huly", "stream", std::move(*feed)});
+    }
+    return feeds;
+}
+
+void change_feeds::start() {
+    log::logger lg("feeds");
+    all_ended_.expires_at(std::chrono::steady_clock::time_point::max());
+    for (auto& f : feeds_) {
+        if (!f.ended) continue;
+        f.ended = false;
+        HVS_LOG(lg, info) << f.name << " change feed: opening";
+        asio::co_spawn(executor_, net::cancellation_as_values(f.feed->run()),
+                       [this, &f](std::exception_ptr) { feed_ended(f); });
+    }
+}
+
+void change_feeds::feed_ended(running_feed& f) {
+    f.ended = true;
+    if (std::all_of(feeds_.begin(), feeds_.end(), [](const running_feed& g) { return g.ended; })) all_ended_.cancel();
+}
+
+net::task<void> change_feeds::stop() {
+    for (auto& f : feeds_) f.feed->stop();
+    // A feed ends at its next step; a connect in progress, by its own timeout.
+    if (std::any_of(feeds_.begin(), feeds_.end(), [](const running_feed& f) { return !f.ended; })) {
+        co_await all_ended_.async_wait(net::use_nothrow);
+    }
+}
+
+bool change_feeds::both_sides_connected() const {
+    bool vibe = false, huly = false;
+    for (const auto& f : feeds_) {
+        if (!f.feed->stats().connected) continue;
+        (f.name == "vibe" ? vibe : huly) = true;
+    }
+    return vibe && huly;
+}
+
+std::vector<feed_view> change_feeds::views() const {
+    std::vector<feed_view> out;
+    for (const auto& f : feeds_) out.push_back({f.name, f.source, f.feed->stats()});
+    return out;
+}
+
+}  // namespace hvs::service
