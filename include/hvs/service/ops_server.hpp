@@ -11,6 +11,7 @@
 #include "hvs/core/config.hpp"
 #include "hvs/core/log.hpp"
 #include "hvs/net/http_server.hpp"
+#include "hvs/service/change_feeds.hpp"
 #include "hvs/service/health.hpp"
 #include "hvs/service/ops_requests.hpp"
 #include "hvs/service/scheduler.hpp"
@@ -40,6 +41,8 @@ public:
     ops_server(runtime& rt, scheduler& loop, service_status& status, const core::config& cfg);
 
     result<std::uint16_t> listen(const std::string& host, std::uint16_t port);
+    // The change feeds /health and /metrics show (none attached: the service has none).
+    void attach_feeds(const change_feeds* feeds) { feeds_ = feeds; }
     void stop() { server_.stop(); }
     // The HTTP server's counts (connections_open falls to zero once every session has ended).
     [[nodiscard]] net::server_stats server_stats() const { return server_.stats(); }
@@ -58,6 +61,7 @@ private:
 
     runtime& rt_;
     scheduler& loop_;
+    const change_feeds* feeds_ = nullptr;
     service_status& status_;
     const core::config& cfg_;
     bool loopback_only_ = true;  // every address listened on is a loopback one
