@@ -101,8 +101,10 @@ int once_command(const core::config& cfg, lock_wait wait) {
     return run_to_completion(ioc, one_cycle(**rt, cfg.dry_run, cfg.vibe_api_url));
 }
 
-// The scheduler's loop, then the feeds' end (they trigger nothing once it has stopped).
+// The feeds' opening (briefly), the scheduler's loop, then the feeds' end (they trigger nothing
+// once it has stopped).
 net::task<int> serve(service::scheduler& loop, service::change_feeds& feeds) {
+    co_await feeds.wait_until_open(std::chrono::seconds(2));
     int code = co_await loop.run();
     co_await feeds.stop();
     co_return code;

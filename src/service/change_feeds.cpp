@@ -24,7 +24,19 @@ bool vibe_has_feed(std::optional<vibe::api_generation> generation) {
 
 }  // namespace
 
-change_feeds::change_feeds(net::executor ex) : executor_(ex), all_ended_(ex) {}
+change_feeds::change_feeds(net::executor ex) : executor_(ex), all_ended_(ex), all_heard_(ex) {}
+
+net::event_feed::signal_handler change_feeds::forward(std::size_t index, change_side side, signal_sink sink) {
+    return [this, index, side, sink = std::move(sink)](const net::feed_signal& signal) {
+        if (!feeds_[index].heard) {
+            feeds_[index].heard = true;
+            if (std::all_of(feeds_.begin(), feeds_.end(), [](const running_feed& f) { return f.heard; })) {
+                all_heard_.cancel();
+            }
+        }
+        sink(side, signal);
+    };
+}
 
 result<std::unique_ptr<change_feeds>> change_feeds::create(net::executor ex, const core::config& cfg,
                                                            std::optional<vibe::api_generation> vibe_generation,
@@ -35,9 +47,8 @@ result<std::unique_ptr<change_feeds>> change_feeds::create(net::executor ex, con
         if (!url) return make_error(error_kind::invalid, "VIBE_API_URL: " + url.error().message);
         auto params = vibe::default_feed_params();
         params.stream.tls = feed_tls(cfg);
-        auto feed = vibe::make_feed(ex, *url, std::move(params), [on_signal](const net::feed_signal& signal) {
-            on_signal(change_side::vibe, signal);
-        });
+        auto feed = vibe::make_feed(ex, *url, std::move(params),
+                                    feeds->forward(feeds->feeds_.size(), change_side::vibe, on_signal));
         if (!feed) return feed.error();
         feeds->feeds_.push_back({"vibe", "stream", std::move(*feed)});
     }
@@ -46,9 +57,8 @@ result<std::unique_ptr<change_feeds>> change_feeds::create(net::executor ex, con
         if (!url) return make_error(error_kind::invalid, "HULY_EVENTS_URL: " + url.error().message);
         auto params = huly::default_feed_params();
         params.stream.tls = feed_tls(cfg);
-        auto feed = huly::make_feed(ex, *url, std::move(params), [on_signal](const net::feed_signal& signal) {
-            on_signal(change_side::huly, signal);
-        });
+        auto feed = huly::make_feed(ex, *url, std::move(params),
+                                    feeds->forward(feeds->feeds_.size(), change_side::huly, on_signal));
         if (!feed) return feed.error();
         feeds->feeds_.push_back({"huly", "stream", std::move(*feed)});
     }
@@ -65,6 +75,12 @@ void change_feeds::start() {
         asio::co_spawn(executor_, net::cancellation_as_values(f.feed->run()),
                        [this, &f](std::exception_ptr) { feed_ended(f); });
     }
+}
+
+net::task<void> change_feeds::wait_until_open(std::chrono::milliseconds limit) {
+    if (std::all_of(feeds_.begin(), feeds_.end(), [](const running_feed& f) { return f.heard; })) co_return;
+    all_heard_.expires_after(limit);
+    co_await all_heard_.async_wait(net::use_nothrow);
 }
 
 void change_feeds::feed_ended(running_feed& f) {

@@ -39,6 +39,10 @@ public:
 
     // Opens every feed (each keeps reconnecting until stop()).
     void start();
+    // Returns once every feed has opened (its first signal, the resync of an opened stream, was
+    // delivered) or `limit` passed: a full poll that starts after that covers what the feeds'
+    // opening asks for, so the service's first cycle is not followed by a second one at once.
+    net::task<void> wait_until_open(std::chrono::milliseconds limit);
     // Ends every feed; returns once each has.
     net::task<void> stop();
 
@@ -53,14 +57,18 @@ private:
         std::string source;
         std::unique_ptr<net::event_feed> feed;
         bool ended = true;
+        bool heard = false;  // a signal was delivered
     };
 
     explicit change_feeds(net::executor ex);
     void feed_ended(running_feed& f);
+    // The sink of the feed at `index`: forwards its signals and notes that the feed has opened.
+    [[nodiscard]] net::event_feed::signal_handler forward(std::size_t index, change_side side, signal_sink sink);
 
     net::executor executor_;
     std::vector<running_feed> feeds_;
     boost::asio::steady_timer all_ended_;  // never expires: cancelled when the last running feed ends
+    boost::asio::steady_timer all_heard_;  // cancelled when every feed has delivered a signal
 };
 
 }  // namespace hvs::service
