@@ -84,12 +84,16 @@ net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim
     auto claimed = co_await db_.run(std::move(job));
     if (!claimed) co_return make_error(claimed.error().kind, "claiming project leases: " + claimed.error().message);
     held_ = std::move(claimed->held);
+    bool changed = claimed->share != share_;
     share_ = claimed->share;
-    HVS_LOG(log_, info) << "leases: " << share_.live_replicas << " live replicas; this one writes " << share_.claimed
-                        << " of " << share_.projects << " projects"
-                        << (share_.held_elsewhere ? "; " + std::to_string(share_.held_elsewhere) +
-                                                        " of its share still held by another replica"
-                                                  : std::string());
+    // Once per change of the share: cycles over a few changed projects would repeat it otherwise.
+    if (changed) {
+        HVS_LOG(log_, info) << "leases: " << share_.live_replicas << " live replicas; this one writes "
+                            << share_.claimed << " of " << share_.projects << " projects"
+                            << (share_.held_elsewhere ? "; " + std::to_string(share_.held_elsewhere) +
+                                                            " of its share still held by another replica"
+                                                      : std::string());
+    }
     co_return std::move(claimed->fences);
 }
 

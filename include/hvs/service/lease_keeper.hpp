@@ -26,6 +26,8 @@ struct lease_share {
     std::size_t projects = 0;          // in the cycle, every replica's
     std::size_t claimed = 0;           // held by this replica for the cycle
     std::size_t held_elsewhere = 0;    // this replica's by the plan, still held by another
+
+    bool operator==(const lease_share&) const = default;
 };
 
 class lease_keeper {
