@@ -14,8 +14,8 @@ using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 using wall = std::chrono::system_clock;
 
-const steady::time_point t0 = steady::time_point{} + 1h;
-const wall::time_point w0 = wall::time_point{} + 1h;
+const steady::time_point steady_start = steady::time_point{} + 1h;
+const wall::time_point wall_start = wall::time_point{} + 1h;
 
 TEST(ChangeDebouncer, NothingMarkedIsNeverDue) {
     change_debouncer d(250ms, 2s);
@@ -26,48 +26,48 @@ TEST(ChangeDebouncer, NothingMarkedIsNeverDue) {
 
 TEST(ChangeDebouncer, ABurstOfMarksIsOneBatchDueAfterTheLastIsQuiet) {
     change_debouncer d(250ms, 2s);
-    for (int i = 0; i < 200; ++i) d.mark(change_side::vibe, net::project_signal("p1", w0 + i * 1ms), t0 + i * 1ms);
+    for (int i = 0; i < 200; ++i) d.mark(change_side::vibe, net::project_signal("p1", wall_start + i * 1ms), steady_start + i * 1ms);
     ASSERT_TRUE(d.due());
-    EXPECT_EQ(*d.due(), t0 + 199ms + 250ms);
+    EXPECT_EQ(*d.due(), steady_start + 199ms + 250ms);
     auto batch = d.take();
     EXPECT_FALSE(batch.everything);
     ASSERT_EQ(batch.vibe.size(), 1u);
-    EXPECT_EQ(batch.vibe.at("p1"), w0);  // the earliest change, for the propagation latency
+    EXPECT_EQ(batch.vibe.at("p1"), wall_start);  // the earliest change, for the propagation latency
     EXPECT_TRUE(batch.huly.empty());
     EXPECT_FALSE(d.pending());
 }
 
 TEST(ChangeDebouncer, ASteadyStreamIsStillDueMaxWaitAfterItsFirstMark) {
     change_debouncer d(250ms, 2s);
-    for (int i = 0; i < 100; ++i) d.mark(change_side::huly, net::project_signal("P" + std::to_string(i % 3), w0), t0 + i * 100ms);
-    EXPECT_EQ(*d.due(), t0 + 2s);
+    for (int i = 0; i < 100; ++i) d.mark(change_side::huly, net::project_signal("P" + std::to_string(i % 3), wall_start), steady_start + i * 100ms);
+    EXPECT_EQ(*d.due(), steady_start + 2s);
     EXPECT_EQ(d.take().huly.size(), 3u);
 }
 
 TEST(ChangeDebouncer, EachSideNamesItsProjectsApart) {
     change_debouncer d;
-    d.mark(change_side::huly, net::project_signal("WEB", w0 + 5s), t0);
-    d.mark(change_side::vibe, net::project_signal("0b6c-uuid", w0 + 3s), t0);
-    d.mark(change_side::huly, net::project_signal("WEB", w0 + 1s), t0);
+    d.mark(change_side::huly, net::project_signal("WEB", wall_start + 5s), steady_start);
+    d.mark(change_side::vibe, net::project_signal("0b6c-uuid", wall_start + 3s), steady_start);
+    d.mark(change_side::huly, net::project_signal("WEB", wall_start + 1s), steady_start);
     auto batch = d.take();
-    EXPECT_EQ(batch.huly.at("WEB"), w0 + 1s);
-    EXPECT_EQ(batch.vibe.at("0b6c-uuid"), w0 + 3s);
-    EXPECT_EQ(batch.changed_at("WEB", "0b6c-uuid"), w0 + 1s);
-    EXPECT_EQ(batch.changed_at("SHOP", "0b6c-uuid"), w0 + 3s);
+    EXPECT_EQ(batch.huly.at("WEB"), wall_start + 1s);
+    EXPECT_EQ(batch.vibe.at("0b6c-uuid"), wall_start + 3s);
+    EXPECT_EQ(batch.changed_at("WEB", "0b6c-uuid"), wall_start + 1s);
+    EXPECT_EQ(batch.changed_at("SHOP", "0b6c-uuid"), wall_start + 3s);
     EXPECT_EQ(batch.changed_at("SHOP", ""), std::nullopt);
 }
 
 TEST(ChangeDebouncer, AResyncOrASignalWithoutProjectAsksForEveryProject) {
     change_debouncer d;
-    d.mark(change_side::vibe, net::resync_signal(w0), t0);
+    d.mark(change_side::vibe, net::resync_signal(wall_start), steady_start);
     auto batch = d.take();
     EXPECT_TRUE(batch.everything);
-    EXPECT_EQ(batch.changed_at("ANY", ""), w0);
+    EXPECT_EQ(batch.changed_at("ANY", ""), wall_start);
 
     net::feed_signal refresh;
     refresh.refresh_projects = true;
-    refresh.at = w0;
-    d.mark(change_side::huly, refresh, t0);
+    refresh.at = wall_start;
+    d.mark(change_side::huly, refresh, steady_start);
     EXPECT_TRUE(d.take().everything);
 }
 
