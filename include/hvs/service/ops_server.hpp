@@ -7,6 +7,8 @@
 // address only, at a bounded rate). Bound to a non-loopback address, POST /api/sync is refused
 // unless API_TOKEN is set, and /health shows no settings or upstream addresses without the token.
 // Query values are strict (400), an unknown project is 404. Nothing it serves contains a secret.
+// /health and /metrics also show the change feeds attached (attach_feeds) and the polling pace;
+// render_metrics (metrics.hpp) writes /metrics.
 
 #include "hvs/core/config.hpp"
 #include "hvs/core/log.hpp"
