@@ -139,7 +139,7 @@ int run_command(const core::config& cfg, lock_wait wait) {
     }
     loop.set_feeds_healthy([&feeds] { return (*feeds)->both_sides_connected(); });
     service::ops_server ops(**rt, loop, status, cfg);
-    ops.attach_feeds(feeds->get());
+    if (!cfg.dry_run) ops.attach_feeds(feeds->get());  // a dry run opens no feed: /health shows none
     auto port = ops.listen(cfg.health_host, cfg.health_port);
     if (!port) {
         std::cerr << "huly-vibe-sync: ops server (HEALTH_HOST/HEALTH_PORT): " << port.error().message << "\n";

@@ -37,6 +37,7 @@ event_feed::event_feed(std::string target, feed_params params, std::unique_ptr<s
       client_(std::move(client)),
       interpreter_(std::move(interpreter)),
       on_signal_(std::move(on_signal)) {
+    stats_.since = std::chrono::system_clock::now();
     jitter_ = [engine = std::minstd_rand(std::random_device{}())]() mutable {
         return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
     };
@@ -48,6 +49,12 @@ void event_feed::deliver(const std::vector<feed_signal>& signals) {
         if (signal.resync_all) ++stats_.resyncs;
         on_signal_(signal);
     }
+}
+
+void event_feed::set_connected(bool connected) {
+    if (stats_.connected == connected) return;
+    stats_.connected = connected;
+    stats_.since = std::chrono::system_clock::now();
 }
 
 void event_feed::stop() {
@@ -64,7 +71,7 @@ task<void> event_feed::run() {
         bool opened = false;
         std::function<void()> on_open = [&] {
             opened = true;
-            stats_.connected = true;
+            set_connected(true);
             deliver(interpreter_->opened(std::chrono::system_clock::now()));
         };
         std::function<void(const sse_event&)> on_event = [&](const sse_event& event) {
@@ -74,7 +81,7 @@ task<void> event_feed::run() {
             deliver(interpreter_->read(event, now));
         };
         error ended = co_await client_->stream(target_, std::move(on_open), std::move(on_event));
-        stats_.connected = false;
+        set_connected(false);
         stats_.last_error = ended.describe();
         // A cancellation that arrived while no operation was pending cancels none: ask for it.
         const auto cancelled = (co_await asio::this_coro::cancellation_state).cancelled();

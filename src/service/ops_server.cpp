@@ -9,11 +9,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
-#include <charconv>
-#include <cmath>
-#include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace hvs::service {
 namespace {
@@ -28,13 +24,6 @@ net::server_response json_reply(http::status code, const json::value& body) {
     res.body() = json::serialize(body);
     res.prepare_payload();
     return res;
-}
-
-std::int64_t resident_bytes() {
-    std::ifstream statm("/proc/self/statm");
-    long pages = 0, resident = 0;
-    if (!(statm >> pages >> resident)) return 0;
-    return static_cast<std::int64_t>(resident) * sysconf(_SC_PAGESIZE);
 }
 
 json::object cycle_json(const store::cycle_record& r) {
@@ -56,33 +45,35 @@ json::object cycle_json(const store::cycle_record& r) {
             {"agent_work", std::move(agent_work)}};
 }
 
-std::string label_escape(std::string_view v) {
-    std::string out;
-    for (char c : v) {
-        if (c == '\\' || c == '"') out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
+std::vector<feed_health> feed_health_of(const std::vector<feed_view>& feeds) {
+    std::vector<feed_health> out;
+    for (const auto& f : feeds) out.push_back({f.name, f.stats.connected, f.stats.since});
     return out;
 }
 
-std::string_view agent_metric_help(std::string_view family) {
-    if (family == "hvs_letta_writes_total") return "Writes Letta confirmed for PM agents, by kind";
-    if (family == "hvs_agent_drift_total") return "Differences between a PM agent and what Letta holds, found and repaired";
-    return "PM agent work";
+json::value time_or_null(const std::optional<std::chrono::system_clock::time_point>& at) {
+    if (!at) return nullptr;
+    return json::value(core::iso8601_ms(
+        std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count()));
 }
 
-// Shortest text that reads back as the same double (0.1 is "0.1", not "0.10000000000000001":
-// Prometheus matches `le` labels as text), with Prometheus's spellings of the special values.
-std::string number(double v) {
-    if (std::isnan(v)) return "NaN";
-    if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-    char text[32];
-    auto written = std::to_chars(text, text + sizeof text, v);
-    return std::string(text, written.ptr);
+// /health's "feeds": what each change feed is doing (no address: the settings show those).
+json::array feeds_json(const std::vector<feed_view>& feeds) {
+    json::array out;
+    for (const auto& f : feeds) {
+        const auto& st = f.stats;
+        out.push_back(json::object{
+            {"name", f.name},
+            {"source", f.source},
+            {"connected", st.connected},
+            {"since", time_or_null(st.since)},
+            {"last_event", time_or_null(st.last_event)},
+            {"events", st.events},
+            {"reconnects", st.reconnects},
+            {"resyncs", st.resyncs},
+            {"last_error", st.last_error.empty() ? json::value(nullptr) : json::value(log::redacted(st.last_error))}});
+    }
+    return out;
 }
 
 }  // namespace
@@ -99,144 +90,6 @@ std::vector<upstream_health> upstream_health_of(const std::vector<upstream_view>
         if (auto it = cycle_problems.find(u.name); problem.empty() && it != cycle_problems.end()) problem = it->second;
         out.push_back({u.name, !failing, u.client.breaker_state, failing ? u.client.last_error : "", problem});
     }
-    return out;
-}
-
-std::string render_metrics(const service_status& s, const std::vector<upstream_view>& upstreams, health_status health) {
-    std::string out;
-    auto metric = [&](std::string_view name, std::string_view type, std::string_view help) {
-        out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " +
-               std::string(type) + "\n";
-    };
-    auto sample = [&](std::string_view name, std::string labels, double value) {
-        out += std::string(name) + (labels.empty() ? "" : "{" + labels + "}") + " " + number(value) + "\n";
-    };
-    // A histogram's cumulative buckets, sum and count; `labels` come before `le`.
-    auto histogram = [&](std::string_view name, const std::string& labels, const auto& h) {
-        const std::string prefix = labels.empty() ? "" : labels + ",";
-        std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < h.bounds.size(); ++i) {
-            cumulative += h.counts[i];
-            sample(std::string(name) + "_bucket", prefix + "le=\"" + number(h.bounds[i]) + "\"",
-                   static_cast<double>(cumulative));
-        }
-        cumulative += h.counts.back();
-        sample(std::string(name) + "_bucket", prefix + "le=\"+Inf\"", static_cast<double>(cumulative));
-        sample(std::string(name) + "_sum", labels, h.sum);
-        sample(std::string(name) + "_count", labels, static_cast<double>(cumulative));
-    };
-
-    metric("hvs_up", "gauge", "1 while the service runs; health: 0 healthy, 1 degraded, 2 unhealthy in hvs_health");
-    sample("hvs_up", "", 1);
-    metric("hvs_health", "gauge", "0 healthy, 1 degraded, 2 unhealthy");
-    sample("hvs_health", "", static_cast<double>(health));
-    metric("hvs_cycles_total", "counter", "Sync cycles by outcome");
-    for (const char* outcome : {"ok", "partial", "failed", "timeout", "interrupted"}) {
-        auto it = s.cycles_by_outcome.find(outcome);
-        sample("hvs_cycles_total", "outcome=\"" + std::string(outcome) + "\"",
-               static_cast<double>(it == s.cycles_by_outcome.end() ? 0 : it->second));
-    }
-    metric("hvs_cycle_duration_seconds", "histogram", "Duration of sync cycles");
-    histogram("hvs_cycle_duration_seconds", "", s.durations);
-    metric("hvs_last_success_timestamp_seconds", "gauge",
-           "When the last cycle in which every project succeeded ended (0: none since the start)");
-    sample("hvs_last_success_timestamp_seconds", "",
-           s.last_success ? std::chrono::duration<double>(s.last_success->time_since_epoch()).count() : 0.0);
-    metric("hvs_build_info", "gauge", "Always 1; the version of the running binary in its label");
-    sample("hvs_build_info", "version=\"" + label_escape(HVS_VERSION) + "\"", 1);
-    metric("hvs_writes_total", "counter", "Writes confirmed by the upstreams, by kind");
-    sample("hvs_writes_total", "kind=\"task_created\"", static_cast<double>(s.tasks_created));
-    sample("hvs_writes_total", "kind=\"task_updated\"", static_cast<double>(s.tasks_updated));
-    sample("hvs_writes_total", "kind=\"issue_updated\"", static_cast<double>(s.issues_updated));
-    metric("hvs_conflicts_total", "counter", "Fields changed on both sides since the last sync");
-    sample("hvs_conflicts_total", "", static_cast<double>(s.conflicts));
-    metric("hvs_projects_failing", "gauge", "Projects that failed in the last cycle");
-    sample("hvs_projects_failing", "", static_cast<double>(s.failing_projects.size()));
-    // One series, not one per project: labels stay bounded with thousands of projects (/health
-    // and the history name the projects).
-    metric("hvs_agent_failures_total", "counter", "Projects whose PM agent work failed, summed over cycles");
-    sample("hvs_agent_failures_total", "", static_cast<double>(s.agent_failures));
-    // Every count of agents::agent_counts, summed over projects and cycles (no project label).
-    std::string_view family;
-    for (const auto& count : agents::agent_counts(agents::agent_outcome{})) {
-        if (count.metric != family) {
-            family = count.metric;
-            metric(family, "counter", agent_metric_help(family));
-        }
-        auto total = s.agent_work.find(count.name);
-        sample(count.metric, std::string(count.label),
-               total == s.agent_work.end() ? 0.0 : static_cast<double>(total->second));
-    }
-    if (!s.replica_id.empty()) {
-        metric("hvs_replicas_live", "gauge", "Replicas sharing the PostgreSQL store, as this one last saw them");
-        sample("hvs_replicas_live", "", s.leases ? static_cast<double>(s.leases->live_replicas) : 0.0);
-        metric("hvs_projects_leased", "gauge", "Projects whose lease this replica held in its last cycle");
-        sample("hvs_projects_leased", "", s.leases ? static_cast<double>(s.leases->claimed) : 0.0);
-    }
-    metric("hvs_duplicate_tasks", "gauge",
-           "Vibe tasks carrying the marker of an issue another task carries too (repair duplicates removes them)");
-    double duplicates = 0;
-    for (const auto& [project, n] : s.duplicate_tasks) duplicates += n;
-    sample("hvs_duplicate_tasks", "", duplicates);
-
-    metric("hvs_upstream_requests_total", "counter", "Requests answered by each upstream, by HTTP status");
-    for (const auto& u : upstreams) {
-        for (const auto& [code, n] : u.client.by_status) {
-            sample("hvs_upstream_requests_total",
-                   "upstream=\"" + label_escape(u.name) + "\",status=\"" + std::to_string(code) + "\"",
-                   static_cast<double>(n));
-        }
-    }
-    metric("hvs_upstream_errors_total", "counter", "Failed upstream calls by error kind");
-    for (const auto& u : upstreams) {
-        for (const auto& [kind, n] : u.client.errors) {
-            sample("hvs_upstream_errors_total", "upstream=\"" + label_escape(u.name) + "\",kind=\"" + kind + "\"",
-                   static_cast<double>(n));
-        }
-    }
-    auto per_upstream = [&](std::string_view name, std::string_view type, std::string_view help, auto value) {
-        metric(name, type, help);
-        for (const auto& u : upstreams) sample(name, "upstream=\"" + label_escape(u.name) + "\"", value(u));
-    };
-    metric("hvs_upstream_request_duration_seconds", "histogram",
-           "Duration of each call to an upstream, retries and waits included");
-    for (const auto& u : upstreams) {
-        histogram("hvs_upstream_request_duration_seconds", "upstream=\"" + label_escape(u.name) + "\"",
-                  u.client.durations);
-    }
-    per_upstream("hvs_upstream_calls_total", "counter", "Calls to each upstream", [](const upstream_view& u) {
-        return static_cast<double>(u.client.requests);
-    });
-    per_upstream("hvs_upstream_retries_total", "counter", "Retried attempts", [](const upstream_view& u) {
-        return static_cast<double>(u.client.retries);
-    });
-    per_upstream("hvs_upstream_rate_limited_total", "counter", "429 answers", [](const upstream_view& u) {
-        return static_cast<double>(u.client.rate_limited);
-    });
-    per_upstream("hvs_upstream_latency_seconds_total", "counter", "Total time spent in completed calls",
-                 [](const upstream_view& u) { return u.client.latency_seconds; });
-    per_upstream("hvs_upstream_breaker_open", "gauge", "1 while the circuit breaker is not closed",
-                 [](const upstream_view& u) { return u.client.breaker_state == "closed" ? 0.0 : 1.0; });
-    per_upstream("hvs_pool_connections_open", "gauge", "Open connections", [](const upstream_view& u) {
-        return static_cast<double>(u.pool.open);
-    });
-    per_upstream("hvs_pool_connections_idle", "gauge", "Idle keep-alive connections", [](const upstream_view& u) {
-        return static_cast<double>(u.pool.idle);
-    });
-    per_upstream("hvs_pool_waiting", "gauge", "Callers waiting for a connection", [](const upstream_view& u) {
-        return static_cast<double>(u.pool.waiting);
-    });
-    per_upstream("hvs_limiter_tokens", "gauge", "Tokens available in the rate limiter", [](const upstream_view& u) {
-        return u.limiter.tokens;
-    });
-    per_upstream("hvs_limiter_waits_total", "counter", "Requests that waited for a token", [](const upstream_view& u) {
-        return static_cast<double>(u.limiter.waits);
-    });
-    per_upstream("hvs_limiter_waiting", "gauge", "Requests waiting for a token now", [](const upstream_view& u) {
-        return static_cast<double>(u.limiter.waiting);
-    });
-    metric("hvs_resident_memory_bytes", "gauge", "Resident set size");
-    sample("hvs_resident_memory_bytes", "", static_cast<double>(resident_bytes()));
     return out;
 }
 
@@ -291,7 +144,7 @@ net::server_response ops_server::anonymous_health() const {
     if (ec || !body.is_object()) return res;
     body.as_object().erase("config");
     std::vector<std::string> addresses;
-    for (const auto* url : {&cfg_.huly_api_url, &cfg_.vibe_api_url, &cfg_.letta_base_url}) {
+    for (const auto* url : {&cfg_.huly_api_url, &cfg_.vibe_api_url, &cfg_.letta_base_url, &cfg_.huly_events_url}) {
         auto parsed = net::parse_base_url(*url);
         if (!parsed) continue;
         addresses.push_back(parsed->where.to_string());
@@ -303,16 +156,28 @@ net::server_response ops_server::anonymous_health() const {
     return res;
 }
 
-net::server_response ops_server::health() const {
-    auto views = upstreams();
+std::vector<feed_view> ops_server::feed_views() const {
+    return feeds_ ? feeds_->views() : std::vector<feed_view>{};
+}
+
+health_inputs ops_server::health_now(const std::vector<upstream_view>& upstreams,
+                                     const std::vector<feed_view>& feeds) const {
     health_inputs in;
     in.now = std::chrono::system_clock::now();
     in.started = status_.started;
     in.last_success = status_.last_success;
-    in.interval = cfg_.sync_interval;
+    in.interval = status_.poll_interval;  // SYNC_INTERVAL_WITH_EVENTS while the feeds keep polls slow
     in.last_cycle_failed = status_.last_cycle && status_.last_cycle->outcome != "ok";
     in.degraded_projects = static_cast<int>(status_.failing_projects.size());
-    in.upstreams = upstream_health_of(views, status_.upstream_problems);
+    in.upstreams = upstream_health_of(upstreams, status_.upstream_problems);
+    in.feeds = feed_health_of(feeds);
+    return in;
+}
+
+net::server_response ops_server::health() const {
+    auto views = upstreams();
+    auto feeds = feed_views();
+    auto in = health_now(views, feeds);
     auto verdict = assess_health(in);
 
     json::object body;
@@ -357,7 +222,7 @@ net::server_response ops_server::health() const {
     json::object config;
     for (const auto& [name, value] : core::effective_settings(cfg_)) config[name] = value;
     body["config"] = std::move(config);
-    body["memory"] = json::object{{"resident_bytes", resident_bytes()}};
+    body["memory"] = json::object{{"resident_bytes", resident_memory_bytes()}};
     json::object ups;
     for (std::size_t i = 0; i < views.size(); ++i) {
         const auto& u = views[i];
@@ -376,6 +241,12 @@ net::server_response ops_server::health() const {
                                      {"waiting", u.limiter.waiting}, {"pauses", u.limiter.pauses}}}};
     }
     body["upstreams"] = std::move(ups);
+    body["feeds"] = feeds_json(feeds);
+    body["polling"] = json::object{
+        {"interval_ms", status_.poll_interval.count()},
+        {"full_polls", status_.full_polls},
+        {"change_syncs", status_.change_syncs},
+        {"reason", polling_reason(in.feeds)}};
     return json_reply(verdict.status == health_status::unhealthy ? http::status::service_unavailable : http::status::ok,
                       body);
 }
@@ -460,13 +331,10 @@ net::task<std::optional<net::server_response>> ops_server::handle(net::server_re
     }
     if (path == "/metrics" && read) {
         auto views = upstreams();
-        health_inputs in{std::chrono::system_clock::now(), status_.started, status_.last_success, cfg_.sync_interval,
-                         status_.last_cycle && status_.last_cycle->outcome != "ok",
-                         static_cast<int>(status_.failing_projects.size()),
-                         upstream_health_of(views, status_.upstream_problems)};
+        auto feeds = feed_views();
         net::server_response res{http::status::ok, 11};
         res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-        res.body() = render_metrics(status_, views, assess_health(in).status);
+        res.body() = render_metrics(status_, views, feeds, assess_health(health_now(views, feeds)).status);
         res.prepare_payload();
         co_return res;
     }

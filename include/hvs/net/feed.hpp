@@ -54,6 +54,9 @@ struct feed_stats {
     std::uint64_t reconnects = 0;   // connection attempts after the first
     std::uint64_t resyncs = 0;      // resync_all signals (connects and lost or unreadable events)
     std::optional<std::chrono::system_clock::time_point> last_event;
+    // When `connected` last changed: connected since, or disconnected since (the feed's creation
+    // until its first stream opens).
+    std::optional<std::chrono::system_clock::time_point> since;
     std::string last_error;         // what ended the last stream (never a secret)
 };
 
@@ -80,6 +83,7 @@ private:
     event_feed(std::string target, feed_params params, std::unique_ptr<sse_client> client,
                std::unique_ptr<feed_interpreter> interpreter, signal_handler on_signal);
     void deliver(const std::vector<feed_signal>& signals);
+    void set_connected(bool connected);
 
     std::string target_;
     feed_params params_;

@@ -25,14 +25,29 @@ struct upstream_health {
 // Why it is not ok (empty when it is): the problem, or for one down its last error or breaker state.
 [[nodiscard]] std::string upstream_reason(const upstream_health& u);
 
+// A change feed as assess_health judges it (service::feed_view's name and net::feed_stats).
+struct feed_health {
+    std::string name;  // "vibe" | "huly"
+    bool connected = false;
+    std::optional<std::chrono::system_clock::time_point> since;  // when `connected` last changed
+};
+
+// A feed down for longer than this degrades the service; a reconnect's blip does not.
+inline constexpr std::chrono::seconds feed_outage_grace{60};
+
+// Why full polls run at their current pace: both sides' feeds connected (SYNC_INTERVAL_WITH_EVENTS),
+// or the first side without a feed or with its feed disconnected (SYNC_INTERVAL).
+[[nodiscard]] std::string polling_reason(const std::vector<feed_health>& feeds);
+
 struct health_inputs {
     std::chrono::system_clock::time_point now;
     std::chrono::system_clock::time_point started;
     std::optional<std::chrono::system_clock::time_point> last_success;  // end of the last fully successful cycle
-    std::chrono::milliseconds interval{300'000};
+    std::chrono::milliseconds interval{300'000};  // the pause between full polls now
     bool last_cycle_failed = false;
     int degraded_projects = 0;
     std::vector<upstream_health> upstreams;
+    std::vector<feed_health> feeds;  // the configured change feeds
 };
 
 struct health_verdict {
@@ -41,7 +56,8 @@ struct health_verdict {
 };
 
 // unhealthy: no successful cycle for 3 intervals (at least 15 minutes), counting from start;
-// degraded: an upstream down or degraded, the last cycle not ok, or a project degraded.
+// degraded: an upstream down or degraded, the last cycle not ok, a project degraded, or a change
+// feed disconnected for longer than feed_outage_grace.
 [[nodiscard]] health_verdict assess_health(const health_inputs& in);
 
 struct readiness {

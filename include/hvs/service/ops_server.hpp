@@ -7,12 +7,15 @@
 // address only, at a bounded rate). Bound to a non-loopback address, POST /api/sync is refused
 // unless API_TOKEN is set, and /health shows no settings or upstream addresses without the token.
 // Query values are strict (400), an unknown project is 404. Nothing it serves contains a secret.
+// /health and /metrics also show the change feeds attached (attach_feeds) and the polling pace;
+// render_metrics (metrics.hpp) writes /metrics.
 
 #include "hvs/core/config.hpp"
 #include "hvs/core/log.hpp"
 #include "hvs/net/http_server.hpp"
 #include "hvs/service/change_feeds.hpp"
 #include "hvs/service/health.hpp"
+#include "hvs/service/metrics.hpp"
 #include "hvs/service/ops_requests.hpp"
 #include "hvs/service/scheduler.hpp"
 
@@ -21,21 +24,9 @@
 
 namespace hvs::service {
 
-// Everything /health and /metrics show, gathered at one instant.
-struct upstream_view {
-    std::string name;
-    net::client_stats client;
-    net::pool_stats pool;
-    net::limiter_stats limiter;
-};
-
 // `cycle_problems`: upstream -> why it refused or failed the last cycle (service_status::upstream_problems).
 [[nodiscard]] std::vector<upstream_health> upstream_health_of(const std::vector<upstream_view>& upstreams,
                                                               const std::map<std::string, std::string>& cycle_problems);
-// Prometheus text exposition format 0.0.4.
-[[nodiscard]] std::string render_metrics(const service_status& status, const std::vector<upstream_view>& upstreams,
-                                         health_status health);
-
 class ops_server {
 public:
     ops_server(runtime& rt, scheduler& loop, service_status& status, const core::config& cfg);
@@ -55,6 +46,10 @@ private:
     net::task<net::server_response> history(int limit);
     net::task<net::server_response> trigger_sync(std::optional<std::string> project);
     [[nodiscard]] std::vector<upstream_view> upstreams() const;
+    [[nodiscard]] std::vector<feed_view> feed_views() const;
+    // What assess_health judges, read now.
+    [[nodiscard]] health_inputs health_now(const std::vector<upstream_view>& upstreams,
+                                           const std::vector<feed_view>& feeds) const;
     [[nodiscard]] bool token_matches(const net::server_request& req) const;
     // token_matches, logging a refusal (never the token given).
     bool authorized(const net::server_request& req, const std::string& client);

@@ -106,13 +106,19 @@ TEST_F(VibeFeed, ATaskUpdateArrivesAsASignalForItsProjectWithinASecond) {
 
 TEST_F(VibeFeed, ADroppedConnectionReconnectsAndResyncsEverything) {
     const std::string project = simulator_.add_project("P", "/srv/p");
+    const auto started = std::chrono::system_clock::now();
     start();
     ASSERT_TRUE(run_until(ioc_, [&] { return feed_->stats().connected; }));
+    ASSERT_TRUE(feed_->stats().since.has_value());
+    const auto connected_since = *feed_->stats().since;
+    EXPECT_GE(connected_since, started) << "connected since the stream opened";
     const std::size_t before = signals_.size();
     host_.drop_streams();
     ASSERT_TRUE(wait_for_signal(resync, before)) << "the reconnect resyncs: what happened meanwhile is unknown";
     EXPECT_EQ(feed_->stats().reconnects, 1u);
     EXPECT_NE(feed_->stats().last_error.find("closed"), std::string::npos) << feed_->stats().last_error;
+    EXPECT_TRUE(feed_->stats().connected);
+    EXPECT_GT(feed_->stats().since.value_or(connected_since), connected_since) << "connected again since the reconnect";
 
     // And the new stream is live.
     const std::size_t after = signals_.size();
@@ -122,9 +128,12 @@ TEST_F(VibeFeed, ADroppedConnectionReconnectsAndResyncsEverything) {
 
 TEST_F(VibeFeed, AServerThatIsDownIsRetriedWithBackoff) {
     host_.stop();  // nothing listens on the port now: every connect is refused
+    const auto created = feed_->stats().since;
+    ASSERT_TRUE(created.has_value()) << "disconnected since its creation";
     start();
     ASSERT_TRUE(run_until(ioc_, [&] { return feed_->stats().reconnects >= 3; }));
     EXPECT_FALSE(feed_->stats().connected);
+    EXPECT_EQ(feed_->stats().since, created) << "failed attempts change nothing: still disconnected since its creation";
     EXPECT_TRUE(signals_.empty()) << "no stream, nothing signalled";
     EXPECT_NE(feed_->stats().last_error.find("connect"), std::string::npos) << feed_->stats().last_error;
 }

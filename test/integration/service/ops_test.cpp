@@ -7,6 +7,7 @@
 
 #include "hvs/core/log.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cmath>
@@ -244,6 +245,132 @@ TEST_F(OpsTest, NoSuccessForTooLongAnswers503Unhealthy) {
 
     status_.last_success = std::chrono::system_clock::now() - 30min;  // within 3 x 20 min
     EXPECT_EQ(get("/health").result_int(), 200u);
+}
+
+TEST_F(OpsTest, StalenessIsJudgedByTheCurrentPollInterval) {
+    status_.started = std::chrono::system_clock::now() - 3h;
+    status_.last_success = std::chrono::system_clock::now() - 25min;
+    cfg_.sync_interval = 5min;
+    start_ops();
+    EXPECT_EQ(get("/health").result_int(), 503u) << "three 5 min intervals (at least 15 min) without a success";
+    status_.poll_interval = 10min;  // SYNC_INTERVAL_WITH_EVENTS while both feeds are connected
+    auto res = get("/health");
+    EXPECT_EQ(res.result_int(), 200u) << res.body();
+    EXPECT_EQ(sum_of(parse_prometheus(get("/metrics").body()), "hvs_health", {}), 0.0);
+}
+
+// ---- the change feeds on /health and /metrics ----
+
+// The ops server with the change feeds cfg_ asks for attached, as `run` wires them (their signals
+// go nowhere here: what is shown is tested, not what they trigger).
+class OpsFeedsTest : public OpsTest {
+protected:
+    void attach_feeds() {
+        auto feeds = service::change_feeds::create(ioc_.get_executor(), cfg_, std::nullopt,
+                                                   [](service::change_side, const net::feed_signal&) {});
+        ASSERT_TRUE(feeds) << feeds.error().describe();
+        feeds_ = std::move(*feeds);
+        ops_->attach_feeds(feeds_.get());
+        feeds_->start();
+    }
+    net::feed_stats stats_of(const std::string& name) const {
+        for (const auto& v : feeds_->views()) {
+            if (v.name == name) return v.stats;
+        }
+        return {};
+    }
+    void TearDown() override {
+        if (feeds_) {
+            bool ended = false;
+            boost::asio::co_spawn(ioc_, feeds_->stop(), [&](std::exception_ptr) { ended = true; });
+            EXPECT_TRUE(pump_until([&] { return ended; }, 10s)) << "the feeds end when stopped";
+            if (ops_) ops_->attach_feeds(nullptr);
+        }
+        OpsTest::TearDown();
+        feeds_.reset();
+    }
+
+    std::unique_ptr<service::change_feeds> feeds_;
+};
+
+TEST_F(OpsFeedsTest, HealthAndMetricsShowEachFeedAndWhyPollsRunAtTheirPace) {
+    start_ops();
+    attach_feeds();
+    start_loop();
+    ASSERT_TRUE(wait_for_cycles(1));
+    ASSERT_TRUE(pump_until([&] { return stats_of("vibe").connected; })) << "Vibe's /events opens";
+
+    auto res = get("/health");
+    EXPECT_EQ(res.result_int(), 200u);
+    auto body = json::parse(res.body()).as_object();
+    EXPECT_EQ(str(body.at("status")), "healthy") << res.body();
+    ASSERT_EQ(body.at("feeds").as_array().size(), 1u) << "no HULY_EVENTS_URL: Vibe's feed only: " << res.body();
+    const auto& vibe = body.at("feeds").at(0).as_object();
+    EXPECT_EQ(str(vibe.at("name")), "vibe");
+    EXPECT_EQ(str(vibe.at("source")), "stream");
+    EXPECT_TRUE(vibe.at("connected").as_bool());
+    EXPECT_TRUE(vibe.at("since").is_string()) << res.body();
+    EXPECT_EQ(vibe.at("reconnects").to_number<int>(), 0);
+    EXPECT_GE(vibe.at("resyncs").to_number<int>(), 1) << "the connect resyncs";
+    EXPECT_TRUE(vibe.at("last_error").is_null());
+    for (const char* k : {"last_event", "events"}) EXPECT_TRUE(vibe.contains(k)) << k;
+    const auto& polling = body.at("polling").as_object();
+    EXPECT_EQ(polling.at("interval_ms").to_number<std::int64_t>(), 3'600'000);
+    EXPECT_EQ(polling.at("full_polls").to_number<int>(), 1);
+    EXPECT_EQ(polling.at("change_syncs").to_number<int>(), 0);
+    EXPECT_EQ(str(polling.at("reason")), "no Huly feed configured: SYNC_INTERVAL");
+
+    auto metrics = parse_prometheus(get("/metrics").body());
+    for (const auto& p : metrics.problems) ADD_FAILURE() << p;
+    EXPECT_EQ(sum_of(metrics, "hvs_feed_connected", {{"feed", "vibe"}}), 1.0);
+    EXPECT_EQ(sum_of(metrics, "hvs_feed_reconnects_total", {{"feed", "vibe"}}), 0.0);
+    EXPECT_EQ(metrics.types["hvs_feed_resyncs_total"], "counter");
+    EXPECT_EQ(sum_of(metrics, "hvs_poll_interval_seconds", {}), 3600.0);
+    EXPECT_EQ(sum_of(metrics, "hvs_cycles_by_kind_total", {{"kind", "full_poll"}}), 1.0);
+    EXPECT_EQ(sum_of(metrics, "hvs_cycles_by_kind_total", {{"kind", "changes"}}), 0.0);
+    EXPECT_EQ(metrics.types["hvs_propagation_seconds"], "histogram");
+
+    // A dropped stream: counted, and shown connected again once the feed is back.
+    const auto connected_since = stats_of("vibe").since;
+    vibe_host_->drop_streams();
+    ASSERT_TRUE(pump_until([&] { return stats_of("vibe").reconnects == 1 && stats_of("vibe").connected; }));
+    metrics = parse_prometheus(get("/metrics").body());
+    EXPECT_EQ(sum_of(metrics, "hvs_feed_reconnects_total", {{"feed", "vibe"}}), 1.0);
+    EXPECT_EQ(sum_of(metrics, "hvs_feed_connected", {{"feed", "vibe"}}), 1.0);
+    body = json::parse(get("/health").body()).as_object();
+    EXPECT_EQ(str(body.at("status")), "healthy") << "a reconnect is no outage";
+    EXPECT_EQ(body.at("feeds").at(0).at("reconnects").to_number<int>(), 1);
+    EXPECT_FALSE(body.at("feeds").at(0).at("last_error").is_null());
+    EXPECT_GT(stats_of("vibe").since, connected_since);
+}
+
+TEST_F(OpsFeedsTest, AnonymousHealthShowsTheFeedsButNoAddress) {
+    // Nothing listens on this port: the Huly feed keeps failing to connect, naming the address.
+    std::uint16_t closed_port = 0;
+    {
+        boost::asio::ip::tcp::acceptor probe(ioc_, {boost::asio::ip::make_address("127.0.0.1"), 0});
+        closed_port = probe.local_endpoint().port();
+    }
+    const std::string watcher = "127.0.0.1:" + std::to_string(closed_port);
+    cfg_.huly_events_url = "http://" + watcher + "/events";
+    start_ops(5s, "0.0.0.0");
+    attach_feeds();
+    ASSERT_TRUE(pump_until([&] { return stats_of("huly").reconnects >= 1 && stats_of("vibe").connected; }));
+    ASSERT_NE(stats_of("huly").last_error.find(watcher), std::string::npos) << stats_of("huly").last_error;
+
+    auto res = get("/health");
+    auto body = json::parse(res.body()).as_object();
+    EXPECT_FALSE(body.contains("config"));
+    EXPECT_EQ(res.body().find(watcher), std::string::npos) << res.body();
+    bool huly_shown = false;
+    for (const auto& f : body.at("feeds").as_array()) {
+        if (str(f.at("name")) != "huly") continue;
+        huly_shown = true;
+        EXPECT_FALSE(f.at("connected").as_bool());
+        EXPECT_FALSE(f.at("last_error").is_null()) << res.body();
+    }
+    EXPECT_TRUE(huly_shown) << res.body();
+    EXPECT_EQ(str(body.at("polling").at("reason")), "huly feed disconnected: SYNC_INTERVAL") << res.body();
 }
 
 // ---- /metrics ----

@@ -66,7 +66,7 @@ TEST(AgentWork, MetricsCountEveryKindOfLettaWriteWithoutAProjectLabel) {
     cycle.agents["A"].created = true;
     status.record(cycle, 1.0);
     status.record(cycle, 1.0);
-    auto text = render_metrics(status, {}, health_status::healthy);
+    auto text = render_metrics(status, {}, {}, health_status::healthy);
     EXPECT_NE(text.find("# TYPE hvs_letta_writes_total counter\n"), std::string::npos) << text;
     EXPECT_NE(text.find("hvs_letta_writes_total{kind=\"agent_created\"} 2\n"), std::string::npos) << text;
     EXPECT_NE(text.find("hvs_letta_writes_total{kind=\"tool_attached\"} 4\n"), std::string::npos) << text;

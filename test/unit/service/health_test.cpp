@@ -65,6 +65,44 @@ TEST(Health, FailedCyclesAndDegradedProjectsDegrade) {
     EXPECT_EQ(assess_health(in).status, health_status::degraded);
 }
 
+TEST(Health, AFeedDisconnectedForMoreThanAMinuteDegradesNamingItAndThePolling) {
+    auto in = base();
+    in.feeds = {{"vibe", false, in.now - 61s}, {"huly", true, in.now - 10min}};
+    auto verdict = assess_health(in);
+    EXPECT_EQ(verdict.status, health_status::degraded);
+    ASSERT_EQ(verdict.reasons.size(), 1u);
+    EXPECT_EQ(verdict.reasons[0], "vibe change feed disconnected for 61 s: polling every SYNC_INTERVAL");
+}
+
+TEST(Health, AReconnectBlipOrAConnectedFeedDoesNotDegrade) {
+    auto in = base();
+    in.feeds = {{"vibe", false, in.now - 2s}, {"huly", true, in.now - 10min}};
+    EXPECT_EQ(assess_health(in).status, health_status::healthy);
+    in.feeds[0].since = in.now - feed_outage_grace;
+    EXPECT_EQ(assess_health(in).status, health_status::healthy) << "down for exactly the grace";
+}
+
+TEST(Health, AFeedThatNeverConnectedCountsFromTheStart) {
+    auto in = base();
+    in.now = in.started + 2min;
+    in.last_success = in.now;
+    in.feeds = {{"huly", false, std::nullopt}};
+    auto verdict = assess_health(in);
+    EXPECT_EQ(verdict.status, health_status::degraded);
+    ASSERT_EQ(verdict.reasons.size(), 1u);
+    EXPECT_EQ(verdict.reasons[0], "huly change feed disconnected for 120 s: polling every SYNC_INTERVAL");
+}
+
+TEST(PollingReason, SaysWhichIntervalAndWhy) {
+    const auto now = std::chrono::system_clock::now();
+    EXPECT_EQ(polling_reason({{"vibe", true, now}, {"huly", true, now}}), "feeds connected: SYNC_INTERVAL_WITH_EVENTS");
+    EXPECT_EQ(polling_reason({{"vibe", false, now}, {"huly", true, now}}), "vibe feed disconnected: SYNC_INTERVAL");
+    EXPECT_EQ(polling_reason({{"vibe", true, now}, {"huly", false, now}}), "huly feed disconnected: SYNC_INTERVAL");
+    EXPECT_EQ(polling_reason({{"vibe", true, now}}), "no Huly feed configured: SYNC_INTERVAL");
+    EXPECT_EQ(polling_reason({{"huly", true, now}}), "no Vibe feed configured: SYNC_INTERVAL");
+    EXPECT_EQ(polling_reason({}), "no Vibe feed configured: SYNC_INTERVAL");
+}
+
 TEST(Readiness, ReadyOnceTheFirstCycleFinishedAndNotWhileStopping) {
     auto before_first = assess_readiness(false, false);
     EXPECT_FALSE(before_first.ready);
