@@ -92,6 +92,13 @@ std::vector<planned_edit> plan_edits(std::uint32_t seed, unsigned count, std::si
     return plan;
 }
 
+std::int64_t epoch_ms(sys_clock::time_point t) {
+    return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+std::int64_t epoch_us(sys_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
 const status_value& status_after(const status_value& current) {
     for (std::size_t i = 0; i < edited_statuses.size(); ++i) {
         if (edited_statuses[i].vibe == current.vibe) return edited_statuses[(i + 1) % edited_statuses.size()];
@@ -239,8 +246,10 @@ struct edit_in_flight {
 
 class edit_driver {
 public:
-    edit_driver(workspace& w, unsigned projects, std::shared_ptr<const std::int64_t> watcher_last_poll_ms)
-        : w_(w), watcher_last_poll_ms_(std::move(watcher_last_poll_ms)), expected_(unchanged("E", projects, propagation_issues)) {
+    // `watcher_polls`: when each of the watcher's polls began (ms since the epoch), appended on the
+    // simulators' thread.
+    edit_driver(workspace& w, unsigned projects, std::shared_ptr<const std::vector<std::int64_t>> watcher_polls)
+        : w_(w), watcher_polls_(std::move(watcher_polls)), expected_(unchanged("E", projects, propagation_issues)) {
         std::map<std::string, std::string> task_of;
         w.on_simulators([&] { task_of = task_ids_by_issue(w.vibe); });
         for (unsigned p = 0; p < projects; ++p) {
@@ -253,6 +262,7 @@ public:
     }
 
     [[nodiscard]] std::size_t pairs() const { return pairs_.size(); }
+    [[nodiscard]] const std::string& issue_of(std::size_t pair) const { return pairs_.at(pair).issue_id; }
 
     // Makes the plan's edits at their moments and waits for each to arrive; gives up when one has
     // not arrived `patience` after it was made.
@@ -278,6 +288,8 @@ public:
     [[nodiscard]] const std::vector<double>& latencies(edit_origin origin) const {
         return origin == edit_origin::vibe ? vibe_to_huly_ : huly_to_vibe_;
     }
+    // Huly→Vibe: from the beginning of the watcher's poll that reported the edit to the write.
+    [[nodiscard]] const std::vector<double>& after_watcher_poll() const { return after_watcher_poll_; }
     [[nodiscard]] const std::vector<edit_in_flight>& missing() const { return flight_; }
     [[nodiscard]] const std::map<std::string, expectation>& expected() const { return expected_; }
 
@@ -297,8 +309,7 @@ private:
             // The watcher reports what changed after its previous poll began (modifiedOn >
             // lastChecked): an edit stamped in the millisecond a poll began, after it, is never
             // reported (upstream behaviour, huly_watcher_simulator.hpp). The edit steps off it.
-            while (std::chrono::duration_cast<milliseconds>(sys_clock::now().time_since_epoch()).count() <=
-                   *watcher_last_poll_ms_) {
+            while (!watcher_polls_->empty() && epoch_ms(sys_clock::now()) <= watcher_polls_->back()) {
             }
             e.made = sys_clock::now();
             if (plan.field == edited_field::title) {
@@ -325,14 +336,19 @@ private:
                 auto issue = w_.huly.issue(pair.issue_id);
                 if (issue && issue->at("status").as_string() == e.want) {
                     const auto written_ms = issue->at("modifiedOn").to_number<std::int64_t>();
-                    const auto made_us = std::chrono::duration_cast<std::chrono::microseconds>(e.made.time_since_epoch()).count();
-                    seconds = std::max(0.0, (static_cast<double>(written_ms) * 1000 - static_cast<double>(made_us)) / 1e6);
+                    seconds = std::max(0.0, (static_cast<double>(written_ms) * 1000 - static_cast<double>(epoch_us(e.made))) / 1e6);
                 }
             } else {
                 auto task = w_.vibe.task(pair.task_id);
                 const char* key = e.field == edited_field::title ? "title" : "status";
                 if (task && task->at(key).is_string() && task->at(key).as_string() == e.want) {
                     seconds = std::chrono::duration<double>(sys_clock::now() - e.made).count();
+                    // The poll that reported it: the first to begin at or after the edit's millisecond.
+                    auto poll = std::lower_bound(watcher_polls_->begin(), watcher_polls_->end(), epoch_ms(e.made));
+                    if (poll != watcher_polls_->end()) {
+                        const double waited = (static_cast<double>(*poll) - static_cast<double>(epoch_us(e.made)) / 1000) / 1000;
+                        after_watcher_poll_.push_back(*seconds - std::max(0.0, waited));
+                    }
                 }
             }
             if (!seconds) return false;
@@ -343,12 +359,12 @@ private:
     }
 
     workspace& w_;
-    std::shared_ptr<const std::int64_t> watcher_last_poll_ms_;
+    std::shared_ptr<const std::vector<std::int64_t>> watcher_polls_;
     std::map<std::string, expectation> expected_;
     std::vector<linked_pair> pairs_;
     std::vector<bool> busy_;
     std::vector<edit_in_flight> flight_;
-    std::vector<double> vibe_to_huly_, huly_to_vibe_;
+    std::vector<double> vibe_to_huly_, huly_to_vibe_, after_watcher_poll_;
     std::size_t made_ = 0;
 };
 
@@ -360,11 +376,12 @@ json::object requests_since_reset(workspace& w, std::uint64_t& total) {
     return upstreams;
 }
 
-json::object target(const std::string& name, double measured, double limit, std::vector<std::string>& lines) {
-    const bool met = measured <= limit;
+// `complete`: every edit it measures arrived (else it is not met, whatever the figure).
+json::object target(const std::string& name, double measured, double limit, bool complete, std::vector<std::string>& lines) {
+    const bool met = complete && measured <= limit;
     char text[256];
-    std::snprintf(text, sizeof text, "S8 propagation: %s: %.3f (target <= %.3f): %s", name.c_str(), measured, limit,
-                  met ? "PASS" : "FAIL");
+    std::snprintf(text, sizeof text, "S8 propagation: %s: %.4g (target <= %.4g)%s: %s", name.c_str(), measured, limit,
+                  complete ? "" : ", and some edits never arrived", met ? "PASS" : "FAIL");
     lines.emplace_back(text);
     return {{"target", name}, {"measured", measured}, {"limit", limit}, {"result", met ? "PASS" : "FAIL"}};
 }
@@ -380,11 +397,11 @@ figures propagation(const run_settings& run) {
     workspace w({latency_ms}, {latency_ms}, {});
     seed_linked_projects(w, "E", projects, propagation_issues);
     // The watcher's clock notes when its last poll began (it reads the clock then and only then).
-    auto last_poll_ms = std::make_shared<std::int64_t>(0);
+    auto watcher_polls = std::make_shared<std::vector<std::int64_t>>();
     sim::huly_watcher_options watching;
-    watching.clock = [last_poll_ms] {
+    watching.clock = [watcher_polls] {
         const auto now = sys_clock::now();
-        *last_poll_ms = std::chrono::duration_cast<milliseconds>(now.time_since_epoch()).count();
+        watcher_polls->push_back(epoch_ms(now));
         return now;
     };
     w.add_huly_watcher(watcher_poll, watching);
@@ -450,12 +467,12 @@ figures propagation(const run_settings& run) {
         {"ratio", idle_ratio}};
 
     // The edits.
-    edit_driver driver(w, projects, last_poll_ms);
+    edit_driver driver(w, projects, watcher_polls);
     const auto plan = plan_edits(propagation_seed, edits, driver.pairs());
     w.reset_counts();
     const auto before_edits = service.now();
     const stopwatch watch;
-    driver.run(plan, milliseconds(30'000) + watcher_poll);
+    driver.run(plan, milliseconds(10'000) + watcher_poll);  // a propagation takes ~1 s + the poll
     watch.record(f);
     const auto after_edits = service.now();
     f.extra["scheduler_propagation"] = service.own_propagation();
@@ -468,6 +485,8 @@ figures propagation(const run_settings& run) {
     const double poll_seconds = static_cast<double>(watcher_poll.count()) / 1000;
     auto huly_json = summary_json(huly_to_vibe);
     huly_json["minus_watcher_poll"] = summary_json(huly_to_vibe, poll_seconds);
+    // Where the time goes: the wait for the watcher's next poll (0 to its interval), then the rest.
+    huly_json["from_the_watcher_poll"] = summary_json(summarize(driver.after_watcher_poll()));
     f.extra["propagation"] = json::object{
         {"vibe_to_huly", summary_json(vibe_to_huly)},
         {"huly_to_vibe", std::move(huly_json)},
@@ -481,17 +500,24 @@ figures propagation(const run_settings& run) {
 
     std::vector<std::string> lines;
     json::array targets;
-    targets.push_back(target("Vibe->Huly p99 seconds", vibe_to_huly.p99, propagation_target_seconds, lines));
-    targets.push_back(target("Huly->Vibe p99 seconds", huly_to_vibe.p99, propagation_target_seconds + poll_seconds, lines));
+    auto all_arrived = [&](edit_origin origin) {
+        return std::none_of(driver.missing().begin(), driver.missing().end(),
+                            [origin](const edit_in_flight& e) { return e.origin == origin; }) &&
+               driver.made() == plan.size();
+    };
+    targets.push_back(target("Vibe->Huly p99 seconds", vibe_to_huly.p99, propagation_target_seconds,
+                             all_arrived(edit_origin::vibe), lines));
+    targets.push_back(target("Huly->Vibe p99 seconds", huly_to_vibe.p99, propagation_target_seconds + poll_seconds,
+                             all_arrived(edit_origin::huly), lines));
     targets.push_back(target("idle requests, feeds on / polling every 30 s (extrapolated to an hour)", idle_ratio,
-                             idle_ratio_target, lines));
+                             idle_ratio_target, true, lines));
     f.extra["targets"] = std::move(targets);
     for (const auto& line : lines) std::cerr << "hvs-bench: " << line << std::endl;
 
     f.errors = after_edits.project_failures;
     for (const auto& e : driver.missing()) {
-        f.wrong.push_back(std::string(e.origin == edit_origin::vibe ? "Vibe" : "Huly") + " edit of pair " +
-                          std::to_string(e.pair) + " never reached the other side (wanted '" + e.want + "')");
+        f.wrong.push_back(std::string(e.origin == edit_origin::vibe ? "Vibe" : "Huly") + " edit of " + driver.issue_of(e.pair) +
+                          " never reached the other side (wanted '" + e.want + "')");
     }
     if (vibe_to_huly.count + huly_to_vibe.count != edits) {
         f.wrong.push_back(std::to_string(driver.made()) + " of " + std::to_string(edits) + " edits made, " +
