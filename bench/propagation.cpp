@@ -230,12 +230,13 @@ void wait_settled(feeds_service& service, milliseconds quiet, std::chrono::secon
     }
 }
 
-// One linked pair and the edit being propagated on it, if any.
+// One linked pair: the Huly issue, its Vibe task and its number in the project.
 struct linked_pair {
     std::string issue_id, task_id;
     unsigned number = 0;
 };
 
+// An edit made and not yet written on the other side.
 struct edit_in_flight {
     std::size_t pair = 0;
     edit_origin origin = edit_origin::vibe;
