@@ -37,6 +37,7 @@ const std::vector<scenario_def>& scenarios() {
         {"s5", true, cold_start},
         {"s6", true, agent_cold_start},
         {"s7", false, scale_out},  // 3 replicas on one PostgreSQL: shares, idle, burst, takeover
+        {"s8", false, propagation},  // change feeds on: edit-to-write latency, idle requests
     };
     return all;
 }
@@ -99,13 +100,13 @@ int main(int argc, char** argv) {
         std::optional<figures> service_run;
         if (options->service_paced.contains(def.name)) {
             figures f;
-            const run_settings service_run_settings{options->scale, false, options->database_url};
+            const run_settings service_run_settings{options->scale, false, options->database_url, options->propagation};
             all_ok = run_one(def, service_run_settings, nullptr, f) && all_ok;
             service_run = std::move(f);
         }
         if (options->legacy.contains(def.name)) {
             figures f;
-            const run_settings legacy_run{options->scale, true, options->database_url};
+            const run_settings legacy_run{options->scale, true, options->database_url, options->propagation};
             all_ok = run_one(def, legacy_run, service_run ? &*service_run : nullptr, f) && all_ok;
         }
     }

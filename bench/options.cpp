@@ -25,7 +25,7 @@ std::optional<double> positive_number(const std::string& text) {
 
 std::string usage(const std::vector<std::string>& known, const std::vector<std::string>& defaults) {
     return "usage: hvs-bench [--scenario NAME[,NAME...]]... [NAME...] [--scale F] [--legacy-equivalent]\n"
-           "                 [--database-url URL] [--help]\n"
+           "                 [--database-url URL] [--watcher-poll-ms MS] [--edits N] [--idle-window S] [--help]\n"
            "Runs the scenarios of docs/performance.md against the in-process simulators over loopback and\n"
            "prints one JSON object per scenario run. Exit status: 0 when every final state was right and no\n"
            "run had errors, 1 otherwise, 2 for bad arguments.\n"
@@ -39,6 +39,10 @@ std::string usage(const std::vector<std::string>& known, const std::vector<std::
            "  --database-url URL   the PostgreSQL server S7 creates its fresh database on (a URL whose user may\n"
            "                       CREATE DATABASE). Default: HVS_TEST_POSTGRES_URL, else a private server\n"
            "                       started with scripts/postgres-test-server.sh for this run\n"
+           "  --watcher-poll-ms MS S8: huly-change-watcher's poll interval (default 1000)\n"
+           "  --edits N            S8: how many single edits (default 200 x scale)\n"
+           "  --idle-window S      S8: seconds of the measured idle window with the feeds on (default 20 x\n"
+           "                       scale, at least 2)\n"
            "  --help               this text\n";
 }
 
@@ -86,6 +90,26 @@ result<bench_options> parse_options(const std::vector<std::string>& args, const 
             auto url = value_of("--database-url");
             if (!url || url->empty()) return make_error(error_kind::invalid, "--database-url needs a postgresql:// URL");
             out.database_url = *url;
+        } else if (arg == "--watcher-poll-ms" || arg.starts_with("--watcher-poll-ms=") || arg == "--edits" ||
+                   arg.starts_with("--edits=")) {
+            const std::string flag = arg.starts_with("--edits") ? "--edits" : "--watcher-poll-ms";
+            auto text = value_of(flag);
+            auto value = text ? positive_number(*text) : std::nullopt;
+            if (!value || *value != std::floor(*value) || *value > 1e9) {
+                return make_error(error_kind::invalid, flag + " needs a whole number greater than 0, got '" + text.value_or("") + "'");
+            }
+            if (flag == "--edits") {
+                out.propagation.edits = static_cast<unsigned>(*value);
+            } else {
+                out.propagation.watcher_poll_ms = static_cast<unsigned>(*value);
+            }
+        } else if (arg == "--idle-window" || arg.starts_with("--idle-window=")) {
+            auto text = value_of("--idle-window");
+            auto value = text ? positive_number(*text) : std::nullopt;
+            if (!value) {
+                return make_error(error_kind::invalid, "--idle-window needs seconds greater than 0, got '" + text.value_or("") + "'");
+            }
+            out.propagation.idle_window_seconds = *value;
         } else if (arg.starts_with("-")) {
             return make_error(error_kind::invalid, "unknown option '" + arg + "' (see --help)");
         } else if (auto ok = take_names(arg); !ok) {

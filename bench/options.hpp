@@ -1,6 +1,8 @@
 #pragma once
 // hvs-bench's command line. Pure: parsing yields the choices or an error naming what is wrong.
 
+#include "scenario.hpp"
+
 #include "hvs/core/error.hpp"
 
 #include <set>
@@ -14,6 +16,7 @@ struct bench_options {
     std::set<std::string> legacy;         // scenarios to run (also) with the original's pacing
     double scale = 1;
     std::string database_url;  // the PostgreSQL server for S7 (an admin URL); empty: the tests' server
+    propagation_settings propagation;  // S8's settings
     bool help = false;
 };
 

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,12 +57,21 @@ private:
     std::chrono::steady_clock::time_point started_;
 };
 
+// S8's own settings (--watcher-poll-ms, --edits, --idle-window); unset ones: the scenario's
+// defaults times the scale.
+struct propagation_settings {
+    unsigned watcher_poll_ms = 1000;             // huly-change-watcher's POLL_INTERVAL
+    std::optional<unsigned> edits;               // default 200 (scaled)
+    std::optional<double> idle_window_seconds;   // default 20 (scaled, at least 2)
+};
+
 // How a scenario is run: its sizes multiplied by `scale` (at least 1 of each), and with the
 // service's own pacing or the original service's (one worker, 5 requests/s, burst 1).
 struct run_settings {
     double scale = 1;
     bool legacy = false;
     std::string database_url;  // S7's PostgreSQL server (--database-url); empty: the tests' server
+    propagation_settings propagation{};
 
     [[nodiscard]] unsigned scaled(unsigned n) const {
         return static_cast<unsigned>(std::max(1.0, std::round(n * scale)));
@@ -86,5 +96,6 @@ figures change_burst(const run_settings& run);
 figures cold_start(const run_settings& run);
 figures agent_cold_start(const run_settings& run);
 figures scale_out(const run_settings& run);
+figures propagation(const run_settings& run);
 
 }  // namespace hvs::bench

@@ -4,6 +4,10 @@
 
 #include "hvs/sync/text.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include <map>
 #include <random>
 #include <set>
@@ -74,8 +78,22 @@ workspace::~workspace() {
     std::filesystem::remove_all(dir_, ec);
 }
 
+sim::huly_watcher_simulator& workspace::add_huly_watcher(std::chrono::milliseconds poll_interval,
+                                                         sim::huly_watcher_options options) {
+    options.poll_interval = poll_interval;
+    watcher_ = std::make_unique<sim::huly_watcher_simulator>(huly, std::move(options));
+    watcher_host_ = std::make_unique<sim::host>(sim_ioc_.get_executor(), *watcher_, sim::host_options{},
+                                                simulator_server_params());
+    cfg.huly_events_url = listen_locally(*watcher_host_) + "/events";
+    return *watcher_;
+}
+
 void workspace::start_simulators() {
     sim_work_.emplace(sim_ioc_.get_executor());
+    if (watcher_) {
+        boost::asio::co_spawn(sim_ioc_, net::cancellation_as_values(sim::run_watcher(*watcher_)),
+                              boost::asio::bind_cancellation_slot(stop_watcher_.slot(), boost::asio::detached));
+    }
     sim_thread_ = std::thread([this] { sim_ioc_.run(); });
 }
 
@@ -89,6 +107,10 @@ void workspace::stop_simulators() {
             e.huly->stop();
             e.vibe->stop();
         }
+        if (watcher_host_) {
+            watcher_host_->stop();
+            stop_watcher_.emit(boost::asio::cancellation_type::terminal);
+        }
         sim_work_.reset();
     });
     sim_thread_.join();
@@ -99,6 +121,7 @@ void workspace::reset_counts() {
         huly_host_->reset_counts();
         vibe_host_->reset_counts();
         letta_host_->reset_counts();
+        if (watcher_host_) watcher_host_->reset_counts();
         for (auto& e : entrances_) {
             e.huly->reset_counts();
             e.vibe->reset_counts();
@@ -154,6 +177,7 @@ service::cycle_outcome workspace::measured_cycle(service::runtime& rt, figures& 
 const sim::host& workspace::host(std::string_view upstream) const {
     if (upstream == "huly") return *huly_host_;
     if (upstream == "vibe") return *vibe_host_;
+    if (upstream == "huly-watcher" && watcher_host_) return *watcher_host_;
     return *letta_host_;
 }
 
@@ -187,25 +211,33 @@ json::object upstream_figures(const sim::request_counts& counts) {
 std::uint64_t workspace::writes(std::string_view upstream) const { return admitted_writes(host(upstream).counts()); }
 
 void workspace::report_requests(figures& f) const {
-    json::object upstreams;
     f.requests = f.rejected_429 = 0;
     double bound = 0;
     const std::pair<const char*, const upstream_setup*> all[] = {
         {"huly", &huly_setup_}, {"vibe", &vibe_setup_}, {"letta", &letta_setup_}};
     for (const auto& [name, setup] : all) {
         const auto counts = host(name).counts();
-        if (counts.total == 0) continue;
-        const std::uint64_t admitted = counts.total - counts.rejected;
-        upstreams[name] = upstream_figures(counts);
-        f.requests += admitted;
-        f.rejected_429 += counts.rejected;
-        if (setup->rate > 0) bound = std::max(bound, static_cast<double>(admitted) / setup->rate);
+        if (setup->rate > 0) bound = std::max(bound, static_cast<double>(counts.total - counts.rejected) / setup->rate);
     }
-    f.extra["upstreams"] = std::move(upstreams);
+    f.extra["upstreams"] = upstream_requests(&f.requests, &f.rejected_429);
     if (bound > 0) {
         f.bound_seconds = bound;
         f.bound_basis = "max over upstreams of N/R";
     }
+}
+
+json::object workspace::upstream_requests(std::uint64_t* admitted, std::uint64_t* rejected) const {
+    json::object upstreams;
+    std::vector<std::string_view> names{"huly", "vibe", "letta"};
+    if (watcher_host_) names.push_back("huly-watcher");
+    for (auto name : names) {
+        const auto counts = host(name).counts();
+        if (counts.total == 0) continue;
+        upstreams[name] = upstream_figures(counts);
+        if (admitted) *admitted += counts.total - counts.rejected;
+        if (rejected) *rejected += counts.rejected;
+    }
+    return upstreams;
 }
 
 core::config workspace::add_entrance() {

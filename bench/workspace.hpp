@@ -10,9 +10,11 @@
 #include "hvs/service/runtime.hpp"
 #include "hvs/sim/host.hpp"
 #include "hvs/sim/huly_simulator.hpp"
+#include "hvs/sim/huly_watcher_simulator.hpp"
 #include "hvs/sim/letta_simulator.hpp"
 #include "hvs/sim/vibe_simulator.hpp"
 
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -52,6 +54,12 @@ public:
     sim::letta_simulator letta;
     core::config cfg;  // Letta off; 16 workers; 16 connections and no pacing per upstream
 
+    // huly-change-watcher over `huly`, polling every `poll_interval` on the simulators' thread from
+    // start_simulators() until they stop, served apart (host "huly-watcher"); sets cfg.huly_events_url
+    // to its /events. Before start_simulators(). `options.poll_interval` is overridden.
+    sim::huly_watcher_simulator& add_huly_watcher(std::chrono::milliseconds poll_interval,
+                                                  sim::huly_watcher_options options = {});
+
     // Seed first, then start serving; stop before reading the simulators' state or counters.
     void start_simulators();
     void stop_simulators();
@@ -87,8 +95,14 @@ public:
     // After stop_simulators(): requests admitted, 429s and each upstream's admitted requests by
     // route into `f`, and the bound: max over the rate-limited upstreams of admitted / rate.
     void report_requests(figures& f) const;
+    // Each host's upstream_figures (hosts without requests left out), the admitted requests and 429s
+    // added to the counters given. Reads the counters: on the simulators' thread, or after
+    // stop_simulators().
+    [[nodiscard]] boost::json::object upstream_requests(std::uint64_t* admitted = nullptr,
+                                                        std::uint64_t* rejected = nullptr) const;
     // Write requests the upstream admitted (a 429 is not a write).
     [[nodiscard]] std::uint64_t writes(std::string_view upstream) const;
+    // "huly", "vibe", "letta" or (once added) "huly-watcher".
     [[nodiscard]] const sim::host& host(std::string_view upstream) const;
 
     // Another Huly and Vibe host serving the same simulators with the same latency and rate, but
@@ -110,6 +124,9 @@ private:
     upstream_setup huly_setup_, vibe_setup_, letta_setup_;
     std::unique_ptr<sim::host> huly_host_, vibe_host_, letta_host_;
     std::vector<entrance> entrances_;
+    std::unique_ptr<sim::huly_watcher_simulator> watcher_;
+    std::unique_ptr<sim::host> watcher_host_;
+    boost::asio::cancellation_signal stop_watcher_;
     std::string letta_url_;
     std::filesystem::path dir_;
 };
