@@ -6,8 +6,10 @@
 //   * idle: the upstream requests of one full poll of the idle workspace (triggered as POST
 //     /api/sync does) and of a window of W seconds with the feeds on and nothing changing. An hour
 //     is not waited for: it is extrapolated from these measured parts, feeds on =
-//     3600 / (SYNC_INTERVAL_WITH_EVENTS + cycle) x poll + window x 3600 / W, against polling every
-//     30 s = 3600 / (30 s + cycle) x poll;
+//     3600 / (SYNC_INTERVAL_WITH_EVENTS + cycle) x poll + window x 3600 / W (the service's pause
+//     runs from a poll's end), against polling every 30 s = 3600 / 30 s x poll (a poll starting every
+//     30 s; the JSON also gives SYNC_INTERVAL=30 s's 3600 / (30 s + cycle) x poll, whose ratio is
+//     just above 1/20 with the default SYNC_INTERVAL_WITH_EVENTS of 10 min);
 //   * edits: N single edits (seeded), after random gaps of 0-500 ms, each a Vibe status change or a
 //     Huly title or status change of a random pair that is not being propagated already; for each,
 //     the time from the edit to the write on the other side: the written Huly issue's modifiedOn
@@ -452,7 +454,9 @@ figures propagation(const run_settings& run) {
     const double with_events_seconds = static_cast<double>(w.cfg.sync_interval_with_events.count()) / 1000;
     const double feeds_on_per_hour = 3600 / (with_events_seconds + cycle_seconds) * static_cast<double>(poll_requests) +
                                      static_cast<double>(window_requests) * 3600 / window_seconds;
-    const double polling_per_hour = 3600 / (compared_polling_seconds + cycle_seconds) * static_cast<double>(poll_requests);
+    const double polling_per_hour = 3600 / compared_polling_seconds * static_cast<double>(poll_requests);
+    const double interval_30s_per_hour =
+        3600 / (compared_polling_seconds + cycle_seconds) * static_cast<double>(poll_requests);
     const double idle_ratio = polling_per_hour > 0 ? feeds_on_per_hour / polling_per_hour : 0;
     f.extra["idle_hour"] = json::object{
         {"note", "an extrapolation from measured parts (one idle full poll, one idle window); an hour is not waited for"},
@@ -464,8 +468,11 @@ figures propagation(const run_settings& run) {
         {"feeds_on_requests_per_hour", feeds_on_per_hour},
         {"feeds_on_formula", "3600 / (SYNC_INTERVAL_WITH_EVENTS + cycle) x full_poll + window x 3600 / W"},
         {"polling_30s_requests_per_hour", polling_per_hour},
-        {"polling_30s_formula", "3600 / (30 s + cycle) x full_poll"},
-        {"ratio", idle_ratio}};
+        {"polling_30s_formula", "3600 / 30 s x full_poll (a poll starting every 30 s)"},
+        {"ratio", idle_ratio},
+        {"sync_interval_30s_requests_per_hour", interval_30s_per_hour},
+        {"sync_interval_30s_formula", "3600 / (30 s + cycle) x full_poll (the pause from a poll's end)"},
+        {"ratio_to_sync_interval_30s", interval_30s_per_hour > 0 ? feeds_on_per_hour / interval_30s_per_hour : 0}};
 
     // The edits.
     edit_driver driver(w, projects, watcher_polls);
