@@ -85,12 +85,11 @@ protected:
         return {};
     }
 
-    // The start-up is over: the feeds that should be are connected (and said so with their
-    // resync), and no cycle ran or was running for `quiet` — longer than a change's way through
-    // the watcher's poll and the debounce, so what start-up wrote has echoed back and been synced.
-    bool wait_until_settled(bool both_feeds = true, clock::duration quiet = std::chrono::milliseconds(1500)) {
-        auto connected = [&](const std::string& name) { return feed(name).connected && feed(name).resyncs > 0; };
-        if (both_feeds && !pump_until([&] { return connected("vibe") && connected("huly"); })) return false;
+    // The start-up is over: both feeds are connected, and no cycle ran or was running for `quiet` —
+    // longer than a change's way through the watcher's poll and the debounce, so what start-up
+    // wrote has echoed back and been synced.
+    bool wait_until_settled(clock::duration quiet = std::chrono::milliseconds(1500)) {
+        if (!pump_until([&] { return feed("vibe").connected && feed("huly").connected; })) return false;
         auto cycles = cycles_recorded();
         auto since = clock::now();
         return pump_until([&] {
