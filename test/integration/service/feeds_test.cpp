@@ -22,9 +22,12 @@ TEST_F(ChangeFeeds, AVibeStatusChangeReachesHulyWithoutAFullPoll) {
     const auto syncs = status_.change_syncs;
     const auto propagated = status_.propagation.count();
 
+    const auto changed = clock::now();
     ASSERT_TRUE(vibe_.move_task(simulated_task_id("WEB-1"), "done"));
     ASSERT_TRUE(wait_until_converged([&] { return huly_field("WEB-1", "status") == "Done"; }, 20s))
         << "full polls " << status_.full_polls << ", change syncs " << status_.change_syncs;
+    std::cout << "[ feeds    ] Vibe -> Huly: " << std::chrono::duration<double>(clock::now() - changed).count()
+              << " s to the end of the sync that wrote it\n";
     EXPECT_EQ(status_.full_polls, polls) << "no full poll in between";
     EXPECT_GT(status_.change_syncs, syncs);
     EXPECT_GT(status_.propagation.count(), propagated);
@@ -37,11 +40,16 @@ TEST_F(ChangeFeeds, AHulyTitleChangeReachesVibeThroughTheWatchersStream) {
     const auto polls = status_.full_polls;
     const auto syncs = status_.change_syncs;
     const auto huly_events = feed("huly").events;
+    const auto propagated = status_.propagation.count();
 
     ASSERT_NO_FATAL_FAILURE(change_huly_between_polls(
         [&] { ASSERT_TRUE(huly_.edit_issue("WEB-2", "title", boost::json::value("Apple Pay, renamed in Huly"))); }));
+    const auto changed = clock::now();
     ASSERT_TRUE(wait_until_converged([&] { return simulated_task_field("WEB-2", "title") == "Apple Pay, renamed in Huly"; }, 20s))
         << "full polls " << status_.full_polls << ", change syncs " << status_.change_syncs;
+    std::cout << "[ feeds    ] Huly -> Vibe: " << std::chrono::duration<double>(clock::now() - changed).count()
+              << " s to the end of the sync that wrote it (the watcher polls every " << watcher_poll.count() << " ms)\n";
+    EXPECT_GT(status_.propagation.count(), propagated);
     EXPECT_EQ(status_.full_polls, polls) << "no full poll in between";
     EXPECT_GT(status_.change_syncs, syncs);
     EXPECT_GT(feed("huly").events, huly_events);
