@@ -205,7 +205,26 @@ TEST_F(ChangeFeedsPolling, WithoutVibesFeedPollsStayAtSyncInterval) {
     const auto polls = status_.full_polls;
     ASSERT_TRUE(pump_until([&] { return status_.full_polls >= polls + 3; }, 20s)) << "full polls every SYNC_INTERVAL";
     EXPECT_EQ(status_.poll_interval, cfg_.sync_interval);
-    EXPECT_TRUE(feeds_->views().size() == 1 && feeds_->views().front().name == "huly");
+    ASSERT_EQ(feeds_->views().size(), 1u);
+    EXPECT_EQ(feeds_->views().front().name, "huly");
+}
+
+// A Vibe generation without /events (multi-repo, 0.0.140 - 0.1.14): no Vibe feed, so however well
+// the watcher's stream does, full polls stay at SYNC_INTERVAL.
+class ChangeFeedsPollingMultiRepoVibe : public ChangeFeedsPolling {
+protected:
+    ChangeFeedsPollingMultiRepoVibe() { vibe_generation_ = sim::vibe_generation::multi_repo; }
+};
+
+TEST_F(ChangeFeedsPollingMultiRepoVibe, AVibeWithoutEventsKeepsPollsAtSyncInterval) {
+    ASSERT_NO_FATAL_FAILURE(start_with_feeds());
+    ASSERT_TRUE(pump_until([&] { return feed("huly").connected; }));
+    ASSERT_TRUE(wait_for_cycles(1));
+    const auto polls = status_.full_polls;
+    ASSERT_TRUE(pump_until([&] { return status_.full_polls >= polls + 3; }, 20s)) << "full polls every SYNC_INTERVAL";
+    EXPECT_EQ(status_.poll_interval, cfg_.sync_interval);
+    ASSERT_EQ(feeds_->views().size(), 1u);
+    EXPECT_EQ(feeds_->views().front().name, "huly");
 }
 
 // The first test against the real Vibe Kanban 0.0.71 server (scripts/real-vibe.sh): its own
