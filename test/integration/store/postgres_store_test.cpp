@@ -8,6 +8,7 @@
 #include "hvs/store/leases.hpp"
 #include "hvs/store/migrations.hpp"
 #include "hvs/store/project_repository.hpp"
+#include "hvs/sync/model.hpp"
 
 #include "support/postgres.hpp"
 #include "support/run_async.hpp"
