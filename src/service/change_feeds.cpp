@@ -2,6 +2,7 @@
 
 #include "hvs/core/log.hpp"
 #include "hvs/huly/feed.hpp"
+#include "hvs/service/ops_requests.hpp"
 #include "hvs/service/runtime.hpp"
 #include "hvs/vibe/feed.hpp"
 
@@ -68,6 +69,11 @@ result<std::unique_ptr<change_feeds>> change_feeds::create(net::executor ex, con
     if (!cfg.huly_webhook_url.empty() && cfg.huly_events_url.empty()) {
         return make_error(error_kind::invalid,
                           "HULY_WEBHOOK_URL needs HULY_EVENTS_URL: the watcher's address (its /subscribe) comes from it");
+    }
+    if (!cfg.huly_webhook_url.empty() && cfg.api_token.empty() && !is_loopback_address(cfg.health_host)) {
+        return make_error(error_kind::invalid, "HULY_WEBHOOK_URL needs API_TOKEN when HEALTH_HOST (" + cfg.health_host +
+                                                   ") is not a loopback address: the ops server refuses "
+                                                   "deliveries without the token there");
     }
     if (!cfg.huly_events_url.empty()) {
         auto url = net::parse_base_url(cfg.huly_events_url);

@@ -45,6 +45,7 @@ protected:
     void attach_webhook_feed() {
         cfg_.huly_events_url = "http://127.0.0.1:9/events";
         cfg_.huly_webhook_url = "http://127.0.0.1:9/api/webhooks/huly";
+        cfg_.health_host = "127.0.0.1";  // as start_ops listens
         auto feeds = service::change_feeds::create(
             ioc_.get_executor(), cfg_, std::nullopt,
             [this](service::change_side side, const net::feed_signal& signal) { loop_->note_change(side, signal); });
@@ -168,6 +169,17 @@ TEST_F(OpsHulyWebhook, WithoutAWebhookFeedTheEndpointIs404) {
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().kind, error_kind::invalid);
     EXPECT_NE(refused.error().message.find("HULY_EVENTS_URL"), std::string::npos);
+
+    // Deliveries the ops server would refuse: an error at start, not a silent feed.
+    cfg_.huly_events_url = "http://127.0.0.1:9/events";
+    cfg_.health_host = "0.0.0.0";
+    auto without_token = service::change_feeds::create(ioc_.get_executor(), cfg_, std::nullopt,
+                                                       [](service::change_side, const net::feed_signal&) {});
+    ASSERT_FALSE(without_token);
+    EXPECT_NE(without_token.error().message.find("API_TOKEN"), std::string::npos);
+    cfg_.api_token = "set";
+    EXPECT_TRUE(service::change_feeds::create(ioc_.get_executor(), cfg_, std::nullopt,
+                                              [](service::change_side, const net::feed_signal&) {}));
 }
 
 }  // namespace
