@@ -4,6 +4,8 @@
 #include "hvs/huly/feed.hpp"
 #include "hvs/service/ops_requests.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/encode.hpp>
@@ -122,8 +124,11 @@ net::task<void> huly_webhook_feed::check() {
 
 net::task<void> huly_webhook_feed::run() {
     stopping_ = false;
+    auto ex = co_await boost::asio::this_coro::executor;
     while (!stopping_) {
-        co_await check();
+        // In its own coroutine thread, so that stop() ends a check waiting on the watcher.
+        co_await boost::asio::co_spawn(ex, net::cancellation_as_values(check()),
+                                       boost::asio::bind_cancellation_slot(stop_check_.slot(), boost::asio::use_awaitable));
         if (stopping_) break;
         wait_.expires_after(params_.check);
         auto [ec] = co_await wait_.async_wait(net::use_nothrow);
@@ -135,6 +140,7 @@ net::task<void> huly_webhook_feed::run() {
 void huly_webhook_feed::stop() {
     stopping_ = true;
     wait_.cancel();
+    stop_check_.emit(boost::asio::cancellation_type::terminal);
 }
 
 }  // namespace hvs::service

@@ -114,6 +114,9 @@ export HULY_WEBHOOK_URL="http://127.0.0.1:$port/api/webhooks/huly" HULY_WEBHOOK_
 run_daemon "$port"
 scenario "$port" "Edited in Huly, delivered" || fail "through the watcher's webhooks"
 grep -q "subscribed http://127.0.0.1:$port/api/webhooks/huly" "$work/run.log" || fail "no 'subscribed' line"
+refused=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{"events":[]}' \
+  "http://127.0.0.1:$port/api/webhooks/huly?token=not-$API_TOKEN")
+[[ $refused == 401 ]] || fail "a wrong ?token= was answered $refused"
 stop_daemon
 if grep -q "$API_TOKEN" "$work/run.log"; then fail "the token reached the log"; fi
 echo "PASS"

@@ -17,6 +17,7 @@
 #include "hvs/net/http_client.hpp"
 #include "hvs/net/rate_limiter.hpp"
 
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
@@ -52,7 +53,7 @@ public:
 
     // Checks the subscription now and every `check` until stopped or cancelled (nothing thrown).
     net::task<void> run();
-    // Makes run() return soon (a check in progress ends by its own timeout).
+    // Makes run() return soon (a check in progress is cancelled).
     void stop();
 
     // One delivery's body: its signals go to the sink; an unreadable body is an error saying why
@@ -74,6 +75,7 @@ private:
     net::rate_limiter unlimited_{0, 1};
     std::unique_ptr<net::http_client> client_;
     boost::asio::steady_timer wait_;
+    boost::asio::cancellation_signal stop_check_;
     net::feed_stats stats_;
     std::uint64_t subscriptions_ = 0;
     bool stopping_ = false;

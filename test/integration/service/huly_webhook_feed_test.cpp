@@ -194,5 +194,17 @@ TEST_F(HulyWebhookFeed, AnUnreachableWatcherIsAFailedCheckRetriedNotAnEnd) {
     EXPECT_EQ(resyncs(), 1u);
 }
 
+TEST_F(HulyWebhookFeed, StopEndsACheckTheWatcherIsSlowToAnswer) {
+    watcher_host_.inject({.route = "GET /subscribers", .kind = sim::fault_kind::stall, .count = 1, .stall = 60s});
+    start(10s);
+    ASSERT_TRUE(run_until(ioc_, [&] { return watcher_host_.requests_in_progress() == 1; }));
+    const auto stopped = std::chrono::steady_clock::now();
+    feed_->stop();
+    ASSERT_TRUE(run_until(ioc_, [&] { return feed_ended_; }, 30s));
+    EXPECT_LT(std::chrono::steady_clock::now() - stopped, 5s) << "not by the request's own timeout";
+    EXPECT_FALSE(feed_->stats().connected);
+    EXPECT_TRUE(feed_->stats().last_error.empty()) << "a stop is no failure: " << feed_->stats().last_error;
+}
+
 }  // namespace
 }  // namespace hvs::test
