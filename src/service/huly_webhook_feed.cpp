@@ -51,7 +51,15 @@ result<bool> lists_subscriber(std::string_view subscribers_body, std::string_vie
 }
 
 huly_webhook_feed::huly_webhook_feed(net::executor ex, huly_webhook_params params, signal_handler on_signal)
-    : params_(std::move(params)), on_signal_(std::move(on_signal)), wait_(std::move(ex)) {}
+    : params_(std::move(params)), on_signal_(std::move(on_signal)), wait_(std::move(ex)) {
+    stats_.since = std::chrono::system_clock::now();
+}
+
+void huly_webhook_feed::set_connected(bool connected) {
+    if (stats_.connected == connected) return;
+    stats_.connected = connected;
+    stats_.since = std::chrono::system_clock::now();
+}
 
 result<std::unique_ptr<huly_webhook_feed>> huly_webhook_feed::create(net::executor ex, huly_webhook_params params,
                                                                      signal_handler on_signal) {
@@ -108,18 +116,23 @@ net::task<void> huly_webhook_feed::check() {
     if (!listed || !outcome) {
         if (stopping_) co_return;
         const error failure = listed ? outcome.error() : listed.error();
-        stats_.connected = false;
+        set_connected(false);
         stats_.last_error = hidden(failure.describe());
         HVS_LOG(lg, warning) << "huly change feed: checking the watcher's webhook subscription failed (again in "
                              << params_.check.count() << " ms): " << stats_.last_error;
         co_return;
     }
-    stats_.connected = true;
-    if (*listed) co_return;
-    if (subscriptions_++ > 0) ++stats_.reconnects;
-    HVS_LOG(lg, info) << "huly change feed: subscribed " << without_query(params_.our_url) << " at "
-                      << params_.watcher.where.to_string() << params_.watcher.path;
-    deliver(net::resync_signal(std::chrono::system_clock::now()));  // what changed while it forgot us was never sent
+    set_connected(true);
+    const bool first = !opened_;
+    opened_ = true;
+    if (!*listed) {
+        if (subscriptions_++ > 0) ++stats_.reconnects;
+        HVS_LOG(lg, info) << "huly change feed: subscribed " << without_query(params_.our_url) << " at "
+                          << params_.watcher.where.to_string() << params_.watcher.path;
+    }
+    // What changed before this check is unknown: before the feed's start, or while the watcher
+    // forgot us (its deliveries then were never sent).
+    if (first || !*listed) deliver(net::resync_signal(std::chrono::system_clock::now()));
 }
 
 net::task<void> huly_webhook_feed::run() {
@@ -134,7 +147,7 @@ net::task<void> huly_webhook_feed::run() {
         auto [ec] = co_await wait_.async_wait(net::use_nothrow);
         if (ec) break;  // stopped or cancelled
     }
-    stats_.connected = false;
+    set_connected(false);
 }
 
 void huly_webhook_feed::stop() {

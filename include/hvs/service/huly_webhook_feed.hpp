@@ -9,7 +9,9 @@
 //   * run(): keeps the subscription. The watcher keeps subscribers in memory only, so a restart
 //     forgets us: at start and every `check` it GETs <watcher>/subscribers; when our URL is not
 //     listed it POSTs /subscribe {"url"} and signals ONE resync (what changed while it forgot us
-//     was never sent). A failed check is logged, counted and tried again at the next one.
+//     was never sent). The first successful check signals a resync too, as an opened stream does
+//     (change_feeds::wait_until_open waits for it). A failed check is logged, counted and tried
+//     again at the next one.
 // Our URL carries ?token=<API_TOKEN> when the token is set (the watcher cannot send headers): it
 // is never logged nor shown (logs say "subscribed <URL without its query>").
 
@@ -68,6 +70,7 @@ private:
     net::task<result<bool>> subscribed();
     net::task<result<void>> subscribe();
     void deliver(const net::feed_signal& signal);
+    void set_connected(bool connected);
     [[nodiscard]] std::string hidden(std::string text) const;
 
     huly_webhook_params params_;
@@ -78,6 +81,7 @@ private:
     boost::asio::cancellation_signal stop_check_;
     net::feed_stats stats_;
     std::uint64_t subscriptions_ = 0;
+    bool opened_ = false;  // a check succeeded
     bool stopping_ = false;
 };
 

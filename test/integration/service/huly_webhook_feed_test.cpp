@@ -15,6 +15,8 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <gtest/gtest.h>
@@ -77,8 +79,9 @@ protected:
         return o;
     }
 
-    // Starts the watcher (serving and polling) and the feed, whose URL is the receiver's.
-    void start(std::chrono::milliseconds check) {
+    // Starts the watcher (serving and polling) and the feed, whose URL is the receiver's (already
+    // among the watcher's subscribers when `already_subscribed`: the service restarted, the watcher did not).
+    void start(std::chrono::milliseconds check, bool already_subscribed = false) {
         auto watcher_port = watcher_host_.listen(0);
         ASSERT_TRUE(watcher_port);
         auto receiver_port = receiver_.listen("127.0.0.1", 0);
@@ -94,6 +97,7 @@ protected:
         params.client.retry.max_attempts = 1;
         params.client.timeout = 5s;
         our_url_ = params.our_url;
+        if (already_subscribed) watcher_.seed(boost::json::object{{"webhookSubscribers", boost::json::array{our_url_}}});
         auto feed = service::huly_webhook_feed::create(ioc_.get_executor(), params,
                                                        [&](const net::feed_signal& s) { signals_.push_back(s); });
         ASSERT_TRUE(feed) << feed.error().describe();
@@ -181,6 +185,17 @@ TEST_F(HulyWebhookFeed, AfterTheWatcherRestartsItSubscribesAgainWithinTheCheckAn
     ASSERT_TRUE(run_until(ioc_, [&] { return watcher_host_.counts().by_route["GET /subscribers"] >= checks + 2; }));
     EXPECT_EQ(resyncs(), 2u);
     EXPECT_EQ(watcher_host_.counts().by_route["POST /subscribe"], 2u);
+}
+
+TEST_F(HulyWebhookFeed, AlreadySubscribedAtStartItResyncsOnceAndSubscribesNothing) {
+    start(100ms, true);
+    ASSERT_TRUE(run_until(ioc_, [&] { return feed_->stats().connected && resyncs() == 1; }))
+        << "the feed opened: what changed before is unknown";
+    ASSERT_TRUE(run_until(ioc_, [&] { return watcher_host_.counts().by_route["GET /subscribers"] >= 3; }));
+    EXPECT_EQ(resyncs(), 1u);
+    EXPECT_EQ(watcher_host_.counts().by_route.count("POST /subscribe"), 0u);
+    EXPECT_EQ(feed_->stats().reconnects, 0u);
+    EXPECT_TRUE(feed_->stats().since.has_value());
 }
 
 TEST_F(HulyWebhookFeed, AnUnreachableWatcherIsAFailedCheckRetriedNotAnEnd) {
