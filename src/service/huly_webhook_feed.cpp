@@ -85,6 +85,9 @@ result<void> huly_webhook_feed::receive(std::string_view body, std::chrono::syst
     stats_.last_event = now;
     auto signals = huly::read_webhook_delivery(body, now);
     if (!signals) {
+        log::logger lg("feeds");
+        HVS_LOG(lg, warning) << "huly change feed: unreadable webhook delivery (" << signals.error().message
+                             << "): every project will be synced";
         deliver(net::resync_signal(now));  // something changed; what is unknown
         return signals.error();
     }
