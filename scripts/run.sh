@@ -20,7 +20,7 @@ fi
 # shellcheck source=scripts/simulators.sh
 source scripts/simulators.sh
 start_simulators "$bin" --seed deploy/demo-workspace.json
-echo "simulators: Huly $HULY_API_URL, Vibe $VIBE_API_URL, Letta $LETTA_BASE_URL"
+echo "simulators: Huly $HULY_API_URL (watcher $HULY_EVENTS_URL), Vibe $VIBE_API_URL, Letta $LETTA_BASE_URL"
 
 echo "== first cycle (nothing synced yet)"
 "$bin" once

@@ -1,5 +1,6 @@
-// `huly-vibe-sync simulate`: serves the three upstream simulators on loopback until interrupted,
-// and prints the settings that point the service at them.
+// `huly-vibe-sync simulate`: serves the three upstream simulators and huly-change-watcher's (over
+// the Huly simulator, polling it) on loopback until interrupted, and prints the settings that
+// point the service at them.
 
 #include "app/cli.hpp"
 #include "app/command_line.hpp"
@@ -7,9 +8,12 @@
 #include "hvs/core/log.hpp"
 #include "hvs/sim/host.hpp"
 #include "hvs/sim/huly_simulator.hpp"
+#include "hvs/sim/huly_watcher_simulator.hpp"
 #include "hvs/sim/letta_simulator.hpp"
 #include "hvs/sim/vibe_simulator.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json/parse.hpp>
@@ -32,6 +36,8 @@ struct service_flags {
 
 struct simulate_flags {
     service_flags huly, vibe, letta;
+    std::uint16_t watcher_port = 0;
+    long watcher_poll_ms = 1'000;
     std::string seed_file;
     long latency_ms = 0;
     std::string huly_generation = "current";
@@ -94,6 +100,10 @@ int simulate_command(const core::config& cfg, simulate_flags* flags) {
     letta_opts.profile = *letta_profile_named(flags->letta_profile);
     letta_opts.agent_quota = flags->letta_agent_quota;
     sim::letta_simulator letta{letta_opts};
+    sim::huly_watcher_options watcher_opts;
+    watcher_opts.poll_interval = std::chrono::milliseconds{flags->watcher_poll_ms};
+    sim::huly_watcher_simulator watcher{huly, watcher_opts};
+    const service_flags watcher_flags{flags->watcher_port, {}};
 
     struct served {
         std::string setting;
@@ -106,6 +116,7 @@ int simulate_command(const core::config& cfg, simulate_flags* flags) {
         {"HULY_API_URL", "/api", huly, flags->huly, "huly"},
         {"VIBE_API_URL", "/api", vibe, flags->vibe, "vibe"},
         {"LETTA_BASE_URL", "/v1", letta, flags->letta, "letta"},
+        {"HULY_EVENTS_URL", "/events", watcher, watcher_flags, "huly-watcher"},
     };
 
     boost::asio::io_context ioc;
@@ -128,7 +139,9 @@ int simulate_command(const core::config& cfg, simulate_flags* flags) {
         std::cout << s.setting << "=http://127.0.0.1:" << *port << s.path << "\n";
     }
     std::cout.flush();
-    HVS_LOG(lg, info) << "simulators ready; stop with Ctrl-C or SIGTERM";
+    boost::asio::co_spawn(ioc, net::cancellation_as_values(sim::run_watcher(watcher)), boost::asio::detached);
+    HVS_LOG(lg, info) << "simulators ready (the watcher polls Huly every " << flags->watcher_poll_ms
+                      << " ms); stop with Ctrl-C or SIGTERM";
 
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) {
@@ -144,12 +157,20 @@ int simulate_command(const core::config& cfg, simulate_flags* flags) {
 
 command add_simulate_command(CLI::App& root) {
     CLI::App* app = root.add_subcommand(
-        "simulate", "Serve the Huly, Vibe Kanban and Letta simulators on loopback until interrupted (LETTA_PASSWORD, "
-                    "when set, is required by the Letta simulator)");
+        "simulate", "Serve the Huly, Vibe Kanban and Letta simulators and huly-change-watcher's (HULY_EVENTS_URL; "
+                    "webhooks with HULY_WEBHOOK_URL) on loopback until interrupted (LETTA_PASSWORD, when set, is "
+                    "required by the Letta simulator)");
     auto flags = std::make_shared<simulate_flags>();
     add_service_flags(*app, "huly", flags->huly);
     add_service_flags(*app, "vibe", flags->vibe);
     add_service_flags(*app, "letta", flags->letta);
+    add_value_option(*app, "--watcher-port", flags->watcher_port,
+                     "huly-change-watcher's port; 0 = pick a free port and print it (default 0)")
+        ->check(CLI::Range(0, 65535));
+    add_value_option(*app, "--watcher-poll-ms", flags->watcher_poll_ms,
+                     "how often the watcher polls Huly for changes (default 1000; the real watcher's POLL_INTERVAL "
+                     "is 5000, slow for demos)")
+        ->check(CLI::Range(10L, 3'600'000L));
     add_value_option(*app, "--seed", flags->seed_file, R"(JSON workspace: {"huly":…, "vibe":…, "letta":…})");
     add_value_option(*app, "--latency-ms", flags->latency_ms, "delay before each answer (default 0)")
         ->check(CLI::Range(0L, 600'000L));

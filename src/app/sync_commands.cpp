@@ -146,7 +146,8 @@ int run_command(const core::config& cfg, lock_wait wait) {
         return exit_failed;
     }
     log::logger lg("ops");
-    HVS_LOG(lg, info) << "ops server on " << cfg.health_host << ":" << *port << " (/health, /livez, /ready, /metrics, /api/sync)";
+    HVS_LOG(lg, info) << "ops server on " << cfg.health_host << ":" << *port << " (/health, /livez, /ready, /metrics, /api/sync"
+                      << (!cfg.dry_run && (*feeds)->receives_huly_webhooks() ? ", /api/webhooks/huly)" : ")");
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,

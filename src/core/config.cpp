@@ -281,6 +281,7 @@ const std::vector<setting>& table() {
         t.push_back(secret_setting("LETTA_PASSWORD", &config::letta_password, "Letta server password; Letta work is on when this and LETTA_BASE_URL are set"));
         t.push_back(url_setting("HULY_EVENTS_URL", &config::huly_events_url, "huly-change-watcher's change feed (e.g. http://huly-change-watcher:3459/events); empty: Huly changes are seen by polling only"));
         t.push_back(url_setting("HULY_WEBHOOK_URL", &config::huly_webhook_url, "With HULY_EVENTS_URL: the address the watcher reaches this service's POST /api/webhooks/huly at; the service subscribes it instead of reading the stream"));
+        t.push_back(duration_setting("HULY_WEBHOOK_CHECK", &config::huly_webhook_check, 86'400'000, "With HULY_WEBHOOK_URL: how often the watcher's subscribers are read, to subscribe again when it forgot this service (its subscriptions live in its memory)", 100));
         t.push_back(bool_setting("VIBE_EVENTS", &config::vibe_events, "Read Vibe Kanban's change feed (<VIBE_API_URL>/events) to sync a changed project at once"));
         t.push_back(secret_setting("API_TOKEN", &config::api_token, "Bearer token required by mutating ops endpoints when set"));
         // Sync.

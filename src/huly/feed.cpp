@@ -37,16 +37,14 @@ std::vector<net::feed_signal> feed_interpreter::read(const net::sse_event& event
     return read_change_message(event.data, now);
 }
 
-std::vector<net::feed_signal> read_change_message(std::string_view body, std::chrono::system_clock::time_point now) {
-    boost::system::error_code ec;
-    const json::value message = json::parse(body, ec);
-    if (ec || !message.is_object()) return {net::resync_signal(now)};
-    const auto* events = message.as_object().if_contains("events");
-    if (!events) {
-        if (message.as_object().if_contains("connected")) return {};  // the greeting
-        return {net::resync_signal(now)};
-    }
-    if (!events->is_array()) return {net::resync_signal(now)};
+namespace {
+
+// The signals of a parsed watcher message; an error saying why when it cannot be read (the
+// 100- and 50-row cuts are readable: they say "resync").
+result<std::vector<net::feed_signal>> read_watcher_events(const json::object& message,
+                                                         std::chrono::system_clock::time_point now) {
+    const auto* events = message.if_contains("events");
+    if (!events || !events->is_array()) return make_error(error_kind::invalid, "no \"events\" array");
 
     std::vector<net::feed_signal> signals;
     std::set<std::string, std::less<>> projects_seen;
@@ -56,7 +54,9 @@ std::vector<net::feed_signal> read_change_message(std::string_view body, std::ch
         const auto* e = item.if_object();
         const auto* type = e ? e->if_contains("type") : nullptr;
         const auto* data = e ? e->if_contains("data") : nullptr;
-        if (!type || !type->is_string() || !data || !data->is_object()) return {net::resync_signal(now)};
+        if (!type || !type->is_string() || !data || !data->is_object()) {
+            return make_error(error_kind::invalid, "an event without a \"type\" string and a \"data\" object");
+        }
         const auto* identifier = data->as_object().if_contains("identifier");
         const std::string_view id = identifier && identifier->is_string() ? std::string_view(identifier->as_string())
                                                                           : std::string_view();
@@ -64,7 +64,7 @@ std::vector<net::feed_signal> read_change_message(std::string_view body, std::ch
         if (*type == "project.updated") ++project_rows;
         if (*type == "issue.updated") {
             const auto project = project_of_issue(id);
-            if (project.empty()) return {net::resync_signal(now)};
+            if (project.empty()) return make_error(error_kind::invalid, "an issue.updated without an issue identifier");
             if (projects_seen.insert(std::string(project)).second) {
                 signals.push_back(net::project_signal(std::string(project), change_time(data->as_object(), now)));
             }
@@ -76,8 +76,34 @@ std::vector<net::feed_signal> read_change_message(std::string_view body, std::ch
             signals.push_back(std::move(refresh));
         }
     }
-    if (task_rows >= watcher_task_limit || project_rows >= watcher_project_limit) return {net::resync_signal(now)};
+    if (task_rows >= watcher_task_limit || project_rows >= watcher_project_limit) return std::vector{net::resync_signal(now)};
     return signals;
+}
+
+result<json::object> parse_watcher_message(std::string_view body) {
+    boost::system::error_code ec;
+    json::value message = json::parse(body, ec);
+    if (ec) return make_error(error_kind::invalid, "not JSON (" + ec.message() + ")");
+    if (!message.is_object()) return make_error(error_kind::invalid, "not a JSON object");
+    return std::move(message.as_object());
+}
+
+}  // namespace
+
+std::vector<net::feed_signal> read_change_message(std::string_view body, std::chrono::system_clock::time_point now) {
+    auto message = parse_watcher_message(body);
+    if (!message) return {net::resync_signal(now)};
+    if (!message->if_contains("events") && message->if_contains("connected")) return {};  // the greeting
+    auto signals = read_watcher_events(*message, now);
+    if (!signals) return {net::resync_signal(now)};
+    return std::move(*signals);
+}
+
+result<std::vector<net::feed_signal>> read_webhook_delivery(std::string_view body,
+                                                            std::chrono::system_clock::time_point now) {
+    auto message = parse_watcher_message(body);
+    if (!message) return message.error();
+    return read_watcher_events(*message, now);
 }
 
 net::feed_params default_feed_params() {

@@ -33,6 +33,20 @@ result<std::optional<std::string>> parse_project_param(const query_values& given
     return std::optional<std::string>(given.front());
 }
 
+bool same_secret(std::string_view given, std::string_view expected) {
+    if (given.size() != expected.size()) return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
+    return diff == 0;
+}
+
+std::optional<std::string> single_value(const query_values& given) {
+    if (given.size() != 1) return std::nullopt;
+    return given.front();
+}
+
+std::string_view without_query(std::string_view url) { return url.substr(0, url.find_first_of("?#")); }
+
 bool is_loopback_address(std::string_view host) {
     boost::system::error_code ec;
     auto address = boost::asio::ip::make_address(std::string(host), ec);

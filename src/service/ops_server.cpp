@@ -118,23 +118,31 @@ std::vector<upstream_view> ops_server::upstreams() const {
 
 bool ops_server::token_matches(const net::server_request& req) const {
     if (cfg_.api_token.empty()) return false;
-    std::string expected = "Bearer " + cfg_.api_token;
-    std::string_view given = req[http::field::authorization];
-    if (given.size() != expected.size()) return false;
-    unsigned char diff = 0;
-    for (std::size_t i = 0; i < expected.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
-    return diff == 0;
+    return same_secret(req[http::field::authorization], "Bearer " + cfg_.api_token);
 }
 
 bool ops_server::authorized(const net::server_request& req, const std::string& client) {
     if (cfg_.api_token.empty() || token_matches(req)) return true;
+    const bool given = !req[http::field::authorization].empty();
+    log_refusal(req, req.target(), client, given ? "wrong bearer token" : "no bearer token");
+    return false;
+}
+
+bool ops_server::authorized(const net::server_request& req, const std::string& client, const query_values& query_token) {
+    if (cfg_.api_token.empty() || token_matches(req)) return true;
+    if (auto token = single_value(query_token); token && same_secret(*token, cfg_.api_token)) return true;
+    const bool given = !req[http::field::authorization].empty() || !query_token.empty();
+    log_refusal(req, without_query(req.target()), client, given ? "wrong token" : "no token");
+    return false;
+}
+
+void ops_server::log_refusal(const net::server_request& req, std::string_view target, const std::string& client,
+                             std::string_view why) {
     if (auto left_out = refusal_log_.admit(std::chrono::steady_clock::now())) {
-        const bool given = !req[http::field::authorization].empty();
-        HVS_LOG(log_, warning) << "refused " << req.method_string() << " " << req.target().substr(0, 200) << " from "
-                               << client << ": " << (given ? "wrong bearer token" : "no bearer token")
+        HVS_LOG(log_, warning) << "refused " << req.method_string() << " " << target.substr(0, 200) << " from "
+                               << client << ": " << why
                                << (*left_out > 0 ? " (" + std::to_string(*left_out) + " more refusals not logged)" : "");
     }
-    return false;
 }
 
 net::server_response ops_server::anonymous_health() const {
@@ -303,6 +311,20 @@ net::task<net::server_response> ops_server::trigger_sync(std::optional<std::stri
                                       {"project", project ? json::value(*project) : json::value(nullptr)}});
 }
 
+net::server_response ops_server::huly_webhook(const net::server_request& req) {
+    if (!feeds_ || !feeds_->receives_huly_webhooks()) {
+        return json_reply(http::status::not_found, json::object{{"error", "HULY_WEBHOOK_URL is not set"}});
+    }
+    // Bodies over the server's limit (1 MiB) were answered 413 before this.
+    auto readable = feeds_->receive_huly_webhook(req.body());
+    if (!readable) {
+        return json_reply(http::status::bad_request,
+                          json::object{{"error", "unreadable watcher delivery: " + readable.error().message +
+                                                     " (every project will be synced)"}});
+    }
+    return json_reply(http::status::accepted, json::object{{"accepted", true}});
+}
+
 net::task<std::optional<net::server_response>> ops_server::handle(net::server_request req, std::string client) {
     auto target = boost::urls::parse_origin_form(req.target());
     if (!target) co_return json_reply(http::status::bad_request, json::object{{"error", "bad target"}});
@@ -343,7 +365,7 @@ net::task<std::optional<net::server_response>> ops_server::handle(net::server_re
         if (!limit) co_return query_error(limit.error());
         co_return co_await history(*limit);
     }
-    if (path == "/api/sync") {
+    if (path == "/api/sync" || path == "/api/webhooks/huly") {
         if (method != http::verb::post) {
             auto res = json_reply(http::status::method_not_allowed, json::object{{"error", "use POST"}});
             res.set(http::field::allow, "POST");
@@ -354,11 +376,14 @@ net::task<std::optional<net::server_response>> ops_server::handle(net::server_re
                                  json::object{{"error", "refused: the ops server listens on a non-loopback address "
                                                         "and API_TOKEN is not set"}});
         }
-        if (!authorized(req, client)) {
+        const bool webhook = path == "/api/webhooks/huly";
+        const bool allowed = webhook ? authorized(req, client, values("token")) : authorized(req, client);
+        if (!allowed) {
             auto res = json_reply(http::status::unauthorized, json::object{{"error", "missing or wrong bearer token"}});
             res.set(http::field::www_authenticate, "Bearer");
             co_return res;
         }
+        if (webhook) co_return huly_webhook(req);
         auto project = parse_project_param(values("project"));
         if (!project) co_return query_error(project.error());
         co_return co_await trigger_sync(std::move(*project));

@@ -232,9 +232,12 @@ watcher_json::value huly_watcher_simulator::state() const {
 
 namespace {
 
-// emitWebhooks for one URL: fetch POST with AbortSignal.timeout(5000), no retry.
+// emitWebhooks for one URL: fetch POST with AbortSignal.timeout(5000), no retry. fetch requests
+// the URL's path and query as given (a subscriber's ?token=… reaches it).
 net::task<void> deliver_webhook(huly_watcher_simulator& watcher, std::string url, std::string body) {
-    auto where = net::parse_base_url(url);
+    const auto query_at = url.find('?');
+    const std::string query = query_at == std::string::npos ? "" : url.substr(query_at, url.find('#') - query_at);
+    auto where = net::parse_base_url(url.substr(0, std::min(query_at, url.find('#'))));
     if (!where) co_return;
     net::rate_limiter unlimited(0, 1);
     net::client_params params;
@@ -244,7 +247,8 @@ net::task<void> deliver_webhook(huly_watcher_simulator& watcher, std::string url
     auto ex = co_await boost::asio::this_coro::executor;
     auto client = net::http_client::create(ex, *where, params, unlimited);
     if (!client) co_return;
-    net::http_request req{watcher_http::verb::post, where->path.empty() ? "/" : where->path, 11};
+    const std::string target = (where->path.empty() ? "/" : where->path) + query;
+    net::http_request req{watcher_http::verb::post, target, 11};
     req.set(watcher_http::field::content_type, "application/json");
     req.body() = std::move(body);
     net::request_options once;

@@ -54,9 +54,9 @@ call("PATCH", f"/agents/{agent['id']}/tools/attach/{tool['id']}")
 PY
 
 port=$(free_port)
-# VIBE_EVENTS=false: this test reads the metrics of exactly one cycle; the Vibe feed would announce
-# the tasks that cycle creates and start a cycle over their projects.
-VIBE_EVENTS=false LOG_LEVEL=info HEALTH_PORT=$port SYNC_INTERVAL=600000 "$bin" run >"$work/run.log" 2>&1 &
+# VIBE_EVENTS=false, HULY_EVENTS_URL empty: this test reads the metrics of exactly one cycle; a
+# feed would announce what that cycle writes and start a cycle over its projects.
+HULY_EVENTS_URL= VIBE_EVENTS=false LOG_LEVEL=info HEALTH_PORT=$port SYNC_INTERVAL=600000 "$bin" run >"$work/run.log" 2>&1 &
 daemon=$!
 trap 'kill "$daemon" 2>/dev/null || true; stop_simulators' EXIT
 # Scrape once the daemon's first cycle has ended.

@@ -146,7 +146,7 @@ TEST_F(HulyWatcher, EachPollWithChangesIsPostedToEverySubscriber) {
     boost::asio::io_context ioc;
     std::vector<std::string> received;
     net::http_server receiver(ioc.get_executor(), {}, [&](net::server_request req) -> net::task<std::optional<net::server_response>> {
-        received.push_back(req.target() == "/hook" ? req.body() : "wrong target");
+        received.push_back(req.target() == "/hook?token=a%2Fb" ? req.body() : "wrong target " + std::string(req.target()));
         net::server_response res{http::status::ok, 11};
         co_return res;
     });
@@ -156,7 +156,9 @@ TEST_F(HulyWatcher, EachPollWithChangesIsPostedToEverySubscriber) {
     options.webhook_urls.clear();
     options.poll_interval = 10ms;
     sim::huly_watcher_simulator watcher(huly_, options);
-    watcher.handle(make(http::verb::post, "/subscribe", R"({"url":"http://127.0.0.1:)" + std::to_string(*port) + R"(/hook"})"));
+    // fetch(url) requests the path and the query as subscribed.
+    watcher.handle(
+        make(http::verb::post, "/subscribe", R"({"url":"http://127.0.0.1:)" + std::to_string(*port) + R"(/hook?token=a%2Fb"})"));
     boost::asio::cancellation_signal stop;
     bool finished = false;
     boost::asio::co_spawn(ioc, net::cancellation_as_values(sim::run_watcher(watcher)),

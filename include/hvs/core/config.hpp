@@ -36,6 +36,7 @@ struct config {
     std::string api_token;       // secret
     std::string huly_events_url;   // huly-change-watcher's /events (empty: no Huly feed)
     std::string huly_webhook_url;  // set: the watcher POSTs its changes here instead of the SSE stream
+    std::chrono::milliseconds huly_webhook_check{30'000};  // how often the watcher's subscription is checked
     bool vibe_events = true;       // read Vibe's /events feed
 
     // Sync behaviour.

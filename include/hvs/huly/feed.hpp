@@ -32,6 +32,12 @@ public:
 [[nodiscard]] std::vector<net::feed_signal> read_change_message(std::string_view json,
                                                                 std::chrono::system_clock::time_point now);
 
+// The body of a webhook delivery ({"source","timestamp","events"}) read as read_change_message
+// reads it, except that an unreadable body is an error (error_kind::invalid, one line saying why)
+// for the caller to refuse, instead of a resync signal. Pure.
+[[nodiscard]] result<std::vector<net::feed_signal>> read_webhook_delivery(std::string_view body,
+                                                                          std::chrono::system_clock::time_point now);
+
 // The project identifier of an issue identifier ("PROJ-12" → "PROJ"); empty when it has none.
 [[nodiscard]] std::string_view project_of_issue(std::string_view identifier);
 

@@ -1,12 +1,14 @@
 #pragma once
 // The service's change feeds, as the configuration asks for them: Vibe's /events stream (VIBE_EVENTS,
-// when the Vibe generation has one) and huly-change-watcher's stream (HULY_EVENTS_URL). Each feed's
+// when the Vibe generation has one) and huly-change-watcher's stream (HULY_EVENTS_URL), or its
+// webhooks to POST /api/webhooks/huly instead (HULY_WEBHOOK_URL, huly_webhook_feed). Each feed's
 // signals go to the scheduler (note_change); what each feed is doing is read by /health and
 // /metrics. The feeds trigger syncs, they are never read as data.
 
 #include "hvs/core/config.hpp"
 #include "hvs/net/feed.hpp"
 #include "hvs/service/change_batch.hpp"
+#include "hvs/service/huly_webhook_feed.hpp"
 #include "hvs/vibe/generation.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -15,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hvs::service {
@@ -51,13 +54,25 @@ public:
     [[nodiscard]] std::vector<feed_view> views() const;
     [[nodiscard]] bool empty() const { return feeds_.empty(); }
 
+    // True when Huly's feed is the watcher's webhooks (HULY_WEBHOOK_URL).
+    [[nodiscard]] bool receives_huly_webhooks() const { return huly_webhooks_ != nullptr; }
+    // One webhook delivery's body (POST /api/webhooks/huly), read by the webhook feed: an error
+    // (one line saying why) when unreadable — a resync was signalled then. Only when
+    // receives_huly_webhooks().
+    result<void> receive_huly_webhook(std::string_view body);
+
 private:
     struct running_feed {
         std::string name;
         std::string source;
-        std::unique_ptr<net::event_feed> feed;
+        std::unique_ptr<net::event_feed> feed;            // a stream, or
+        std::unique_ptr<huly_webhook_feed> webhooks;      // the watcher's webhooks
         bool ended = true;
         bool heard = false;  // a signal was delivered
+
+        [[nodiscard]] net::task<void> run() { return feed ? feed->run() : webhooks->run(); }
+        void stop() { feed ? feed->stop() : webhooks->stop(); }
+        [[nodiscard]] const net::feed_stats& stats() const { return feed ? feed->stats() : webhooks->stats(); }
     };
 
     explicit change_feeds(net::executor ex);
@@ -67,6 +82,7 @@ private:
 
     net::executor executor_;
     std::vector<running_feed> feeds_;
+    huly_webhook_feed* huly_webhooks_ = nullptr;  // in feeds_, when Huly's feed is webhooks
     boost::asio::steady_timer all_ended_;  // never expires: cancelled when the last running feed ends
     boost::asio::steady_timer all_heard_;  // cancelled when every feed has delivered a signal
 };

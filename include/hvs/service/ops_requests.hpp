@@ -25,6 +25,17 @@ using query_values = std::vector<std::string>;
 // value of at most 100 characters. error_kind::invalid says what is allowed.
 [[nodiscard]] result<std::optional<std::string>> parse_project_param(const query_values& given);
 
+// Whether `given` equals `expected`, in a time that does not depend on where they differ (only on
+// whether their lengths do): for comparing tokens.
+[[nodiscard]] bool same_secret(std::string_view given, std::string_view expected);
+
+// The `token` of POST /api/webhooks/huly (the watcher cannot send an Authorization header):
+// absent or given more than once → nullopt.
+[[nodiscard]] std::optional<std::string> single_value(const query_values& given);
+
+// A URL or request target without its query (and fragment), for logs.
+[[nodiscard]] std::string_view without_query(std::string_view url);
+
 // True for 127.0.0.0/8, ::1 and ::ffff:127.x.y.z; false for 0.0.0.0, :: and everything else.
 [[nodiscard]] bool is_loopback_address(std::string_view host);
 

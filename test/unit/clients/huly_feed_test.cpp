@@ -82,5 +82,28 @@ TEST(HulyFeed, AnythingUnreadableResyncs) {
     }
 }
 
+TEST(HulyFeed, AWebhookDeliveryIsReadOrRefusedWithAOneLineReason) {
+    auto read = read_webhook_delivery(
+        R"({"source":"huly-change-watcher","timestamp":1764700000900,"events":[)" + issue_event("HVSYN-3") + "]}",
+        clock::now());
+    ASSERT_TRUE(read);
+    ASSERT_EQ(read->size(), 1u);
+    EXPECT_EQ(read->at(0).project, "HVSYN");
+    std::string cut;
+    for (int i = 0; i < 100; ++i) cut += (i ? "," : "") + issue_event("A-" + std::to_string(i));
+    auto cut_off = read_webhook_delivery(R"({"events":[)" + cut + "]}", clock::now());
+    ASSERT_TRUE(cut_off) << "readable: it says resync";
+    EXPECT_TRUE(cut_off->at(0).resync_all);
+    for (const char* text : {"nope", "[]", R"({"events":{}})", R"({"events":[{"type":"issue.updated"}]})",
+                             R"({"events":[{"type":"issue.updated","data":{"identifier":"NODASH"}}]})",
+                             R"({"connected": true})"}) {
+        auto refused = read_webhook_delivery(text, clock::now());
+        ASSERT_FALSE(refused) << text;
+        EXPECT_EQ(refused.error().kind, error_kind::invalid) << text;
+        EXPECT_FALSE(refused.error().message.empty()) << text;
+        EXPECT_EQ(refused.error().message.find('\n'), std::string::npos) << text;
+    }
+}
+
 }  // namespace
 }  // namespace hvs::huly

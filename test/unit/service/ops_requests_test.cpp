@@ -48,5 +48,18 @@ TEST(OpsRequests, LogThrottleAdmitsABurstThenCountsWhatItLeftOut) {
     EXPECT_EQ(throttle.admit(t0 + 10s), std::optional<std::uint64_t>(2));
 }
 
+TEST(OpsRequests, SecretsCompareWholeAndQueriesStayOutOfLogs) {
+    EXPECT_TRUE(same_secret("Bearer abc", "Bearer abc"));
+    EXPECT_FALSE(same_secret("Bearer abd", "Bearer abc"));
+    EXPECT_FALSE(same_secret("Bearer ab", "Bearer abc"));
+    EXPECT_FALSE(same_secret("", "x"));
+    EXPECT_EQ(single_value({"t"}), "t");
+    EXPECT_FALSE(single_value({}));
+    EXPECT_FALSE(single_value({"t", "t"})) << "given twice is not given";
+    EXPECT_EQ(without_query("/api/webhooks/huly?token=s3cret"), "/api/webhooks/huly");
+    EXPECT_EQ(without_query("http://sync:3000/hook?token=s#frag"), "http://sync:3000/hook");
+    EXPECT_EQ(without_query("/plain"), "/plain");
+}
+
 }  // namespace
 }  // namespace hvs::service
