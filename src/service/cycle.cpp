@@ -105,10 +105,10 @@ net::task<void> agent_worker(cycle_work& work) {
 
 // Replicas: this cycle's projects are those whose lease this replica holds now; the others are
 // another replica's (not failures here, and not written).
-net::task<result<void>> keep_leased_projects(cycle_work& work) {
+net::task<result<void>> keep_leased_projects(cycle_work& work, bool every_project) {
     std::vector<std::string> identifiers;
     for (const auto& p : work.projects) identifiers.push_back(p.identifier);
-    auto claimed = co_await work.leases->claim_projects(std::move(identifiers));
+    auto claimed = co_await work.leases->claim_projects(std::move(identifiers), every_project);
     if (!claimed) co_return claimed.error();
     work.fences = std::move(*claimed);
     std::erase_if(work.projects, [&](const huly::project& p) { return !work.fences.contains(p.identifier); });
@@ -157,7 +157,8 @@ net::task<result<void>> read_world(sync::sync_context& ctx, const cycle_options&
     work.mirrors = sync::plan_mirrors(work.projects, *stored, *vibe_projects);
     if (options.only) keep_selected_projects(*options.only, work);
     if (work.leases) {
-        if (auto claimed = co_await keep_leased_projects(work); !claimed) co_return claimed.error();
+        bool every_project = !options.only.has_value();
+        if (auto claimed = co_await keep_leased_projects(work, every_project); !claimed) co_return claimed.error();
     }
     work.outcomes.resize(work.projects.size());
     co_return result<void>{};

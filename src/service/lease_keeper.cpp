@@ -29,6 +29,12 @@ struct claim_result {
     std::map<std::string, store::write_fence> fences;
     std::vector<std::string> held;
     lease_share share;
+    std::vector<std::string> live;
+};
+
+struct renewal {
+    std::vector<std::string> live;
+    std::map<std::string, std::int64_t> leases;
 };
 
 }  // namespace
@@ -44,8 +50,13 @@ lease_keeper::lease_keeper(net::executor ex, store::db_worker& db, std::string r
     : executor_(ex), db_(db), id_(std::move(replica_id)), ttl_(ttl), log_(log::logger("leases").with("replica", id_)),
       timer_(ex), loop_ended_(ex) {}
 
+void lease_keeper::note_live(std::vector<std::string> live) {
+    std::sort(live.begin(), live.end());
+    if (live != live_at_full_claim_) wants_full_claim_ = true;
+}
+
 net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim_projects(
-    std::vector<std::string> projects) {
+    std::vector<std::string> projects, bool every_project) {
     auto job = [id = id_, ttl = ttl_, projects = std::move(projects)](store::database& db) -> result<claim_result> {
         auto live = store::heartbeat(db, id, ttl);
         if (!live) return live.error();
@@ -76,6 +87,7 @@ net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim
             out.fences[project] = store::write_fence{lease, id, **fence};
             out.held.push_back(project);
         }
+        out.live = *live;
         out.share.live_replicas = std::max<std::size_t>(live->size(), 1);
         out.share.projects = projects.size();
         out.share.claimed = out.fences.size();
@@ -84,6 +96,13 @@ net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim
     auto claimed = co_await db_.run(std::move(job));
     if (!claimed) co_return make_error(claimed.error().kind, "claiming project leases: " + claimed.error().message);
     held_ = std::move(claimed->held);
+    if (every_project) {
+        std::sort(claimed->live.begin(), claimed->live.end());
+        live_at_full_claim_ = claimed->live;
+        wants_full_claim_ = claimed->share.held_elsewhere > 0;
+    } else {
+        note_live(claimed->live);
+    }
     bool changed = claimed->share != share_;
     share_ = claimed->share;
     // Once per change of the share: cycles over a few changed projects would repeat it otherwise.
@@ -118,16 +137,20 @@ net::task<void> lease_keeper::keep_alive() {
         timer_.expires_after(ttl_ / 3);
         co_await timer_.async_wait(net::use_nothrow);
         if (!running_) break;
-        auto job = [id = id_, ttl = ttl_](store::database& db) -> result<std::map<std::string, std::int64_t>> {
-            if (auto live = store::heartbeat(db, id, ttl); !live) return live.error();
-            return store::renew_leases(db, id, ttl);
+        auto job = [id = id_, ttl = ttl_](store::database& db) -> result<renewal> {
+            auto live = store::heartbeat(db, id, ttl);
+            if (!live) return live.error();
+            auto leases = store::renew_leases(db, id, ttl);
+            if (!leases) return leases.error();
+            return renewal{std::move(*live), std::move(*leases)};
         };
         auto renewed = co_await db_.run(std::move(job));
         if (!renewed) {
             HVS_LOG(log_, warning) << "renewing leases failed: " << renewed.error().describe();
             continue;
         }
-        auto still = projects_in(*renewed);
+        note_live(std::move(renewed->live));
+        auto still = projects_in(renewed->leases);
         for (const auto& project : held_) {
             if (std::find(still.begin(), still.end(), project) == still.end()) {
                 HVS_LOG(log_, warning) << "lost the lease of project " << project

@@ -123,7 +123,9 @@ std::optional<project_selection> scheduler::take_next_selection(change_batch& ch
 
 std::chrono::milliseconds scheduler::poll_interval() const {
     bool feeds_up = feeds_healthy_ && feeds_healthy_();
-    return feeds_up ? std::max(times_.interval, times_.interval_with_events) : times_.interval;
+    // Replicas: a share not fully claimed yet (a replica joined or left) is claimed by full polls.
+    bool share_settled = !rt_.leases() || !rt_.leases()->wants_full_claim();
+    return feeds_up && share_settled ? std::max(times_.interval, times_.interval_with_events) : times_.interval;
 }
 
 net::task<void> scheduler::wait_for_work() {

@@ -35,8 +35,15 @@ public:
     lease_keeper(net::executor ex, store::db_worker& db, std::string replica_id, std::chrono::milliseconds ttl);
 
     // The fences of the projects this replica writes this cycle (others are left out). An error
-    // when the store cannot be asked: the cycle then writes nothing.
-    net::task<result<std::map<std::string, store::write_fence>>> claim_projects(std::vector<std::string> projects);
+    // when the store cannot be asked: the cycle then writes nothing. `every_project`: the cycle's
+    // list is all projects (a full poll), so the share it shows is this replica's whole share.
+    net::task<result<std::map<std::string, store::write_fence>>> claim_projects(std::vector<std::string> projects,
+                                                                                bool every_project = true);
+    // True until a full poll has claimed this replica's whole share with the replicas now live:
+    // before the first, while part of its share is still held by another replica, and after a
+    // replica joined or left (seen at a claim or a renewal). Cycles over changed projects claim
+    // only those, so the scheduler then polls at SYNC_INTERVAL, however quiet the change feeds.
+    [[nodiscard]] bool wants_full_claim() const { return wants_full_claim_; }
     // The control agent's lease (its creation, its id in the store); nullopt: another replica's.
     net::task<result<std::optional<store::write_fence>>> claim_control();
 
@@ -61,6 +68,9 @@ private:
     bool loop_done_ = true;
     std::vector<std::string> held_;  // projects whose lease this replica holds
     lease_share share_;
+    bool wants_full_claim_ = true;
+    std::vector<std::string> live_at_full_claim_;  // sorted
+    void note_live(std::vector<std::string> live);
 };
 
 // REPLICA_ID, else host-pid.

@@ -1,8 +1,9 @@
 #pragma once
 // The daemon loop: cycles never overlap (so a project never has two syncs in flight). A full poll
 // syncs every project; the next starts SYNC_INTERVAL after the previous ended — or
-// SYNC_INTERVAL_WITH_EVENTS while the change feeds of both sides are connected; a feed that is down
-// brings SYNC_INTERVAL back at once. Between polls, the projects a feed marked dirty are synced,
+// SYNC_INTERVAL_WITH_EVENTS while the change feeds of both sides are connected (and, with replicas,
+// this replica's share is claimed: lease_keeper::wants_full_claim); a feed that is down brings
+// SYNC_INTERVAL back within a second. Between polls, the projects a feed marked dirty are synced,
 // by the same cycle, once the feeds were quiet for CHANGE_DEBOUNCE (change_batch.hpp); a feed that
 // cannot say what changed asks for a full poll. POST /api/sync starts a cycle now (one during a
 // cycle queues one more). A stop lets in-flight work finish for the grace period, then cancels it.
