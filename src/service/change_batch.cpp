@@ -11,11 +11,6 @@ void keep_earliest(std::optional<system_time>& slot, system_time at) {
     if (!slot || at < *slot) slot = at;
 }
 
-void keep_earliest(std::map<std::string, system_time>& dirty, const std::string& project, system_time at) {
-    auto [it, added] = dirty.try_emplace(project, at);
-    if (!added && at < it->second) it->second = at;
-}
-
 }  // namespace
 
 std::optional<system_time> change_batch::changed_at(const std::string& identifier, const std::string& vibe_id) const {
@@ -26,24 +21,70 @@ std::optional<system_time> change_batch::changed_at(const std::string& identifie
     return earliest;
 }
 
-void change_debouncer::mark(change_side side, const net::feed_signal& signal, steady_time now) {
-    if (!pending()) first_mark_ = now;
-    last_mark_ = now;
-    if (signal.resync_all || !signal.project) {
-        batch_.everything = true;
-        keep_earliest(batch_.everything_since, signal.at);
+void change_debouncer::note(std::optional<dirty>& slot, system_time changed, steady_time now) {
+    if (!slot) {
+        slot = dirty{changed, now, now};
         return;
     }
-    keep_earliest(side == change_side::huly ? batch_.huly : batch_.vibe, *signal.project, signal.at);
+    slot->changed = std::min(slot->changed, changed);
+    slot->last = now;
+}
+
+void change_debouncer::mark(change_side side, const net::feed_signal& signal, steady_time now) {
+    if (signal.resync_all || !signal.project) {
+        note(everything_, signal.at, now);
+        return;
+    }
+    auto& map = side == change_side::huly ? huly_ : vibe_;
+    std::optional<dirty> slot;
+    if (auto it = map.find(*signal.project); it != map.end()) slot = it->second;
+    note(slot, signal.at, now);
+    map.insert_or_assign(*signal.project, *slot);
 }
 
 std::optional<change_debouncer::steady_time> change_debouncer::due() const {
-    if (!pending()) return std::nullopt;
-    return std::min(last_mark_ + quiet_, first_mark_ + max_wait_);
+    std::optional<steady_time> first;
+    auto consider = [&](const dirty& d) {
+        if (!first || due_of(d) < *first) first = due_of(d);
+    };
+    if (everything_) consider(*everything_);
+    for (const auto& [project, d] : huly_) consider(d);
+    for (const auto& [project, d] : vibe_) consider(d);
+    return first;
 }
 
-change_batch change_debouncer::take() {
-    return std::exchange(batch_, change_batch{});
+void change_debouncer::take_into(dirty_map& from, std::map<std::string, system_time>& to,
+                                 const std::function<bool(const dirty&)>& wanted) {
+    for (auto it = from.begin(); it != from.end();) {
+        if (!wanted(it->second)) {
+            ++it;
+            continue;
+        }
+        to.emplace(it->first, it->second.changed);
+        it = from.erase(it);
+    }
+}
+
+change_batch change_debouncer::take_due(steady_time now) {
+    if (everything_ && due_of(*everything_) <= now) return take_all();
+    change_batch batch;
+    auto is_due = [&](const dirty& d) { return due_of(d) <= now; };
+    take_into(huly_, batch.huly, is_due);
+    take_into(vibe_, batch.vibe, is_due);
+    return batch;
+}
+
+change_batch change_debouncer::take_all() {
+    change_batch batch;
+    if (everything_) {
+        batch.everything = true;
+        batch.everything_since = everything_->changed;
+    }
+    everything_.reset();
+    auto all = [](const dirty&) { return true; };
+    take_into(huly_, batch.huly, all);
+    take_into(vibe_, batch.vibe, all);
+    return batch;
 }
 
 }  // namespace hvs::service

@@ -111,8 +111,9 @@ std::optional<project_selection> scheduler::take_next_selection(change_batch& ch
     triggered_ = false;
     auto now = std::chrono::steady_clock::now();
     bool full_due = now >= last_full_poll_ + poll_interval();
-    // The changes marked before this cycle starts are covered by it (those after, by the next).
-    if (changes_.pending() && (full_due || full_poll_wanted_ || *changes_.due() <= now)) changes = changes_.take();
+    // A full poll covers every change marked before it starts (those after, the next cycle); a
+    // cycle over changed projects takes those whose burst is over.
+    changes = full_due || full_poll_wanted_ ? changes_.take_all() : changes_.take_due(now);
     project_selection only;
     only.identifiers = std::exchange(triggered_projects_, {});
     if (std::exchange(full_poll_wanted_, false) || full_due || changes.everything) return std::nullopt;

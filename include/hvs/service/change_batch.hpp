@@ -1,13 +1,14 @@
 #pragma once
 // What the change feeds said since the last sync, coalesced (pure, no clock read here): the
 // projects marked dirty on each side, or "everything", with the time of the earliest change of
-// each — and when the batch is due: a burst is waited out until the feeds have been quiet for the
+// each — and when each is due: a project's burst is waited out until it has been quiet for the
 // debounce, but never longer than `max_wait` after its first mark, so a steady stream of changes
-// still syncs.
+// still syncs. A project's burst never delays another project.
 
 #include "hvs/net/feed.hpp"
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,18 +44,32 @@ public:
     // One signal of a feed, arrived at `now`. A signal naming no project (or refresh_projects
     // without one) marks everything.
     void mark(change_side side, const net::feed_signal& signal, steady_time now);
-    // When the pending batch should be synced; nullopt when nothing is pending.
+    // When the first pending mark is due; nullopt when nothing is pending.
     [[nodiscard]] std::optional<steady_time> due() const;
-    [[nodiscard]] bool pending() const { return !batch_.empty(); }
-    // Takes the pending batch (leaving none).
-    change_batch take();
+    [[nodiscard]] bool pending() const { return everything_ || !huly_.empty() || !vibe_.empty(); }
+    // Takes what is due at `now` (everything pending when "everything" is due), leaving the rest.
+    change_batch take_due(steady_time now);
+    // Takes everything pending (a full poll covers it all).
+    change_batch take_all();
 
 private:
+    struct dirty {
+        std::chrono::system_clock::time_point changed;  // the earliest change
+        steady_time first;                              // its first and last marks
+        steady_time last;
+    };
+    using dirty_map = std::map<std::string, dirty>;
+
+    [[nodiscard]] steady_time due_of(const dirty& d) const { return std::min(d.last + quiet_, d.first + max_wait_); }
+    void note(std::optional<dirty>& slot, std::chrono::system_clock::time_point changed, steady_time now);
+    static void take_into(dirty_map& from, std::map<std::string, std::chrono::system_clock::time_point>& to,
+                          const std::function<bool(const dirty&)>& wanted);
+
     std::chrono::milliseconds quiet_;
     std::chrono::milliseconds max_wait_;
-    change_batch batch_;
-    steady_time first_mark_{};
-    steady_time last_mark_{};
+    std::optional<dirty> everything_;
+    dirty_map huly_;
+    dirty_map vibe_;
 };
 
 }  // namespace hvs::service
