@@ -175,6 +175,18 @@ protected:
         cfg_.sync_interval = 300ms;
         cfg_.sync_interval_with_events = std::chrono::hours(1);
     }
+
+    // With the watcher's stream as the only feed, full polls keep coming every SYNC_INTERVAL.
+    void expect_polls_at_sync_interval_with_only_the_huly_feed() {
+        ASSERT_NO_FATAL_FAILURE(start_with_feeds());
+        ASSERT_TRUE(pump_until([&] { return feed("huly").connected; }));
+        ASSERT_TRUE(wait_for_cycles(1));
+        const auto polls = status_.full_polls;
+        ASSERT_TRUE(pump_until([&] { return status_.full_polls >= polls + 3; }, 20s)) << "full polls every SYNC_INTERVAL";
+        EXPECT_EQ(status_.poll_interval, cfg_.sync_interval);
+        ASSERT_EQ(feeds_->views().size(), 1u);
+        EXPECT_EQ(feeds_->views().front().name, "huly");
+    }
 };
 
 TEST_F(ChangeFeedsPolling, AFeedDownBringsBackSyncIntervalAndThePollsKeepComing) {
@@ -199,14 +211,7 @@ TEST_F(ChangeFeedsPolling, AFeedDownBringsBackSyncIntervalAndThePollsKeepComing)
 
 TEST_F(ChangeFeedsPolling, WithoutVibesFeedPollsStayAtSyncInterval) {
     cfg_.vibe_events = false;  // VIBE_EVENTS=false: only the Huly side has a feed
-    ASSERT_NO_FATAL_FAILURE(start_with_feeds());
-    ASSERT_TRUE(pump_until([&] { return feed("huly").connected; }));
-    ASSERT_TRUE(wait_for_cycles(1));
-    const auto polls = status_.full_polls;
-    ASSERT_TRUE(pump_until([&] { return status_.full_polls >= polls + 3; }, 20s)) << "full polls every SYNC_INTERVAL";
-    EXPECT_EQ(status_.poll_interval, cfg_.sync_interval);
-    ASSERT_EQ(feeds_->views().size(), 1u);
-    EXPECT_EQ(feeds_->views().front().name, "huly");
+    expect_polls_at_sync_interval_with_only_the_huly_feed();
 }
 
 // A Vibe generation without /events (multi-repo, 0.0.140 - 0.1.14): no Vibe feed, so however well
@@ -217,14 +222,7 @@ protected:
 };
 
 TEST_F(ChangeFeedsPollingMultiRepoVibe, AVibeWithoutEventsKeepsPollsAtSyncInterval) {
-    ASSERT_NO_FATAL_FAILURE(start_with_feeds());
-    ASSERT_TRUE(pump_until([&] { return feed("huly").connected; }));
-    ASSERT_TRUE(wait_for_cycles(1));
-    const auto polls = status_.full_polls;
-    ASSERT_TRUE(pump_until([&] { return status_.full_polls >= polls + 3; }, 20s)) << "full polls every SYNC_INTERVAL";
-    EXPECT_EQ(status_.poll_interval, cfg_.sync_interval);
-    ASSERT_EQ(feeds_->views().size(), 1u);
-    EXPECT_EQ(feeds_->views().front().name, "huly");
+    expect_polls_at_sync_interval_with_only_the_huly_feed();
 }
 
 // The first test against the real Vibe Kanban 0.0.71 server (scripts/real-vibe.sh): its own
