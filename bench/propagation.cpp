@@ -24,7 +24,7 @@
 #include "workspace.hpp"
 
 #include "hvs/net/async.hpp"
-#include "hvs/service/change_feeds.hpp"
+#include "hvs/service/feed_driven.hpp"
 #include "hvs/service/scheduler.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -147,14 +147,11 @@ public:
 
     explicit feeds_service(workspace& w) : w_(w), rt_(w.make_runtime()) {
         loop_ = std::make_unique<service::scheduler>(*rt_, service::schedule_of(w.cfg), status_);
-        auto feeds = service::change_feeds::create(
-            w.ioc.get_executor(), w.cfg, rt_->context().vibe.generation(),
-            [this](service::change_side side, const net::feed_signal& signal) { loop_->note_change(side, signal); });
+        auto feeds = service::feeds_for(*loop_, *rt_, w.cfg);
         if (!feeds) throw std::runtime_error("S8: the change feeds cannot start: " + feeds.error().describe());
         feeds_ = std::move(*feeds);
-        loop_->set_feeds_healthy([this] { return feeds_->both_sides_connected(); });
-        feeds_->start();
-        boost::asio::co_spawn(w.ioc, net::cancellation_as_values(serve()), [this](std::exception_ptr, int) { served_ = true; });
+        boost::asio::co_spawn(w.ioc, net::cancellation_as_values(service::run_with_feeds(*loop_, *feeds_)),
+                              [this](std::exception_ptr, int) { served_ = true; });
         thread_ = std::thread([this] {
             while (!served_) w_.ioc.run_one();
         });
@@ -198,12 +195,6 @@ private:
         boost::asio::post(w_.ioc, [&] { answer.set_value(fn()); });
         return answer.get_future().get();
     }
-    net::task<int> serve() {
-        const int code = co_await loop_->run();
-        co_await feeds_->stop();
-        co_return code;
-    }
-
     workspace& w_;
     std::unique_ptr<service::runtime> rt_;
     service::service_status status_;

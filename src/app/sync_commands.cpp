@@ -8,7 +8,7 @@
 #include "app/vibe_generation_gate.hpp"
 
 #include "hvs/service/agent_work.hpp"
-#include "hvs/service/change_feeds.hpp"
+#include "hvs/service/feed_driven.hpp"
 #include "hvs/service/ops_server.hpp"
 #include "hvs/service/progress.hpp"
 #include "hvs/service/scheduler.hpp"
@@ -101,15 +101,6 @@ int once_command(const core::config& cfg, lock_wait wait) {
     return run_to_completion(ioc, one_cycle(**rt, cfg.dry_run, cfg.vibe_api_url));
 }
 
-// The feeds' opening (briefly), the scheduler's loop, then the feeds' end (they trigger nothing
-// once it has stopped).
-net::task<int> serve(service::scheduler& loop, service::change_feeds& feeds) {
-    co_await feeds.wait_until_open(std::chrono::seconds(2));
-    int code = co_await loop.run();
-    co_await feeds.stop();
-    co_return code;
-}
-
 int run_command(const core::config& cfg, lock_wait wait) {
     auto lock = hold_database_unless(cfg.dry_run, cfg, "run", wait, store::writer_kind::cycle);
     if (!lock) {
@@ -130,16 +121,13 @@ int run_command(const core::config& cfg, lock_wait wait) {
     service::service_status status;
     if ((*rt)->leases()) status.replica_id = (*rt)->leases()->replica_id();
     service::scheduler loop(**rt, service::schedule_of(cfg), status);
-    auto feeds = service::change_feeds::create(
-        ioc.get_executor(), cfg, (*rt)->context().vibe.generation(),
-        [&loop](service::change_side side, const net::feed_signal& signal) { loop.note_change(side, signal); });
+    auto feeds = service::feeds_for(loop, **rt, cfg);
     if (!feeds) {
         std::cerr << "huly-vibe-sync: " << feeds.error().message << "\n";
         return exit_usage;
     }
-    loop.set_feeds_healthy([&feeds] { return (*feeds)->both_sides_connected(); });
     service::ops_server ops(**rt, loop, status, cfg);
-    if (!cfg.dry_run) ops.attach_feeds(feeds->get());  // a dry run opens no feed: /health shows none
+    ops.attach_feeds(feeds->get());
     auto port = ops.listen(cfg.health_host, cfg.health_port);
     if (!port) {
         std::cerr << "huly-vibe-sync: ops server (HEALTH_HOST/HEALTH_PORT): " << port.error().message << "\n";
@@ -147,7 +135,7 @@ int run_command(const core::config& cfg, lock_wait wait) {
     }
     log::logger lg("ops");
     HVS_LOG(lg, info) << "ops server on " << cfg.health_host << ":" << *port << " (/health, /livez, /ready, /metrics, /api/sync"
-                      << (!cfg.dry_run && (*feeds)->receives_huly_webhooks() ? ", /api/webhooks/huly)" : ")");
+                      << ((*feeds)->receives_huly_webhooks() ? ", /api/webhooks/huly)" : ")");
 
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
@@ -159,8 +147,8 @@ int run_command(const core::config& cfg, lock_wait wait) {
     signals.async_wait(on_signal);
 
     int code = exit_failed;
-    if (!cfg.dry_run) (*feeds)->start();
-    asio::co_spawn(ioc, net::cancellation_as_values(serve(loop, **feeds)), [&](std::exception_ptr e, int result) {
+    asio::co_spawn(ioc, net::cancellation_as_values(service::run_with_feeds(loop, **feeds)),
+                   [&](std::exception_ptr e, int result) {
         code = e ? exit_failed : result;
         signals.cancel();
         ops.stop();

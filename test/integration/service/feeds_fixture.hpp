@@ -7,7 +7,7 @@
 
 #include "integration/service/ops_fixture.hpp"
 
-#include "hvs/service/change_feeds.hpp"
+#include "hvs/service/feed_driven.hpp"
 #include "hvs/sim/huly_watcher_simulator.hpp"
 #include "hvs/sync/text.hpp"
 
@@ -68,15 +68,11 @@ protected:
         auto generation = run_async(ioc_, rt_->context().vibe.detect_generation());
         ASSERT_TRUE(generation) << generation.error().describe();
         ASSERT_NO_FATAL_FAILURE(start_ops());
-        auto feeds = service::change_feeds::create(
-            ioc_.get_executor(), cfg_, rt_->context().vibe.generation(),
-            [this](service::change_side side, const net::feed_signal& signal) { loop_->note_change(side, signal); });
+        auto feeds = service::feeds_for(*loop_, *rt_, cfg_);
         ASSERT_TRUE(feeds) << feeds.error().describe();
         feeds_ = std::move(*feeds);
-        loop_->set_feeds_healthy([this] { return feeds_->both_sides_connected(); });
         ops_->attach_feeds(feeds_.get());
-        feeds_->start();
-        start_loop();
+        start_loop(service::run_with_feeds(*loop_, *feeds_));
     }
 
     // One feed's counters ("vibe" | "huly"); all zero when there is no such feed.

@@ -80,9 +80,11 @@ protected:
     }
 
     // Starts scheduler.run() as `run` does; its exit status lands in loop_result_.
-    void start_loop() {
+    void start_loop() { start_loop(loop_->run()); }
+    // The same for a body that runs the loop (service::run_with_feeds).
+    void start_loop(net::task<int> body) {
         loop_started_ = true;
-        boost::asio::co_spawn(ioc_, net::cancellation_as_values(loop_->run()), [this](std::exception_ptr e, int code) {
+        boost::asio::co_spawn(ioc_, net::cancellation_as_values(std::move(body)), [this](std::exception_ptr e, int code) {
             loop_result_ = e ? -1 : code;
         });
     }
