@@ -27,7 +27,6 @@ std::vector<std::string> projects_in(const std::map<std::string, std::int64_t>& 
 
 struct claim_result {
     std::map<std::string, store::write_fence> fences;
-    std::vector<std::string> held;
     lease_share share;
     std::vector<std::string> live;
 };
@@ -57,6 +56,7 @@ void lease_keeper::note_live(std::vector<std::string> live) {
 
 net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim_projects(
     std::vector<std::string> projects, bool every_project) {
+    if (!every_project) co_return co_await claim_changed_projects(std::move(projects));
     auto job = [id = id_, ttl = ttl_, projects = std::move(projects)](store::database& db) -> result<claim_result> {
         auto live = store::heartbeat(db, id, ttl);
         if (!live) return live.error();
@@ -75,7 +75,6 @@ net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim
             // of them, a claim only for those this replica does not hold yet.
             if (auto kept = renewed->find(lease); kept != renewed->end()) {
                 out.fences[project] = store::write_fence{lease, id, kept->second};
-                out.held.push_back(project);
                 continue;
             }
             auto fence = store::claim_lease(db, lease, id, ttl);
@@ -85,7 +84,6 @@ net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim
                 continue;
             }
             out.fences[project] = store::write_fence{lease, id, **fence};
-            out.held.push_back(project);
         }
         out.live = *live;
         out.share.live_replicas = std::max<std::size_t>(live->size(), 1);
@@ -95,17 +93,13 @@ net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim
     };
     auto claimed = co_await db_.run(std::move(job));
     if (!claimed) co_return make_error(claimed.error().kind, "claiming project leases: " + claimed.error().message);
-    held_ = std::move(claimed->held);
-    if (every_project) {
-        std::sort(claimed->live.begin(), claimed->live.end());
-        live_at_full_claim_ = claimed->live;
-        wants_full_claim_ = claimed->share.held_elsewhere > 0;
-    } else {
-        note_live(claimed->live);
-    }
+    held_.clear();
+    for (const auto& [project, fence] : claimed->fences) held_[project] = fence.fence;
+    std::sort(claimed->live.begin(), claimed->live.end());
+    live_at_full_claim_ = claimed->live;
+    wants_full_claim_ = claimed->share.held_elsewhere > 0;
     bool changed = claimed->share != share_;
     share_ = claimed->share;
-    // Once per change of the share: cycles over a few changed projects would repeat it otherwise.
     if (changed) {
         HVS_LOG(log_, info) << "leases: " << share_.live_replicas << " live replicas; this one writes "
                             << share_.claimed << " of " << share_.projects << " projects"
@@ -114,6 +108,44 @@ net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim
                                                       : std::string());
     }
     co_return std::move(claimed->fences);
+}
+
+net::task<result<std::map<std::string, store::write_fence>>> lease_keeper::claim_changed_projects(
+    std::vector<std::string> projects) {
+    // The leases this replica holds are known (the last full claim, every renewal) and renewed by
+    // keep_alive; only a project of its share it does not hold yet costs a statement. Hand-backs
+    // and shares are the full polls' (wants_full_claim). A fence that lapsed since is refused at
+    // the write, as always.
+    std::vector<std::string> held;
+    for (const auto& [project, fence] : held_) held.push_back(project);
+    auto plan = plan_leases(id_, live_at_full_claim_, projects, held);
+    std::map<std::string, store::write_fence> fences;
+    std::vector<std::string> unheld;
+    for (const auto& project : plan.claim) {
+        if (auto kept = held_.find(project); kept != held_.end()) {
+            fences[project] = store::write_fence{store::project_lease(project), id_, kept->second};
+        } else {
+            unheld.push_back(project);
+        }
+    }
+    if (unheld.empty()) co_return fences;
+    auto job = [id = id_, ttl = ttl_, unheld = std::move(unheld)](store::database& db)
+        -> result<std::map<std::string, std::int64_t>> {
+        std::map<std::string, std::int64_t> claimed;
+        for (const auto& project : unheld) {
+            auto fence = store::claim_lease(db, store::project_lease(project), id, ttl);
+            if (!fence) return fence.error();
+            if (*fence) claimed[project] = **fence;  // else still another replica's
+        }
+        return claimed;
+    };
+    auto claimed = co_await db_.run(std::move(job));
+    if (!claimed) co_return make_error(claimed.error().kind, "claiming project leases: " + claimed.error().message);
+    for (const auto& [project, fence] : *claimed) {
+        held_[project] = fence;
+        fences[project] = store::write_fence{store::project_lease(project), id_, fence};
+    }
+    co_return fences;
 }
 
 net::task<result<std::optional<store::write_fence>>> lease_keeper::claim_control() {
@@ -150,9 +182,12 @@ net::task<void> lease_keeper::keep_alive() {
             continue;
         }
         note_live(std::move(renewed->live));
-        auto still = projects_in(renewed->leases);
-        for (const auto& project : held_) {
-            if (std::find(still.begin(), still.end(), project) == still.end()) {
+        std::map<std::string, std::int64_t> still;
+        for (const auto& [lease, fence] : renewed->leases) {
+            if (lease.starts_with(project_prefix)) still[lease.substr(project_prefix.size())] = fence;
+        }
+        for (const auto& [project, fence] : held_) {
+            if (!still.contains(project)) {
                 HVS_LOG(log_, warning) << "lost the lease of project " << project
                                        << ": its writes stop here until it is claimed again";
             }

@@ -35,8 +35,10 @@ public:
     lease_keeper(net::executor ex, store::db_worker& db, std::string replica_id, std::chrono::milliseconds ttl);
 
     // The fences of the projects this replica writes this cycle (others are left out). An error
-    // when the store cannot be asked: the cycle then writes nothing. `every_project`: the cycle's
-    // list is all projects (a full poll), so the share it shows is this replica's whole share.
+    // when the store cannot be asked: the cycle then writes nothing. `every_project` (a full
+    // poll): announces the replica, renews, hands back and claims its whole share; otherwise (a
+    // cycle over changed projects) uses the leases it holds and claims only those of its share it
+    // does not hold yet.
     net::task<result<std::map<std::string, store::write_fence>>> claim_projects(std::vector<std::string> projects,
                                                                                 bool every_project = true);
     // True until a full poll has claimed this replica's whole share with the replicas now live:
@@ -66,7 +68,9 @@ private:
     boost::asio::steady_timer loop_ended_;  // never expires: cancelled when the renewal loop ends
     bool running_ = false;
     bool loop_done_ = true;
-    std::vector<std::string> held_;  // projects whose lease this replica holds
+    net::task<result<std::map<std::string, store::write_fence>>> claim_changed_projects(std::vector<std::string> projects);
+
+    std::map<std::string, std::int64_t> held_;  // project -> fence of each lease this replica holds
     lease_share share_;
     bool wants_full_claim_ = true;
     std::vector<std::string> live_at_full_claim_;  // sorted
