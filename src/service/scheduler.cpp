@@ -139,8 +139,8 @@ net::task<void> scheduler::wait_for_work() {
         auto changes_due = changes_.due();
         if (changes_due && *changes_due <= now) co_return;
         auto until = std::min(next_poll, changes_due.value_or(next_poll));
-        // While the feeds keep polls slow, look again within SYNC_INTERVAL: one that went down
-        // since brings the polls back to SYNC_INTERVAL (a feed's state is not announced).
+        // While polls are slow, look again every second: a feed that went down since, or a
+        // replica that joined or left, brings them back to SYNC_INTERVAL (neither is announced).
         if (status_.poll_interval > times_.interval) until = std::min(until, now + std::chrono::seconds(1));
         wake_.expires_at(until);
         co_await wake_.async_wait(net::use_nothrow);  // trigger(), note_change() and stop() cancel it

@@ -41,8 +41,8 @@ public:
                               std::chrono::milliseconds max_wait = std::chrono::milliseconds{2'000})
         : quiet_(quiet), max_wait_(max_wait) {}
 
-    // One signal of a feed, arrived at `now`. A signal naming no project (or refresh_projects
-    // without one) marks everything.
+    // One signal of a feed, arrived at `now`. A signal naming no project marks everything (a
+    // project.updated naming one marks it: every cycle reads the project list anew).
     void mark(change_side side, const net::feed_signal& signal, steady_time now);
     // When the first pending mark is due; nullopt when nothing is pending.
     [[nodiscard]] std::optional<steady_time> due() const;

@@ -52,7 +52,6 @@ public:
     // True when both sides have a feed and each is connected: full polls may then slow down.
     [[nodiscard]] bool both_sides_connected() const;
     [[nodiscard]] std::vector<feed_view> views() const;
-    [[nodiscard]] bool empty() const { return feeds_.empty(); }
 
     // True when Huly's feed is the watcher's webhooks (HULY_WEBHOOK_URL).
     [[nodiscard]] bool receives_huly_webhooks() const { return huly_webhooks_ != nullptr; }
